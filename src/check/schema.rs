@@ -1,0 +1,468 @@
+//! The JSON Schemas in `schemas/`, compiled once into a graph the validator, completion and
+//! hover walk. We interpret the draft-07 subset those files use plus our `x-` keywords (see
+//! schemas/README.md) instead of using a general validator, because every finding must land
+//! on the right token of a tolerant tree, say what to do, and carry its fix.
+
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The embedded schema files, by file name.
+pub const SCHEMA_FILES: &[(&str, &str)] = &[
+    ("common.schema.json", include_str!("../../schemas/common.schema.json")),
+    ("amlcompute.schema.json", include_str!("../../schemas/amlcompute.schema.json")),
+    ("computeinstance.schema.json", include_str!("../../schemas/computeinstance.schema.json")),
+    ("virtualmachine.schema.json", include_str!("../../schemas/virtualmachine.schema.json")),
+    ("kubernetes.schema.json", include_str!("../../schemas/kubernetes.schema.json")),
+    ("synapsespark.schema.json", include_str!("../../schemas/synapsespark.schema.json")),
+    ("arm-compute.schema.json", include_str!("../../schemas/arm-compute.schema.json")),
+];
+
+pub type SchemaId = usize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonType {
+    Object,
+    Array,
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Null,
+}
+
+impl JsonType {
+    fn parse(s: &str) -> Option<JsonType> {
+        Some(match s {
+            "object" => JsonType::Object,
+            "array" => JsonType::Array,
+            "string" => JsonType::String,
+            "integer" => JsonType::Integer,
+            "number" => JsonType::Number,
+            "boolean" => JsonType::Boolean,
+            "null" => JsonType::Null,
+            _ => return None,
+        })
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            JsonType::Object => "a mapping",
+            JsonType::Array => "a list",
+            JsonType::String => "a string",
+            JsonType::Integer => "an integer",
+            JsonType::Number => "a number",
+            JsonType::Boolean => "a boolean (true or false)",
+            JsonType::Null => "null",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Additional {
+    Forbidden,
+    Any,
+    Schema(SchemaId),
+}
+
+/// How enum values compare, following the SDK's `StringTransformedEnum`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnumCasing {
+    Exact,
+    /// Compared lower-cased (`Dedicated` = `dedicated`).
+    Lower,
+    /// CamelCase turned into snake_case, then lower-cased (`SystemAssigned` = `system_assigned`).
+    CamelToSnake,
+}
+
+#[derive(Clone, Debug)]
+pub struct Schema {
+    pub types: Vec<JsonType>,
+    pub properties: Vec<(String, SchemaId)>,
+    pub required: Vec<String>,
+    pub additional: Additional,
+    pub items: Option<SchemaId>,
+    pub enum_values: Option<Vec<Value>>,
+    pub casing: EnumCasing,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: Option<f64>,
+    pub exclusive_maximum: Option<f64>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub min_items: Option<usize>,
+    pub one_of: Vec<SchemaId>,
+    pub discriminator: Option<(String, Vec<(String, SchemaId)>)>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub markdown_description: Option<String>,
+    pub default: Option<Value>,
+    pub examples: Vec<Value>,
+    pub read_only: bool,
+    pub deprecated: bool,
+    pub deprecation_message: Option<String>,
+    pub secret: bool,
+    pub value_kind: Option<String>,
+    pub arm_resource_types: Vec<String>,
+    /// `seconds` or `minutes` for integer durations.
+    pub unit: Option<String>,
+}
+
+impl Default for Schema {
+    fn default() -> Self {
+        Schema {
+            types: Vec::new(),
+            properties: Vec::new(),
+            required: Vec::new(),
+            additional: Additional::Any,
+            items: None,
+            enum_values: None,
+            casing: EnumCasing::Exact,
+            minimum: None,
+            maximum: None,
+            exclusive_minimum: None,
+            exclusive_maximum: None,
+            min_length: None,
+            max_length: None,
+            min_items: None,
+            one_of: Vec::new(),
+            discriminator: None,
+            title: None,
+            description: None,
+            markdown_description: None,
+            default: None,
+            examples: Vec::new(),
+            read_only: false,
+            deprecated: false,
+            deprecation_message: None,
+            secret: false,
+            value_kind: None,
+            arm_resource_types: Vec::new(),
+            unit: None,
+        }
+    }
+}
+
+impl Schema {
+    pub fn property(&self, name: &str) -> Option<SchemaId> {
+        self.properties.iter().find(|(n, _)| n == name).map(|(_, id)| *id)
+    }
+
+    pub fn allows(&self, t: JsonType) -> bool {
+        self.types.is_empty()
+            || self.types.contains(&t)
+            || (t == JsonType::Integer && self.types.contains(&JsonType::Number))
+    }
+
+    /// Enum values as strings (the only kind our schemas use).
+    pub fn enum_strings(&self) -> Vec<&str> {
+        self.enum_values.iter().flatten().filter_map(Value::as_str).collect()
+    }
+
+    /// The documentation to show for this schema: markdown if present.
+    pub fn docs(&self) -> Option<&str> {
+        self.markdown_description.as_deref().or(self.description.as_deref())
+    }
+}
+
+pub fn normalize_enum(value: &str, casing: EnumCasing) -> String {
+    match casing {
+        EnumCasing::Exact => value.to_string(),
+        EnumCasing::Lower => value.to_lowercase(),
+        EnumCasing::CamelToSnake => {
+            let mut out = String::with_capacity(value.len() + 4);
+            let mut prev_lower = false;
+            for ch in value.chars() {
+                if ch.is_uppercase() && prev_lower {
+                    out.push('_');
+                }
+                prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
+                out.extend(ch.to_lowercase());
+            }
+            out
+        }
+    }
+}
+
+/// All compiled schemas.
+#[derive(Debug)]
+pub struct SchemaSet {
+    nodes: Vec<Schema>,
+    named: HashMap<String, SchemaId>,
+}
+
+impl SchemaSet {
+    /// The embedded set, compiled on first use.
+    pub fn get() -> &'static SchemaSet {
+        static SET: OnceLock<SchemaSet> = OnceLock::new();
+        SET.get_or_init(|| SchemaSet::compile(SCHEMA_FILES).expect("embedded schemas compile"))
+    }
+
+    pub fn node(&self, id: SchemaId) -> &Schema {
+        &self.nodes[id]
+    }
+
+    /// A schema by `file` (its root) or `file#/json/pointer`.
+    pub fn lookup(&self, reference: &str) -> Option<SchemaId> {
+        let key = if reference.contains('#') { reference.to_string() } else { format!("{reference}#") };
+        self.named.get(&key).copied()
+    }
+
+    pub fn compile(files: &[(&str, &str)]) -> Result<SchemaSet, String> {
+        let mut docs = HashMap::new();
+        for (name, text) in files {
+            let value: Value = serde_json::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+            docs.insert(name.to_string(), value);
+        }
+        let mut compiler = Compiler { docs: &docs, nodes: Vec::new(), named: HashMap::new() };
+        for (name, _) in files {
+            compiler.compile_ref(name, "")?;
+        }
+        Ok(SchemaSet { nodes: compiler.nodes, named: compiler.named })
+    }
+}
+
+struct Compiler<'d> {
+    docs: &'d HashMap<String, Value>,
+    nodes: Vec<Schema>,
+    named: HashMap<String, SchemaId>,
+}
+
+impl Compiler<'_> {
+    fn compile_ref(&mut self, file: &str, pointer: &str) -> Result<SchemaId, String> {
+        let key = format!("{file}#{pointer}");
+        if let Some(id) = self.named.get(&key) {
+            return Ok(*id);
+        }
+        let doc = self.docs.get(file).ok_or_else(|| format!("unknown schema file {file}"))?;
+        let value = doc.pointer(pointer).ok_or_else(|| format!("{key} does not exist"))?.clone();
+        // Reserve the id before compiling children so recursive references terminate.
+        let id = self.nodes.len();
+        self.nodes.push(Schema::default());
+        self.named.insert(key, id);
+        let schema = self.build(file, &value)?;
+        self.nodes[id] = schema;
+        Ok(id)
+    }
+
+    fn resolve(&mut self, file: &str, reference: &str) -> Result<SchemaId, String> {
+        let (target_file, pointer) = match reference.split_once('#') {
+            Some(("", p)) => (file.to_string(), p.to_string()),
+            Some((f, p)) => (f.to_string(), p.to_string()),
+            None => (reference.to_string(), String::new()),
+        };
+        self.compile_ref(&target_file, &pointer)
+    }
+
+    fn child(&mut self, file: &str, value: &Value) -> Result<SchemaId, String> {
+        if let Some(r) = value.get("$ref").and_then(Value::as_str)
+            && value.as_object().is_some_and(|o| o.len() == 1 || only_annotations(o))
+        {
+            let target = self.resolve(file, r)?;
+            if value.as_object().is_some_and(|o| o.len() == 1) {
+                return Ok(target);
+            }
+            // A `$ref` with its own description: copy the target and overlay the annotations.
+            let mut schema = self.nodes[target].clone();
+            let overlay = self.build(file, &strip_ref(value))?;
+            overlay_annotations(&mut schema, overlay);
+            let id = self.nodes.len();
+            self.nodes.push(schema);
+            return Ok(id);
+        }
+        let schema = self.build(file, value)?;
+        let id = self.nodes.len();
+        self.nodes.push(schema);
+        Ok(id)
+    }
+
+    fn build(&mut self, file: &str, value: &Value) -> Result<Schema, String> {
+        let Some(obj) = value.as_object() else {
+            // `true`/`false` schemas.
+            return Ok(Schema::default());
+        };
+        let mut s = Schema::default();
+        if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
+            let target = self.resolve(file, r)?;
+            s = self.nodes[target].clone();
+        }
+        match obj.get("type") {
+            Some(Value::String(t)) => s.types = JsonType::parse(t).into_iter().collect(),
+            Some(Value::Array(ts)) => s.types = ts.iter().filter_map(|t| t.as_str().and_then(JsonType::parse)).collect(),
+            _ => {}
+        }
+        if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+            for (name, sub) in props {
+                let id = self.child(file, sub)?;
+                s.properties.push((name.clone(), id));
+            }
+        }
+        if let Some(req) = obj.get("required").and_then(Value::as_array) {
+            s.required = req.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+        }
+        match obj.get("additionalProperties") {
+            Some(Value::Bool(false)) => s.additional = Additional::Forbidden,
+            Some(Value::Bool(true)) => s.additional = Additional::Any,
+            Some(sub) => s.additional = Additional::Schema(self.child(file, sub)?),
+            // Without the keyword a `$ref` keeps what its target said.
+            None => {}
+        }
+        if let Some(items) = obj.get("items") {
+            s.items = Some(self.child(file, items)?);
+        }
+        if let Some(values) = obj.get("enum").and_then(Value::as_array) {
+            s.enum_values = Some(values.clone());
+        }
+        if let Some(c) = obj.get("const") {
+            s.enum_values = Some(vec![c.clone()]);
+        }
+        if obj.get("x-caseInsensitive").and_then(Value::as_bool) == Some(true) {
+            s.casing = EnumCasing::Lower;
+        }
+        match obj.get("x-caseTransform").and_then(Value::as_str) {
+            Some("lower") => s.casing = EnumCasing::Lower,
+            Some("camelToSnake") => s.casing = EnumCasing::CamelToSnake,
+            _ => {}
+        }
+        let num = |k: &str| obj.get(k).and_then(Value::as_f64);
+        s.minimum = num("minimum").or(s.minimum);
+        s.maximum = num("maximum").or(s.maximum);
+        s.exclusive_minimum = num("exclusiveMinimum").or(s.exclusive_minimum);
+        s.exclusive_maximum = num("exclusiveMaximum").or(s.exclusive_maximum);
+        let count = |k: &str| obj.get(k).and_then(Value::as_u64).map(|n| n as usize);
+        s.min_length = count("minLength").or(s.min_length);
+        s.max_length = count("maxLength").or(s.max_length);
+        s.min_items = count("minItems").or(s.min_items);
+        for key in ["oneOf", "anyOf"] {
+            if let Some(branches) = obj.get(key).and_then(Value::as_array) {
+                for b in branches {
+                    let id = self.child(file, b)?;
+                    s.one_of.push(id);
+                }
+            }
+        }
+        if let Some(d) = obj.get("discriminator").and_then(Value::as_object) {
+            let prop = d.get("propertyName").and_then(Value::as_str).unwrap_or("type").to_string();
+            let mut mapping = Vec::new();
+            for (k, v) in d.get("mapping").and_then(Value::as_object).into_iter().flatten() {
+                if let Some(r) = v.as_str() {
+                    mapping.push((k.clone(), self.resolve(file, r)?));
+                }
+            }
+            s.discriminator = Some((prop, mapping));
+        }
+        let text = |k: &str| obj.get(k).and_then(Value::as_str).map(String::from);
+        s.title = text("title").or(s.title);
+        s.description = text("description").or(s.description);
+        s.markdown_description = text("markdownDescription").or(s.markdown_description);
+        s.default = obj.get("default").cloned().or(s.default);
+        if let Some(ex) = obj.get("examples").and_then(Value::as_array) {
+            s.examples = ex.clone();
+        }
+        s.read_only |= obj.get("readOnly").and_then(Value::as_bool) == Some(true);
+        s.deprecated |= obj.get("deprecated").and_then(Value::as_bool) == Some(true);
+        s.deprecation_message = text("deprecationMessage").or(s.deprecation_message);
+        s.secret |= obj.get("x-secret").and_then(Value::as_bool) == Some(true);
+        s.value_kind = text("x-valueKind").or(s.value_kind);
+        s.unit = text("x-unit").or(s.unit);
+        if let Some(types) = obj.get("x-armResourceTypes").and_then(Value::as_array) {
+            s.arm_resource_types = types.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+        }
+        Ok(s)
+    }
+}
+
+fn only_annotations(obj: &Map<String, Value>) -> bool {
+    const ANNOTATIONS: &[&str] = &[
+        "$ref",
+        "description",
+        "markdownDescription",
+        "default",
+        "examples",
+        "readOnly",
+        "deprecated",
+        "deprecationMessage",
+        "title",
+        "x-secret",
+        "x-valueKind",
+        "x-unit",
+        "x-armResourceTypes",
+    ];
+    obj.keys().all(|k| ANNOTATIONS.contains(&k.as_str()))
+}
+
+fn strip_ref(value: &Value) -> Value {
+    let mut obj = value.as_object().cloned().unwrap_or_default();
+    obj.remove("$ref");
+    Value::Object(obj)
+}
+
+fn overlay_annotations(base: &mut Schema, overlay: Schema) {
+    if overlay.title.is_some() {
+        base.title = overlay.title;
+    }
+    if overlay.description.is_some() {
+        base.description = overlay.description;
+    }
+    if overlay.markdown_description.is_some() {
+        base.markdown_description = overlay.markdown_description;
+    }
+    if overlay.default.is_some() {
+        base.default = overlay.default;
+    }
+    if !overlay.examples.is_empty() {
+        base.examples = overlay.examples;
+    }
+    base.read_only |= overlay.read_only;
+    base.deprecated |= overlay.deprecated;
+    if overlay.deprecation_message.is_some() {
+        base.deprecation_message = overlay.deprecation_message;
+    }
+    base.secret |= overlay.secret;
+    if overlay.value_kind.is_some() {
+        base.value_kind = overlay.value_kind;
+    }
+    if overlay.unit.is_some() {
+        base.unit = overlay.unit;
+    }
+    if !overlay.arm_resource_types.is_empty() {
+        base.arm_resource_types = overlay.arm_resource_types;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_schemas_compile_and_roots_resolve() {
+        let set = SchemaSet::get();
+        for (file, _) in SCHEMA_FILES {
+            assert!(set.lookup(file).is_some(), "{file}");
+        }
+        let aml = set.node(set.lookup("amlcompute.schema.json").unwrap());
+        assert!(aml.property("min_instances").is_some());
+        assert_eq!(aml.additional, Additional::Forbidden);
+    }
+
+    #[test]
+    fn camel_to_snake_matches_the_sdk_transform() {
+        assert_eq!(normalize_enum("SystemAssigned", EnumCasing::CamelToSnake), "system_assigned");
+        assert_eq!(normalize_enum("system_assigned", EnumCasing::CamelToSnake), "system_assigned");
+        assert_eq!(normalize_enum("lowpriority", EnumCasing::Lower), "lowpriority");
+    }
+
+    #[test]
+    fn refs_with_annotations_keep_the_target_structure() {
+        let set = SchemaSet::compile(&[(
+            "a.json",
+            r##"{"definitions":{"N":{"type":"integer","minimum":0}},"properties":{"x":{"$ref":"#/definitions/N","description":"X"}}}"##,
+        )])
+        .unwrap();
+        let root = set.node(set.lookup("a.json").unwrap());
+        let x = set.node(root.property("x").unwrap());
+        assert_eq!(x.types, vec![JsonType::Integer]);
+        assert_eq!(x.minimum, Some(0.0));
+        assert_eq!(x.description.as_deref(), Some("X"));
+    }
+}

@@ -1,0 +1,154 @@
+//! Every diagnostic code, its slug and default severity. Codes are stable: never renumber,
+//! only add. Families: 0xx syntax, 1xx schema, 2xx names, 3xx sizes and regions, 4xx node
+//! math, 5xx security, SSH and identity, 6xx network, 7xx resource ids, 8xx live workspace
+//! checks. docs/diagnostics.md documents each one (a test keeps the two in step).
+
+use super::Severity;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Code {
+    pub number: u16,
+    pub slug: &'static str,
+    pub default_severity: Severity,
+    pub summary: &'static str,
+}
+
+impl Code {
+    /// `AML201`.
+    pub fn id(&self) -> String {
+        format!("AML{:03}", self.number)
+    }
+
+    /// Looks a code up by `AML201`, `201` or its slug.
+    pub fn find(text: &str) -> Option<Code> {
+        let trimmed = text.trim();
+        let digits = trimmed.strip_prefix("AML").or_else(|| trimmed.strip_prefix("aml"));
+        let number: Option<u16> = digits.unwrap_or(trimmed).parse().ok();
+        ALL.iter().copied().find(|c| Some(c.number) == number || c.slug == trimmed)
+    }
+
+    /// The family a code belongs to, as used by the `rules` settings.
+    pub fn family(&self) -> &'static str {
+        match self.number / 100 {
+            0 => "syntax",
+            1 => "schema",
+            2 => "names",
+            3 => "sizes",
+            4 => "nodes",
+            5 => "security",
+            6 => "network",
+            7 => "resource-ids",
+            _ => "workspace",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AML{:03}", self.number)
+    }
+}
+
+macro_rules! codes {
+    ($($name:ident = $num:literal, $slug:literal, $sev:ident, $summary:literal;)*) => {
+        $(pub const $name: Code = Code {
+            number: $num,
+            slug: $slug,
+            default_severity: Severity::$sev,
+            summary: $summary,
+        };)*
+        /// Every code, in number order.
+        pub const ALL: &[Code] = &[$($name),*];
+    };
+}
+
+codes! {
+    YAML_SYNTAX = 1, "yaml-syntax", Error, "The YAML text cannot be parsed.";
+    UNCLOSED_QUOTE = 2, "unclosed-quote", Error, "A quoted string has no closing quote.";
+    TAB_INDENTATION = 3, "tab-indentation", Error, "A tab character is used for indentation.";
+    BAD_INDENTATION = 4, "bad-indentation", Error, "A line is indented to a level that does not match its block.";
+    DUPLICATE_KEY = 5, "duplicate-key", Warning, "A key appears twice in one mapping; only the last value is used.";
+    TRAILING_COMMA = 6, "trailing-comma", Error, "A JSON array or object ends with a comma.";
+    MULTIPLE_DOCUMENTS = 7, "multiple-documents", Error, "The file holds more than one YAML document.";
+    BYTE_ORDER_MARK = 8, "byte-order-mark", Information, "The file starts with a byte-order mark.";
+    MIXED_LINE_ENDINGS = 9, "mixed-line-endings", Hint, "The file mixes CRLF and LF line endings.";
+    JSON_SYNTAX = 10, "json-syntax", Error, "The JSON text cannot be parsed.";
+    UNSUPPORTED_YAML = 11, "unsupported-yaml", Warning, "An anchor, alias or tag is used; the value is not checked.";
+    UNCLOSED_BRACKET = 12, "unclosed-bracket", Error, "A flow collection or JSON value has no closing bracket.";
+
+    UNKNOWN_FIELD = 101, "unknown-field", Error, "A key is not a field of this compute kind.";
+    MISSING_FIELD = 102, "missing-field", Error, "A required field is missing.";
+    WRONG_TYPE = 103, "wrong-type", Error, "A value has the wrong type.";
+    INVALID_ENUM = 104, "invalid-enum", Error, "A value is not one of the allowed values.";
+    FIELD_OF_OTHER_KIND = 105, "field-of-other-kind", Error, "A field belongs to another compute kind.";
+    READ_ONLY_FIELD = 106, "read-only-field", Hint, "A read-only field is given; the service ignores it.";
+    DEPRECATED_FIELD = 107, "deprecated-field", Warning, "A deprecated field is used.";
+    OUT_OF_RANGE = 108, "out-of-range", Error, "A number is outside the range the service accepts.";
+    UNKNOWN_COMPUTE_TYPE = 109, "unknown-compute-type", Error, "The compute type is not one the service knows.";
+    MISSING_COMPUTE_TYPE = 110, "missing-compute-type", Error, "The spec does not say which compute type it describes.";
+    CONFLICTING_FIELDS = 112, "conflicting-fields", Warning, "Two fields set the same thing; one of them is ignored.";
+    UNFILLED_PLACEHOLDER = 113, "unfilled-placeholder", Error, "A template placeholder such as <CLUSTER_NAME> was not filled in.";
+    INVALID_FORMAT = 114, "invalid-format", Error, "A string does not have the format the service expects.";
+    IGNORED_FIELD = 115, "ignored-field", Warning, "A field is accepted but has no effect for this compute kind.";
+    DUPLICATE_CUSTOM_APPLICATION = 116, "duplicate-custom-application", Error, "Two custom applications share a name or a published port.";
+
+    NAME_LENGTH = 201, "name-length", Error, "The compute name is too short or too long.";
+    NAME_CHARACTERS = 202, "name-characters", Error, "The compute name has characters other than letters, digits and '-'.";
+    NAME_START = 203, "name-start", Error, "The compute name does not start with a letter.";
+    NAME_HYPHEN_SUFFIX = 204, "name-hyphen-suffix", Error, "The text after the last '-' in the compute name has no letter.";
+
+    UNKNOWN_VM_SIZE = 301, "unknown-vm-size", Warning, "The VM size is not a known Azure VM size.";
+    SIZE_NOT_FOR_KIND = 302, "size-not-for-kind", Error, "The VM size is not offered for this compute kind.";
+    SIZE_NOT_IN_REGION = 303, "size-not-in-region", Error, "The VM size is not offered in the given location.";
+    LOW_PRIORITY_NOT_SUPPORTED = 304, "low-priority-not-supported", Error, "The VM size cannot run at low priority.";
+    RETIRED_VM_SIZE = 305, "retired-vm-size", Error, "The VM size belongs to a retired series.";
+    UNKNOWN_LOCATION = 306, "unknown-location", Warning, "The location is not an Azure region name.";
+
+    MIN_EXCEEDS_MAX = 401, "min-exceeds-max", Error, "The minimum node count is larger than the maximum.";
+    NEGATIVE_NODE_COUNT = 402, "negative-node-count", Error, "A node count is negative.";
+    MAX_NODES_ZERO = 403, "max-nodes-zero", Error, "The maximum node count is zero.";
+    IDLE_NODES_BILLED = 404, "idle-nodes-billed", Information, "Nodes kept by a minimum above 0 are billed while idle.";
+    IDLE_TIME_RANGE = 405, "idle-time-range", Error, "An idle time is outside the range the service accepts.";
+    AKS_PRODUCTION_CAPACITY = 406, "aks-production-capacity", Error, "A production AKS cluster has fewer than 12 vCPUs in all.";
+    FRACTIONAL_NODE_COUNT = 407, "fractional-node-count", Warning, "A node count is not a whole number.";
+
+    SSH_PUBLIC_ACCESS_WITHOUT_KEY = 501, "ssh-public-access-without-key", Error, "Public SSH access is enabled but no SSH credentials are given.";
+    SSH_PASSWORD = 502, "ssh-password", Warning, "A password is used for SSH instead of a key.";
+    INVALID_SSH_KEY = 503, "invalid-ssh-key", Error, "The SSH public key is not an OpenSSH public key.";
+    USER_ASSIGNED_WITHOUT_IDENTITIES = 504, "user-assigned-without-identities", Error, "A user-assigned identity type lists no identities.";
+    IDENTITY_AS_STRING = 505, "identity-as-string", Error, "A user-assigned identity is a bare string instead of {resource_id: …}.";
+    IDENTITIES_IGNORED = 506, "identities-ignored", Warning, "Identities are listed but the identity type does not use them.";
+
+    VNET_WITHOUT_SUBNET = 601, "vnet-without-subnet", Error, "A virtual network is named without a subnet.";
+    INVALID_SUBNET = 602, "invalid-subnet", Error, "The subnet is neither a subnet name nor a subnet resource id.";
+    SUBNET_VNET_MISMATCH = 603, "subnet-vnet-mismatch", Warning, "The subnet id names another virtual network than vnet_name.";
+
+    INVALID_RESOURCE_ID = 701, "invalid-resource-id", Error, "A resource id is not a well-formed Azure Resource Manager id.";
+    WRONG_RESOURCE_TYPE = 702, "wrong-resource-type", Error, "A resource id points at the wrong kind of resource.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_slugs_are_unique() {
+        let mut numbers: Vec<u16> = ALL.iter().map(|c| c.number).collect();
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), ALL.len());
+        let mut slugs: Vec<&str> = ALL.iter().map(|c| c.slug).collect();
+        slugs.sort();
+        slugs.dedup();
+        assert_eq!(slugs.len(), ALL.len());
+    }
+
+    #[test]
+    fn find_accepts_id_number_and_slug() {
+        assert_eq!(Code::find("AML201"), Some(NAME_LENGTH));
+        assert_eq!(Code::find("201"), Some(NAME_LENGTH));
+        assert_eq!(Code::find("name-length"), Some(NAME_LENGTH));
+        assert_eq!(Code::find("AML999"), None);
+    }
+}

@@ -1,0 +1,8 @@
+//! aml-compute-ls: the engine behind the language server, the `check` CLI and the Azure
+//! commands for Azure Machine Learning compute-target specs.
+
+pub mod check;
+pub mod diagnostic;
+pub mod report;
+pub mod spec;
+pub mod syntax;

@@ -1,0 +1,172 @@
+//! The `aml-compute-ls` binary: argument parsing and file IO around the library.
+
+use aml_compute_ls::check::{CheckOptions, CheckResult, Severity, check_text};
+use aml_compute_ls::report::{self, FileReport, Style};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "aml-compute-ls", version, about = "Language server and checker for Azure Machine Learning compute specs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check compute spec files (YAML or JSON) and report problems.
+    Check(CheckArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: OutputFormat,
+    /// Region to check VM sizes against when a spec has no `location`.
+    #[arg(long, value_name = "REGION")]
+    location: Option<String>,
+    /// Switch off a code (AML404) or slug (idle-nodes-billed), or a family (sizes). Repeatable.
+    #[arg(long, value_name = "CODE")]
+    disable: Vec<String>,
+    /// Files or folders to check; `-` reads one spec from standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+}
+
+const FAMILIES: &[&str] = &["syntax", "schema", "names", "sizes", "nodes", "security", "network", "resource-ids", "workspace"];
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => run_check(args),
+    }
+}
+
+/// A file's text, or why it could not be read.
+struct Input {
+    path: String,
+    text: Result<String, String>,
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let mut options = CheckOptions { default_location: args.location.clone(), ..CheckOptions::default() };
+    for d in &args.disable {
+        if FAMILIES.contains(&d.as_str()) {
+            options.disabled_families.push(d.clone());
+        } else if aml_compute_ls::diagnostic::Code::find(d).is_some() {
+            options.disabled_codes.push(d.clone());
+        } else {
+            eprintln!("error: --disable {d}: not a diagnostic code, slug or family ({})", FAMILIES.join(", "));
+            return ExitCode::from(2);
+        }
+    }
+    let mut inputs = Vec::new();
+    let mut io_failed = false;
+    for p in &args.paths {
+        if p == "-" {
+            let mut text = String::new();
+            let read = std::io::stdin().read_to_string(&mut text).map(|_| text).map_err(|e| e.to_string());
+            inputs.push(Input { path: "<stdin>".to_string(), text: read });
+            continue;
+        }
+        let path = Path::new(p);
+        if path.is_dir() {
+            let mut found = Vec::new();
+            if let Err(e) = collect_specs(path, &mut found) {
+                eprintln!("error: {p}: {e}");
+                io_failed = true;
+            }
+            found.sort();
+            inputs.extend(found.into_iter().map(|f| Input { path: f.display().to_string(), text: read_text(&f) }));
+        } else {
+            inputs.push(Input { path: p.clone(), text: read_text(path) });
+        }
+    }
+    let results = check_all(&inputs, &options);
+    let mut reports = Vec::new();
+    for (input, result) in inputs.iter().zip(&results) {
+        match (&input.text, result) {
+            (Ok(text), Some(result)) => reports.push(FileReport { path: &input.path, text, result }),
+            (Err(e), _) => {
+                eprintln!("error: {}: {e}", input.path);
+                io_failed = true;
+            }
+            _ => {}
+        }
+    }
+    let rendered = match args.format {
+        OutputFormat::Json => report::render_json(&reports) + "\n",
+        OutputFormat::Sarif => report::render_sarif(&reports) + "\n",
+        OutputFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            report::render_human(&reports, Style { color })
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(rendered.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+        return ExitCode::from(2);
+    }
+    if io_failed {
+        return ExitCode::from(2);
+    }
+    let has_errors = reports.iter().any(|r| r.result.diagnostics.iter().any(|d| d.severity == Severity::Error));
+    ExitCode::from(u8::from(has_errors))
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+}
+
+/// Checks files on all cores; results keep the input order.
+fn check_all(inputs: &[Input], options: &CheckOptions) -> Vec<Option<CheckResult>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len().max(1));
+    let chunk = inputs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|i| i.text.as_ref().ok().map(|t| check_text(t, Some(&i.path), options)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
+/// YAML and JSON files under a folder, skipping hidden folders and build outputs.
+fn collect_specs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if entry.file_type()?.is_dir() {
+            if !name.starts_with('.') && name != "node_modules" && name != "target" {
+                collect_specs(&path, out)?;
+            }
+        } else if [".yml", ".yaml", ".json"].iter().any(|ext| name.to_ascii_lowercase().ends_with(ext)) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

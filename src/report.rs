@@ -1,0 +1,214 @@
+//! Renders check results for people (rustc-style, with the source line and carets), for
+//! programs (`--format json`, LSP-style positions) and for code scanning (SARIF 2.1.0).
+
+use crate::check::{CheckResult, Diagnostic, Severity, codes};
+use crate::syntax::text::{LineIndex, PositionEncoding};
+use serde_json::{Value, json};
+
+/// One checked file, as the reports see it.
+pub struct FileReport<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub result: &'a CheckResult,
+}
+
+/// Where docs/diagnostics.md lives. The source tree's copy by default; packagers and the LSP
+/// `docsUrl` setting can point elsewhere (a web copy) via `AML_COMPUTE_LS_DOCS_URL` at build time.
+pub const DOCS_URL: &str = match option_env!("AML_COMPUTE_LS_DOCS_URL") {
+    Some(url) => url,
+    None => concat!("file://", env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"),
+};
+
+/// The anchor of a code in docs/diagnostics.md.
+pub fn docs_link(code: &codes::Code) -> String {
+    format!("{DOCS_URL}#{}-{}", code.id().to_lowercase(), code.slug)
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+pub fn summarize(files: &[FileReport]) -> Summary {
+    let mut s = Summary::default();
+    for d in files.iter().flat_map(|f| &f.result.diagnostics) {
+        match d.severity {
+            Severity::Error => s.errors += 1,
+            Severity::Warning => s.warnings += 1,
+            _ => s.infos += 1,
+        }
+    }
+    s
+}
+
+fn position(index: &LineIndex, text: &str, offset: usize) -> Value {
+    let lc = index.line_col(text, offset, PositionEncoding::Utf16);
+    json!({"line": lc.line, "character": lc.col})
+}
+
+fn diagnostic_json(index: &LineIndex, text: &str, d: &Diagnostic) -> Value {
+    json!({
+        "range": {"start": position(index, text, d.range.start()), "end": position(index, text, d.range.end())},
+        "severity": d.severity.as_str(),
+        "code": d.code.id(),
+        "slug": d.code.slug,
+        "message": d.message,
+    })
+}
+
+pub fn render_json(files: &[FileReport]) -> String {
+    let summary = summarize(files);
+    let files_json: Vec<Value> = files
+        .iter()
+        .map(|f| {
+            let index = LineIndex::new(f.text);
+            json!({
+                "path": f.path,
+                "kind": f.result.kind().map(|k| k.id()),
+                "diagnostics": f.result.diagnostics.iter().map(|d| diagnostic_json(&index, f.text, d)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "version": 1,
+        "files": files_json,
+        "summary": {"errors": summary.errors, "warnings": summary.warnings},
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+pub fn render_sarif(files: &[FileReport]) -> String {
+    let rules: Vec<Value> = codes::ALL
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id(),
+                "name": c.slug,
+                "shortDescription": {"text": c.summary},
+                "helpUri": docs_link(c),
+                "defaultConfiguration": {"level": sarif_level(c.default_severity)},
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for f in files {
+        let index = LineIndex::new(f.text);
+        for d in &f.result.diagnostics {
+            let start = index.line_col(f.text, d.range.start(), PositionEncoding::Utf16);
+            let end = index.line_col(f.text, d.range.end(), PositionEncoding::Utf16);
+            let rule_index = codes::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
+            results.push(json!({
+                "ruleId": d.code.id(),
+                "ruleIndex": rule_index,
+                "level": sarif_level(d.severity),
+                "message": {"text": d.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path.replace('\\', "/")},
+                        "region": {
+                            "startLine": start.line + 1,
+                            "startColumn": start.col + 1,
+                            "endLine": end.line + 1,
+                            "endColumn": end.col + 1,
+                        }
+                    }
+                }],
+            }));
+        }
+    }
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "aml-compute-ls",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": DOCS_URL,
+                "rules": rules,
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information | Severity::Hint => "note",
+    }
+}
+
+/// Terminal styling; off when the output is not a terminal or NO_COLOR is set.
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+}
+
+fn severity_label(s: Severity, style: Style) -> String {
+    match s {
+        Severity::Error => style.paint("1;31", "error"),
+        Severity::Warning => style.paint("1;33", "warning"),
+        Severity::Information => style.paint("1;36", "info"),
+        Severity::Hint => style.paint("1;32", "hint"),
+    }
+}
+
+/// rustc-style output: the message, the place, the source line with carets under the range,
+/// and the fixes on offer.
+pub fn render_human(files: &[FileReport], style: Style) -> String {
+    let mut out = String::new();
+    for f in files {
+        let index = LineIndex::new(f.text);
+        for d in &f.result.diagnostics {
+            let start = index.line_col(f.text, d.range.start(), PositionEncoding::Utf32);
+            let line_no = start.line as usize;
+            let line_range = index.line_range(f.text, line_no);
+            let line_text = &f.text[line_range.start()..line_range.end()];
+            let end_in_line = d.range.end().min(line_range.end()).max(d.range.start());
+            let caret_start = f.text[line_range.start()..d.range.start().max(line_range.start())].chars().count();
+            let caret_len = f.text[d.range.start().min(end_in_line)..end_in_line].chars().count().max(1);
+            let gutter = (line_no + 1).to_string().len();
+            let pad = " ".repeat(gutter);
+            out.push_str(&format!("{}{}: {}\n", severity_label(d.severity, style), style.paint("1", &format!("[{}]", d.code.id())), style.paint("1", &d.message)));
+            out.push_str(&format!("{pad}{} {}:{}:{}\n", style.paint("1;34", "-->"), f.path, line_no + 1, start.col + 1));
+            out.push_str(&format!("{pad} {}\n", style.paint("1;34", "|")));
+            out.push_str(&format!("{} {} {}\n", style.paint("1;34", &(line_no + 1).to_string()), style.paint("1;34", "|"), line_text.replace('\t', " ")));
+            out.push_str(&format!(
+                "{pad} {} {}{}\n",
+                style.paint("1;34", "|"),
+                " ".repeat(caret_start),
+                style.paint(if d.severity == Severity::Error { "1;31" } else { "1;33" }, &"^".repeat(caret_len))
+            ));
+            for fix in &d.fixes {
+                out.push_str(&format!("{pad} {} fix: {}\n", style.paint("1;34", "="), fix.title));
+            }
+            out.push_str(&format!("{pad} {} {}: {} ({})\n\n", style.paint("1;34", "="), "help", d.code.summary, d.code.slug));
+        }
+    }
+    let s = summarize(files);
+    let checked = files.len();
+    let specs = files.iter().filter(|f| f.result.detection.is_some()).count();
+    out.push_str(&format!(
+        "checked {checked} file{} ({specs} compute spec{}): {} error{}, {} warning{}, {} note{}\n",
+        if checked == 1 { "" } else { "s" },
+        if specs == 1 { "" } else { "s" },
+        s.errors,
+        if s.errors == 1 { "" } else { "s" },
+        s.warnings,
+        if s.warnings == 1 { "" } else { "s" },
+        s.infos,
+        if s.infos == 1 { "" } else { "s" },
+    ));
+    out
+}

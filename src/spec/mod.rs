@@ -1,0 +1,4 @@
+//! What a document describes: its compute kind and a typed view of its fields.
+
+pub mod kinds;
+pub mod model;

@@ -1,0 +1,448 @@
+//! A tolerant JSON parser producing the same tree as the YAML parser.
+//!
+//! It accepts `//` and `/* */` comments (ARM templates allow them) and recovers from missing
+//! commas, trailing commas, unclosed strings and brackets, so a half-typed document still
+//! yields a tree.
+
+use super::text::TextRange;
+use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
+use crate::diagnostic::{Code, Diagnostic, Fix, TextEdit, codes};
+
+#[derive(Debug, Default)]
+pub struct JsonParse {
+    pub root: Option<Node>,
+    pub comments: Vec<Comment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse(text: &str) -> JsonParse {
+    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, comments: Vec::new(), diagnostics: Vec::new(), depth: 0 };
+    if text.starts_with('\u{feff}') {
+        p.pos = 3;
+    }
+    p.skip_trivia();
+    let root = if p.pos < p.bytes.len() { Some(p.parse_value()) } else { None };
+    p.skip_trivia();
+    if p.pos < p.bytes.len() {
+        let start = p.pos;
+        p.error(
+            codes::JSON_SYNTAX,
+            TextRange::new(start, p.bytes.len()),
+            "Unexpected text after the end of the JSON document.",
+        );
+    }
+    p.diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    JsonParse { root, comments: p.comments, diagnostics: p.diagnostics }
+}
+
+/// Deep nesting is legal JSON but no spec needs it; stopping keeps the stack safe.
+const MAX_DEPTH: usize = 256;
+
+struct Parser<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+    comments: Vec<Comment>,
+    diagnostics: Vec<Diagnostic>,
+    depth: usize,
+}
+
+impl<'t> Parser<'t> {
+    fn error(&mut self, code: Code, range: TextRange, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::new(code, range, message));
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_trivia(&mut self) {
+        while let Some(b) = self.peek() {
+            match b {
+                b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
+                b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => {
+                    let start = self.pos;
+                    while self.peek().is_some_and(|b| b != b'\n') {
+                        self.pos += 1;
+                    }
+                    let end = if self.bytes[self.pos - 1] == b'\r' { self.pos - 1 } else { self.pos };
+                    self.comments.push(Comment { range: TextRange::new(start, end), text: self.text[start + 2..end].to_string() });
+                }
+                b'/' if self.bytes.get(self.pos + 1) == Some(&b'*') => {
+                    let start = self.pos;
+                    let close = self.text[start + 2..].find("*/").map(|i| start + 2 + i);
+                    match close {
+                        Some(c) => {
+                            self.pos = c + 2;
+                            self.comments.push(Comment { range: TextRange::new(start, self.pos), text: self.text[start + 2..c].to_string() });
+                        }
+                        None => {
+                            self.pos = self.bytes.len();
+                            self.error(codes::JSON_SYNTAX, TextRange::new(start, start + 2), "This `/*` comment is never closed with `*/`.");
+                        }
+                    }
+                }
+                _ => break,
+            }
+        }
+    }
+
+    fn parse_value(&mut self) -> Node {
+        self.skip_trivia();
+        let start = self.pos;
+        let Some(b) = self.peek() else {
+            self.error(codes::JSON_SYNTAX, TextRange::empty(start), "Expected a value here.");
+            return Node::missing(start);
+        };
+        if self.depth > MAX_DEPTH {
+            self.error(codes::JSON_SYNTAX, TextRange::new(start, start + 1), "The document is nested too deeply.");
+            self.pos = self.bytes.len();
+            return Node::missing(start);
+        }
+        match b {
+            b'{' => self.parse_object(),
+            b'[' => self.parse_array(),
+            b'"' => {
+                let (scalar, range) = self.parse_string();
+                Node { kind: NodeKind::Scalar(scalar), range }
+            }
+            _ => self.parse_literal(),
+        }
+    }
+
+    fn parse_literal(&mut self) -> Node {
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if matches!(b, b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'{' | b'[') {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.pos == start {
+            // A structural character where a value should be, e.g. `"a": ,`.
+            self.error(codes::JSON_SYNTAX, TextRange::new(start, start + 1), "Expected a value here.");
+            return Node::missing(start);
+        }
+        while !self.text.is_char_boundary(self.pos) {
+            self.pos += 1;
+        }
+        let raw = &self.text[start..self.pos];
+        let range = TextRange::new(start, self.pos);
+        let value = match raw {
+            "true" => Some(ScalarValue::Bool(true)),
+            "false" => Some(ScalarValue::Bool(false)),
+            "null" => Some(ScalarValue::Null),
+            _ => parse_number(raw),
+        };
+        let value = value.unwrap_or_else(|| {
+            self.error(
+                codes::JSON_SYNTAX,
+                range,
+                format!("`{raw}` is not a JSON value; strings need double quotes, and true, false and null are lower case."),
+            );
+            ScalarValue::Str
+        });
+        Node { kind: NodeKind::Scalar(Scalar { text: raw.to_string(), style: ScalarStyle::Plain, value }), range }
+    }
+
+    fn parse_string(&mut self) -> (Scalar, TextRange) {
+        let start = self.pos;
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let Some(b) = self.peek() else { break };
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    let scalar = Scalar { text: out, style: ScalarStyle::DoubleQuoted, value: ScalarValue::Str };
+                    return (scalar, TextRange::new(start, self.pos));
+                }
+                b'\n' | b'\r' => break,
+                b'\\' => {
+                    self.pos += 1;
+                    let Some(e) = self.peek() else { break };
+                    self.pos += 1;
+                    match e {
+                        b'n' => out.push('\n'),
+                        b't' => out.push('\t'),
+                        b'r' => out.push('\r'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'/' => out.push('/'),
+                        b'\\' => out.push('\\'),
+                        b'"' => out.push('"'),
+                        b'u' => {
+                            let hex = self.text.get(self.pos..self.pos + 4).unwrap_or("");
+                            match u32::from_str_radix(hex, 16) {
+                                Ok(code) => {
+                                    self.pos += 4;
+                                    out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                                }
+                                Err(_) => {
+                                    let r = TextRange::new(self.pos - 2, self.pos);
+                                    self.error(codes::JSON_SYNTAX, r, "`\\u` must be followed by four hex digits.");
+                                }
+                            }
+                        }
+                        _ => {
+                            let r = TextRange::new(self.pos - 2, self.pos.min(self.bytes.len()));
+                            self.error(codes::JSON_SYNTAX, r, "Unknown escape sequence in a JSON string.");
+                        }
+                    }
+                }
+                _ => {
+                    let ch = self.text[self.pos..].chars().next().unwrap();
+                    out.push(ch);
+                    self.pos += ch.len_utf8();
+                }
+            }
+        }
+        // Unclosed: the string ends at the end of its line.
+        let range = TextRange::new(start, self.pos);
+        self.diagnostics.push(
+            Diagnostic::new(codes::UNCLOSED_QUOTE, range, "This string never closes; add `\"` at its end.")
+                .with_fix(Fix::preferred("Close the string", vec![TextEdit::insert(self.pos, "\"")])),
+        );
+        (Scalar { text: out, style: ScalarStyle::DoubleQuoted, value: ScalarValue::Str }, range)
+    }
+
+    fn parse_object(&mut self) -> Node {
+        let start = self.pos;
+        self.pos += 1;
+        self.depth += 1;
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut last_comma: Option<usize> = None;
+        loop {
+            self.skip_trivia();
+            match self.peek() {
+                None => {
+                    self.unclosed(start, '}');
+                    break;
+                }
+                Some(b'}') => {
+                    if let Some(c) = last_comma.take() {
+                        self.trailing_comma(c);
+                    }
+                    self.pos += 1;
+                    break;
+                }
+                Some(b',') => {
+                    let r = TextRange::new(self.pos, self.pos + 1);
+                    self.error(codes::JSON_SYNTAX, r, "A comma with no member before it.");
+                    self.pos += 1;
+                    continue;
+                }
+                Some(b']') => {
+                    let r = TextRange::new(self.pos, self.pos + 1);
+                    self.error(codes::JSON_SYNTAX, r, "`]` closes an array, but an object is open here; use `}`.");
+                    self.pos += 1;
+                    break;
+                }
+                _ => {}
+            }
+            if !entries.is_empty() && last_comma.is_none() {
+                self.error(codes::JSON_SYNTAX, TextRange::empty(self.pos), "Missing `,` between members.");
+            }
+            last_comma = None;
+            let key_start = self.pos;
+            let (key, key_range) = if self.peek() == Some(b'"') {
+                self.parse_string()
+            } else {
+                // An unquoted key: read it as a literal and say how to fix it.
+                let node = self.parse_literal();
+                let text = node.scalar_text().unwrap_or("").to_string();
+                let range = node.range;
+                if !range.is_empty() {
+                    self.diagnostics.retain(|d| d.range != range);
+                    self.diagnostics.push(
+                        Diagnostic::new(codes::JSON_SYNTAX, range, format!("Object keys must be strings in double quotes: \"{text}\"."))
+                            .with_fix(Fix::preferred("Quote the key", vec![TextEdit::replace(range, format!("\"{text}\""))])),
+                    );
+                } else {
+                    self.pos = (key_start + 1).min(self.bytes.len());
+                }
+                (Scalar::string(text, ScalarStyle::Plain), range)
+            };
+            self.skip_trivia();
+            let has_colon = self.peek() == Some(b':');
+            let value = if has_colon {
+                self.pos += 1;
+                self.skip_trivia();
+                if matches!(self.peek(), Some(b',' | b'}') | None) {
+                    self.error(codes::JSON_SYNTAX, TextRange::empty(self.pos), format!("`{}` has no value.", key.text));
+                    Node::missing(self.pos)
+                } else {
+                    self.parse_value()
+                }
+            } else {
+                self.error(codes::JSON_SYNTAX, key_range, format!("Expected `:` after \"{}\".", key.text));
+                Node::missing(key_range.end())
+            };
+            if let Some(previous) = entries.iter().find(|e| e.key.text == key.text) {
+                let line = self.text[..previous.key_range.start()].matches('\n').count() + 1;
+                self.error(
+                    codes::DUPLICATE_KEY,
+                    key_range,
+                    format!("\"{}\" is already set on line {line}; only this later value is used. Remove one of them.", key.text),
+                );
+            }
+            entries.push(Entry { key, key_range, value, has_colon });
+            self.skip_trivia();
+            if self.peek() == Some(b',') {
+                last_comma = Some(self.pos);
+                self.pos += 1;
+            }
+        }
+        self.depth -= 1;
+        Node { kind: NodeKind::Mapping(entries), range: TextRange::new(start, self.pos) }
+    }
+
+    fn parse_array(&mut self) -> Node {
+        let start = self.pos;
+        self.pos += 1;
+        self.depth += 1;
+        let mut items = Vec::new();
+        let mut last_comma: Option<usize> = None;
+        loop {
+            self.skip_trivia();
+            match self.peek() {
+                None => {
+                    self.unclosed(start, ']');
+                    break;
+                }
+                Some(b']') => {
+                    if let Some(c) = last_comma.take() {
+                        self.trailing_comma(c);
+                    }
+                    self.pos += 1;
+                    break;
+                }
+                Some(b'}') => {
+                    let r = TextRange::new(self.pos, self.pos + 1);
+                    self.error(codes::JSON_SYNTAX, r, "`}` closes an object, but an array is open here; use `]`.");
+                    self.pos += 1;
+                    break;
+                }
+                Some(b',') => {
+                    let r = TextRange::new(self.pos, self.pos + 1);
+                    self.error(codes::JSON_SYNTAX, r, "A comma with no item before it.");
+                    self.pos += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            if !items.is_empty() && last_comma.is_none() {
+                self.error(codes::JSON_SYNTAX, TextRange::empty(self.pos), "Missing `,` between items.");
+            }
+            last_comma = None;
+            let before = self.pos;
+            items.push(self.parse_value());
+            if self.pos == before {
+                self.pos += 1;
+            }
+            self.skip_trivia();
+            if self.peek() == Some(b',') {
+                last_comma = Some(self.pos);
+                self.pos += 1;
+            }
+        }
+        self.depth -= 1;
+        Node { kind: NodeKind::Sequence(items), range: TextRange::new(start, self.pos) }
+    }
+
+    fn trailing_comma(&mut self, at: usize) {
+        let range = TextRange::new(at, at + 1);
+        self.diagnostics.push(
+            Diagnostic::new(codes::TRAILING_COMMA, range, "JSON does not allow a comma after the last item.")
+                .with_fix(Fix::preferred("Remove the trailing comma", vec![TextEdit::delete(range)])),
+        );
+    }
+
+    fn unclosed(&mut self, open: usize, closer: char) {
+        let opener = &self.text[open..open + 1];
+        self.diagnostics.push(
+            Diagnostic::new(
+                codes::UNCLOSED_BRACKET,
+                TextRange::new(open, open + 1),
+                format!("This `{opener}` is never closed; add `{closer}` at its end."),
+            )
+            .with_fix(Fix::preferred(format!("Insert `{closer}`"), vec![TextEdit::insert(self.bytes.len(), closer.to_string())])),
+        );
+    }
+}
+
+fn parse_number(raw: &str) -> Option<ScalarValue> {
+    let body = raw.strip_prefix('-').unwrap_or(raw);
+    let valid = !body.is_empty()
+        && body.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && !(body.len() > 1 && body.starts_with('0') && body.as_bytes()[1].is_ascii_digit());
+    if !valid {
+        return None;
+    }
+    if body.bytes().all(|b| b.is_ascii_digit()) {
+        return raw.parse::<i64>().ok().map(ScalarValue::Int).or_else(|| raw.parse::<f64>().ok().map(ScalarValue::Float));
+    }
+    raw.parse::<f64>().ok().filter(|f| f.is_finite()).map(ScalarValue::Float)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes_of(text: &str) -> Vec<&'static str> {
+        parse(text).diagnostics.iter().map(|d| d.code.slug).collect()
+    }
+
+    #[test]
+    fn parses_a_compute_resource() {
+        let text = r#"{"name": "aks1", "properties": {"computeType": "AKS", "properties": {"agentCount": 3, "x": 1.5, "b": true, "n": null}}}"#;
+        let parsed = parse(text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let root = parsed.root.unwrap();
+        assert_eq!(root.get_path(&["properties", "computeType"]).unwrap().as_str(), Some("AKS"));
+        assert_eq!(root.get_path(&["properties", "properties", "agentCount"]).unwrap().as_i64(), Some(3));
+        assert!(root.get_path(&["properties", "properties", "n"]).unwrap().is_null());
+    }
+
+    #[test]
+    fn trailing_commas_are_reported_with_a_fix() {
+        assert_eq!(codes_of("{\"a\": [1, 2,], \"b\": 1,}"), vec!["trailing-comma", "trailing-comma"]);
+    }
+
+    #[test]
+    fn missing_commas_and_unclosed_brackets_recover() {
+        let parsed = parse("{\"a\": 1 \"b\": 2");
+        let slugs: Vec<_> = parsed.diagnostics.iter().map(|d| d.code.slug).collect();
+        assert_eq!(slugs, vec!["unclosed-bracket", "json-syntax"]);
+        assert_eq!(parsed.root.unwrap().get("b").unwrap().as_i64(), Some(2));
+    }
+
+    #[test]
+    fn comments_are_allowed_and_collected() {
+        let parsed = parse("{\n// note\n\"a\": 1 /* x */\n}");
+        assert!(parsed.diagnostics.is_empty());
+        assert_eq!(parsed.comments.len(), 2);
+    }
+
+    #[test]
+    fn duplicate_keys_and_unquoted_keys_are_reported() {
+        assert_eq!(codes_of("{\"a\": 1, \"a\": 2}"), vec!["duplicate-key"]);
+        assert_eq!(codes_of("{a: 1}"), vec!["json-syntax"]);
+    }
+
+    #[test]
+    fn unclosed_string_stops_at_end_of_line() {
+        let parsed = parse("{\"a\": \"abc\n, \"b\": 1}");
+        assert_eq!(parsed.diagnostics[0].code, codes::UNCLOSED_QUOTE);
+        assert_eq!(parsed.root.unwrap().get("b").unwrap().as_i64(), Some(1));
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for s in ["{", "[", "\"", "{\"a\"", "{\"a\":", "[1,,2]", "}", "{]", "[}", "tru", "-", "1e999", "\"\\u12\"", "/*", "{\"é\":ü}"] {
+            let _ = parse(s);
+        }
+        let deep = "[".repeat(10_000);
+        let _ = parse(&deep);
+    }
+}

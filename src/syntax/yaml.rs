@@ -1,0 +1,1428 @@
+//! A tolerant YAML parser for compute specs.
+//!
+//! It covers what spec files use (block mappings and sequences, flow collections, plain,
+//! quoted and block scalars, comments, document markers) with exact byte ranges, and it never
+//! fails: a broken or half-typed document still yields a tree, so completion and hover work
+//! while the user types. Errors are reported as diagnostics with the tightest range we can
+//! give. Plain scalars resolve as PyYAML (YAML 1.1) resolves them, because that is what the
+//! Azure ML CLI and SDK load specs with.
+
+use super::text::TextRange;
+use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
+use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
+
+/// The result of parsing one YAML text.
+#[derive(Debug, Default)]
+pub struct YamlParse {
+    /// `None` for an empty document (only comments or whitespace).
+    pub root: Option<Node>,
+    pub comments: Vec<Comment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse(text: &str) -> YamlParse {
+    let mut scanner = Scanner::new(text);
+    scanner.run();
+    let mut parser = Parser {
+        text,
+        tokens: scanner.tokens,
+        pos: 0,
+        diagnostics: scanner.diagnostics,
+    };
+    let root = parser.parse_document();
+    let mut diagnostics = parser.diagnostics;
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    YamlParse { root, comments: scanner.comments, diagnostics }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Dash,
+    Colon,
+    Scalar(Scalar),
+    FlowSeqStart,
+    FlowSeqEnd,
+    FlowMapStart,
+    FlowMapEnd,
+    Comma,
+    DocStart,
+    DocEnd,
+}
+
+#[derive(Clone, Debug)]
+struct Token {
+    tok: Tok,
+    range: TextRange,
+    line: u32,
+    /// Column in indentation units (spaces; a tab in indentation counts as two).
+    col: u32,
+    first_in_line: bool,
+}
+
+struct Scanner<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+    line: u32,
+    line_start: usize,
+    /// Indentation of the current line, for block scalars and flow recovery.
+    line_indent: u32,
+    /// Whether a token has been emitted on the current line yet.
+    line_has_token: bool,
+    /// Indentation of the lines where the open flow collections started.
+    flow_stack: Vec<u32>,
+    tokens: Vec<Token>,
+    comments: Vec<Comment>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+const TAB_WIDTH: u32 = 2;
+
+impl<'t> Scanner<'t> {
+    fn new(text: &'t str) -> Self {
+        Scanner {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            line: 0,
+            line_start: 0,
+            line_indent: 0,
+            line_has_token: false,
+            flow_stack: Vec::new(),
+            tokens: Vec::new(),
+            comments: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.pos + ahead).copied()
+    }
+
+    fn is_blank_or_end(&self, ahead: usize) -> bool {
+        matches!(self.peek_at(ahead), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+    }
+
+    fn in_flow(&self) -> bool {
+        !self.flow_stack.is_empty()
+    }
+
+    fn run(&mut self) {
+        if self.text.starts_with('\u{feff}') {
+            self.pos = 3;
+            self.line_start = 3;
+        }
+        while self.pos < self.bytes.len() {
+            self.scan_line_start();
+            self.scan_rest_of_line();
+        }
+    }
+
+    /// Reads a line's indentation, document markers and directives.
+    fn scan_line_start(&mut self) {
+        let mut indent = 0u32;
+        let mut tab_range: Option<TextRange> = None;
+        while let Some(b) = self.peek() {
+            match b {
+                b' ' => indent += 1,
+                b'\t' => {
+                    indent += TAB_WIDTH;
+                    let r = TextRange::empty(self.pos);
+                    tab_range = Some(tab_range.map_or(TextRange::new(r.start(), r.start() + 1), |t| {
+                        t.cover(TextRange::new(self.pos, self.pos + 1))
+                    }));
+                }
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        self.line_indent = indent;
+        self.line_has_token = false;
+        let at_content = !matches!(self.peek(), None | Some(b'\n' | b'\r' | b'#'));
+        if let (Some(tabs), true) = (tab_range, at_content && !self.in_flow()) {
+            let indentation = TextRange::new(self.line_start, self.pos);
+            let spaces = " ".repeat(indent as usize);
+            self.diagnostics.push(
+                Diagnostic::new(
+                    codes::TAB_INDENTATION,
+                    tabs,
+                    "Tabs are not allowed in YAML indentation; indent with spaces.",
+                )
+                .with_fix(Fix::preferred(
+                    "Replace the indentation with spaces",
+                    vec![TextEdit::replace(indentation, spaces)],
+                )),
+            );
+        }
+        if !at_content {
+            return;
+        }
+        // A line indented no deeper than the line that opened a flow collection ends it:
+        // the user most likely forgot the closing bracket.
+        if let Some(&flow_indent) = self.flow_stack.first()
+            && indent <= flow_indent
+            && !matches!(self.peek(), Some(b']' | b'}' | b','))
+        {
+            self.flow_stack.clear();
+        }
+        if indent == 0 && self.pos == self.line_start {
+            let rest = &self.bytes[self.pos..];
+            let marker = |m: &[u8]| {
+                rest.starts_with(m) && matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+            };
+            if marker(b"---") {
+                self.push(Tok::DocStart, self.pos, self.pos + 3);
+                self.pos += 3;
+            } else if marker(b"...") {
+                self.push(Tok::DocEnd, self.pos, self.pos + 3);
+                self.pos += 3;
+            } else if rest.first() == Some(&b'%') {
+                // A directive (%YAML, %TAG): nothing in it matters for a spec.
+                self.skip_to_line_end();
+            }
+        }
+    }
+
+    fn skip_to_line_end(&mut self) {
+        while let Some(b) = self.peek() {
+            if b == b'\n' {
+                break;
+            }
+            self.pos += 1;
+        }
+    }
+
+    fn newline(&mut self) {
+        self.pos += 1;
+        self.line += 1;
+        self.line_start = self.pos;
+    }
+
+    fn col_of(&self, offset: usize) -> u32 {
+        // Indentation is spaces (tabs already reported), so for the first token on a line the
+        // column is the indentation; later tokens count characters.
+        if !self.line_has_token {
+            return self.line_indent;
+        }
+        let prefix = &self.text[self.line_start..offset];
+        let leading: u32 = prefix
+            .bytes()
+            .take_while(|b| *b == b' ' || *b == b'\t')
+            .map(|b| if b == b'\t' { TAB_WIDTH } else { 1 })
+            .sum();
+        let skipped = prefix.bytes().take_while(|b| *b == b' ' || *b == b'\t').count();
+        leading + prefix[skipped..].chars().count() as u32
+    }
+
+    fn push(&mut self, tok: Tok, start: usize, end: usize) {
+        let col = self.col_of(start);
+        let first_in_line = !self.line_has_token;
+        self.line_has_token = true;
+        self.tokens.push(Token {
+            tok,
+            range: TextRange::new(start, end),
+            line: self.line,
+            col,
+            first_in_line,
+        });
+    }
+
+    fn scan_rest_of_line(&mut self) {
+        while let Some(b) = self.peek() {
+            match b {
+                b'\n' => {
+                    self.newline();
+                    return;
+                }
+                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'#' => self.scan_comment(),
+                b'-' if !self.in_flow() && self.is_blank_or_end(1) => {
+                    self.push(Tok::Dash, self.pos, self.pos + 1);
+                    self.pos += 1;
+                }
+                b':' if self.is_blank_or_end(1)
+                    || (self.in_flow() && matches!(self.peek_at(1), Some(b',' | b']' | b'}')))
+                    || self.follows_quoted_scalar() =>
+                {
+                    self.push(Tok::Colon, self.pos, self.pos + 1);
+                    self.pos += 1;
+                }
+                b'[' | b'{' => {
+                    let tok = if b == b'[' { Tok::FlowSeqStart } else { Tok::FlowMapStart };
+                    self.push(tok, self.pos, self.pos + 1);
+                    self.flow_stack.push(self.line_indent);
+                    self.pos += 1;
+                }
+                b']' | b'}' if self.in_flow() => {
+                    let tok = if b == b']' { Tok::FlowSeqEnd } else { Tok::FlowMapEnd };
+                    self.push(tok, self.pos, self.pos + 1);
+                    self.flow_stack.pop();
+                    self.pos += 1;
+                }
+                b',' if self.in_flow() => {
+                    self.push(Tok::Comma, self.pos, self.pos + 1);
+                    self.pos += 1;
+                }
+                b'"' | b'\'' => self.scan_quoted(b),
+                b'|' | b'>' if !self.in_flow() => self.scan_block_scalar(b),
+                b'&' | b'!' => self.scan_node_property(b),
+                b'*' => self.scan_alias(),
+                b'?' if self.is_blank_or_end(1) => {
+                    let r = TextRange::new(self.pos, self.pos + 1);
+                    self.diagnostics.push(Diagnostic::new(
+                        codes::UNSUPPORTED_YAML,
+                        r,
+                        "Complex mapping keys (`? key`) are not supported in compute specs; write `key: value`.",
+                    ));
+                    self.pos += 1;
+                }
+                _ => self.scan_plain(),
+            }
+        }
+    }
+
+    fn follows_quoted_scalar(&self) -> bool {
+        matches!(
+            self.tokens.last(),
+            Some(Token { tok: Tok::Scalar(s), range, .. })
+                if s.is_quoted() && range.end() == self.pos
+        )
+    }
+
+    fn scan_comment(&mut self) {
+        let start = self.pos;
+        self.skip_to_line_end();
+        let mut end = self.pos;
+        if end > start && self.bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        self.comments.push(Comment {
+            range: TextRange::new(start, end),
+            text: self.text[start + 1..end].to_string(),
+        });
+    }
+
+    fn scan_node_property(&mut self, marker: u8) {
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b',' | b']' | b'}') {
+                break;
+            }
+            self.pos += 1;
+        }
+        let what = if marker == b'&' { "Anchors" } else { "Tags" };
+        self.diagnostics.push(Diagnostic::new(
+            codes::UNSUPPORTED_YAML,
+            TextRange::new(start, self.pos),
+            format!(
+                "{what} (`{}`) are not used by compute specs; aml-compute-ls ignores it and checks the value as written.",
+                &self.text[start..self.pos]
+            ),
+        ));
+    }
+
+    fn scan_alias(&mut self) {
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b',' | b']' | b'}') {
+                break;
+            }
+            self.pos += 1;
+        }
+        let range = TextRange::new(start, self.pos);
+        self.diagnostics.push(Diagnostic::new(
+            codes::UNSUPPORTED_YAML,
+            range,
+            format!(
+                "The alias `{}` is not expanded by aml-compute-ls; the value it stands for is not checked.",
+                &self.text[start..self.pos]
+            ),
+        ));
+        let text = self.text[start..self.pos].to_string();
+        self.push(Tok::Scalar(Scalar::string(text, ScalarStyle::Plain)), start, self.pos);
+    }
+
+    fn scan_plain(&mut self) {
+        let start = self.pos;
+        let in_flow = self.in_flow();
+        let mut end = self.pos;
+        while let Some(b) = self.peek() {
+            match b {
+                b'\n' | b'\r' => break,
+                b':' if self.is_blank_or_end(1) => break,
+                b':' if in_flow && matches!(self.peek_at(1), Some(b',' | b']' | b'}' | b'[' | b'{')) => break,
+                b'#' if self.pos > start && matches!(self.bytes[self.pos - 1], b' ' | b'\t') => break,
+                b',' | b'[' | b']' | b'{' | b'}' if in_flow => break,
+                _ => {}
+            }
+            self.pos += 1;
+            if !matches!(b, b' ' | b'\t') {
+                end = self.pos;
+            }
+        }
+        // Multi-byte characters: `end` always lands after an ASCII byte or at a char end since
+        // we only stop on ASCII bytes, so the slice is on char boundaries.
+        self.pos = end.max(start + 1).min(self.bytes.len());
+        while !self.text.is_char_boundary(self.pos) {
+            self.pos += 1;
+        }
+        let raw = &self.text[start..self.pos];
+        let scalar = Scalar { text: raw.to_string(), style: ScalarStyle::Plain, value: resolve_plain(raw) };
+        self.push(Tok::Scalar(scalar), start, self.pos);
+    }
+
+    fn scan_quoted(&mut self, quote: u8) {
+        let start = self.pos;
+        let open_line = self.line;
+        let open_line_indent = self.line_indent;
+        let first_in_line = !self.line_has_token;
+        let col = self.col_of(start);
+        match self.find_closing_quote(quote) {
+            Some(close) => {
+                let body = &self.text[start + 1..close];
+                let text = if quote == b'"' { unescape_double(body) } else { unescape_single(body) };
+                // Count the lines the scalar spans so later tokens keep correct line numbers.
+                let newlines = body.bytes().filter(|b| *b == b'\n').count();
+                if newlines > 0 {
+                    self.line += newlines as u32;
+                    self.line_start = start + 1 + body.rfind('\n').unwrap() + 1;
+                    self.line_indent = open_line_indent;
+                }
+                self.pos = close + 1;
+                let style = if quote == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
+                self.line_has_token = true;
+                self.tokens.push(Token {
+                    tok: Tok::Scalar(Scalar { text, style, value: ScalarValue::Str }),
+                    range: TextRange::new(start, self.pos),
+                    line: open_line,
+                    col,
+                    first_in_line,
+                });
+            }
+            None => {
+                self.skip_to_line_end();
+                let mut end = self.pos;
+                if end > start && self.bytes[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                let q = quote as char;
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        codes::UNCLOSED_QUOTE,
+                        TextRange::new(start, end),
+                        format!("This string opens with {q} but never closes; add {q} at its end."),
+                    )
+                    .with_fix(Fix::preferred(
+                        format!("Close the string with {q}"),
+                        vec![TextEdit::insert(end, q.to_string())],
+                    )),
+                );
+                let body = &self.text[(start + 1).min(end)..end];
+                let style = if quote == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
+                self.push(Tok::Scalar(Scalar { text: body.to_string(), style, value: ScalarValue::Str }), start, end);
+            }
+        }
+    }
+
+    /// Finds the closing quote. A quoted string may span lines, but only while the following
+    /// lines do not look like new mapping entries at or left of the opening line's
+    /// indentation; otherwise the quote is treated as unclosed on its own line, so one missing
+    /// quote does not swallow the rest of the file.
+    fn find_closing_quote(&self, quote: u8) -> Option<usize> {
+        let mut i = self.pos + 1;
+        let mut at_line_start = false;
+        let mut indent = 0u32;
+        while i < self.bytes.len() {
+            let b = self.bytes[i];
+            if at_line_start {
+                if b == b' ' {
+                    indent += 1;
+                    i += 1;
+                    continue;
+                }
+                at_line_start = false;
+                if b != b'\n' && b != b'\r' && indent <= self.line_indent {
+                    return None;
+                }
+            }
+            if b == b'\n' {
+                at_line_start = true;
+                indent = 0;
+            } else if quote == b'"' && b == b'\\' {
+                i += 2;
+                continue;
+            } else if b == quote {
+                if quote == b'\'' && self.bytes.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                    continue;
+                }
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    fn scan_block_scalar(&mut self, indicator: u8) {
+        let start = self.pos;
+        self.pos += 1;
+        let mut chomp = b' ';
+        let mut explicit_indent: Option<u32> = None;
+        while let Some(b) = self.peek() {
+            match b {
+                b'-' | b'+' => chomp = b,
+                b'1'..=b'9' => explicit_indent = Some((b - b'0') as u32),
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        // Rest of the header line: only whitespace and a comment may follow.
+        while let Some(b) = self.peek() {
+            match b {
+                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'#' => self.scan_comment(),
+                b'\n' => break,
+                _ => {
+                    let s = self.pos;
+                    self.skip_to_line_end();
+                    self.diagnostics.push(Diagnostic::new(
+                        codes::YAML_SYNTAX,
+                        TextRange::new(s, self.pos),
+                        "Text after a block scalar indicator must go on the following, indented lines.",
+                    ));
+                }
+            }
+        }
+        let parent_indent = self.line_indent;
+        let header_line = self.line;
+        let header_col = self.col_of(start);
+        let first_in_line = !self.line_has_token;
+        let mut lines: Vec<&str> = Vec::new();
+        let mut content_indent = explicit_indent.map(|n| parent_indent + n);
+        let mut end = self.pos;
+        // Consume following lines that are blank or indented deeper than the parent.
+        let mut cursor = self.pos;
+        loop {
+            if cursor >= self.bytes.len() || self.bytes[cursor] != b'\n' {
+                break;
+            }
+            let line_begin = cursor + 1;
+            let line_end = self.text[line_begin..].find('\n').map_or(self.bytes.len(), |i| line_begin + i);
+            let line = self.text[line_begin..line_end].trim_end_matches('\r');
+            let indent = line.bytes().take_while(|b| *b == b' ').count() as u32;
+            let blank = line.trim().is_empty();
+            if !blank {
+                if indent <= parent_indent {
+                    break;
+                }
+                let ci = *content_indent.get_or_insert(indent);
+                if indent < ci {
+                    break;
+                }
+                end = line_begin + line.len();
+            }
+            lines.push(line);
+            cursor = line_end;
+            self.line += 1;
+            self.line_start = line_begin;
+        }
+        let ci = content_indent.unwrap_or(parent_indent + 1) as usize;
+        // Trailing blank lines belong to the chomping, not to the content.
+        while lines.last().is_some_and(|l| l.trim().is_empty()) {
+            lines.pop();
+        }
+        let body: Vec<&str> = lines.iter().map(|l| if l.len() >= ci { &l[ci..] } else { "" }).collect();
+        let mut text = if indicator == b'|' { body.join("\n") } else { fold_lines(&body) };
+        if chomp != b'-' && !text.is_empty() {
+            text.push('\n');
+        }
+        let style = if indicator == b'|' { ScalarStyle::Literal } else { ScalarStyle::Folded };
+        self.pos = end.max(self.pos);
+        // Move to the end of the last consumed line so the main loop continues after it.
+        if cursor > self.pos {
+            self.pos = cursor;
+        }
+        self.line_has_token = true;
+        self.tokens.push(Token {
+            tok: Tok::Scalar(Scalar { text, style, value: ScalarValue::Str }),
+            range: TextRange::new(start, end.max(start + 1)),
+            line: header_line,
+            col: header_col,
+            first_in_line,
+        });
+    }
+}
+
+fn fold_lines(lines: &[&str]) -> String {
+    let mut out = String::new();
+    let mut pending_newlines = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            pending_newlines += 1;
+            continue;
+        }
+        if i > 0 {
+            if pending_newlines > 0 {
+                out.push_str(&"\n".repeat(pending_newlines));
+            } else {
+                out.push(' ');
+            }
+        }
+        pending_newlines = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+fn unescape_single(body: &str) -> String {
+    fold_flow_lines(&body.replace("''", "'"))
+}
+
+fn unescape_double(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(e) = chars.next() else { break };
+        match e {
+            'n' => out.push('\n'),
+            't' | '\t' => out.push('\t'),
+            'r' => out.push('\r'),
+            '0' => out.push('\0'),
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            'e' => out.push('\u{1b}'),
+            'f' => out.push('\u{c}'),
+            'v' => out.push('\u{b}'),
+            'N' => out.push('\u{85}'),
+            '_' => out.push('\u{a0}'),
+            'L' => out.push('\u{2028}'),
+            'P' => out.push('\u{2029}'),
+            'x' | 'u' | 'U' => {
+                let n = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let hex: String = (0..n).filter_map(|_| chars.next()).collect();
+                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(ch);
+                }
+            }
+            '\n' => {
+                // An escaped line break joins the lines without a space.
+                while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+                    chars.next();
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    fold_flow_lines(&out)
+}
+
+/// Folds line breaks inside a multi-line quoted scalar: a single break becomes a space,
+/// and each empty line a newline.
+fn fold_flow_lines(text: &str) -> String {
+    if !text.contains('\n') {
+        return text.to_string();
+    }
+    let lines: Vec<&str> = text.split('\n').map(|l| l.trim_matches([' ', '\t', '\r'])).collect();
+    fold_lines(&lines)
+}
+
+/// Resolves a plain scalar as PyYAML's YAML 1.1 resolver does.
+pub fn resolve_plain(raw: &str) -> ScalarValue {
+    match raw {
+        "" | "~" | "null" | "Null" | "NULL" => return ScalarValue::Null,
+        "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return ScalarValue::Bool(true);
+        }
+        "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return ScalarValue::Bool(false);
+        }
+        _ => {}
+    }
+    if let Some(n) = resolve_int(raw) {
+        return ScalarValue::Int(n);
+    }
+    if let Some(f) = resolve_float(raw) {
+        return ScalarValue::Float(f);
+    }
+    ScalarValue::Str
+}
+
+fn split_sign(raw: &str) -> (i64, &str) {
+    match raw.as_bytes().first() {
+        Some(b'-') => (-1, &raw[1..]),
+        Some(b'+') => (1, &raw[1..]),
+        _ => (1, raw),
+    }
+}
+
+fn resolve_int(raw: &str) -> Option<i64> {
+    let (sign, body) = split_sign(raw);
+    if body.is_empty() {
+        return None;
+    }
+    let digits = |s: &str, radix: u32| -> Option<i64> {
+        let cleaned: String = s.chars().filter(|c| *c != '_').collect();
+        if cleaned.is_empty() {
+            return None;
+        }
+        i64::from_str_radix(&cleaned, radix).ok()
+    };
+    let value = if let Some(bin) = body.strip_prefix("0b") {
+        digits(bin, 2)?
+    } else if let Some(hex) = body.strip_prefix("0x") {
+        digits(hex, 16)?
+    } else if body.len() > 1 && body.starts_with('0') {
+        if !body.bytes().all(|b| matches!(b, b'0'..=b'7' | b'_')) {
+            return None;
+        }
+        digits(&body[1..], 8)?
+    } else if body.contains(':') {
+        // Sexagesimal (base 60), e.g. `1:30` is 90. Rare, but PyYAML reads it that way.
+        let mut total: i64 = 0;
+        for (i, part) in body.split(':').enumerate() {
+            let ok_first = i == 0 && part.bytes().next().is_some_and(|b| (b'1'..=b'9').contains(&b));
+            let ok_rest = i > 0 && (1..=2).contains(&part.len()) && part.parse::<u8>().is_ok_and(|v| v < 60);
+            if !(ok_first || ok_rest) || !part.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+                return None;
+            }
+            total = total.checked_mul(60)?.checked_add(digits(part, 10)?)?;
+        }
+        total
+    } else {
+        if !body.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            || !body.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+        {
+            return None;
+        }
+        digits(body, 10)?
+    };
+    Some(sign * value)
+}
+
+fn resolve_float(raw: &str) -> Option<f64> {
+    let (sign, body) = split_sign(raw);
+    match body {
+        ".inf" | ".Inf" | ".INF" => return Some(sign as f64 * f64::INFINITY),
+        ".nan" | ".NaN" | ".NAN" if sign == 1 && !raw.starts_with('+') => return Some(f64::NAN),
+        _ => {}
+    }
+    // PyYAML needs a dot, allows `_`, and needs a sign in the exponent.
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let dot = mantissa.find('.')?;
+    let (int_part, frac_part) = (&mantissa[..dot], &mantissa[dot + 1..]);
+    let int_ok = int_part.is_empty()
+        || (int_part.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            && int_part.bytes().all(|b| b.is_ascii_digit() || b == b'_'));
+    let frac_ok = frac_part.bytes().all(|b| b.is_ascii_digit() || b == b'_');
+    if !int_ok || !frac_ok || (int_part.is_empty() && frac_part.is_empty()) {
+        return None;
+    }
+    if let Some(exp) = exponent {
+        let exp_ok = matches!(exp.as_bytes().first(), Some(b'+' | b'-'))
+            && exp.len() > 1
+            && exp[1..].bytes().all(|b| b.is_ascii_digit());
+        if !exp_ok {
+            return None;
+        }
+    }
+    let cleaned: String = body.chars().filter(|c| *c != '_').collect();
+    cleaned.parse::<f64>().ok().map(|f| sign as f64 * f)
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    tokens: Vec<Token>,
+    pos: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'t> Parser<'t> {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.pos)
+    }
+
+    fn peek_at(&self, ahead: usize) -> Option<&Token> {
+        self.tokens.get(self.pos + ahead)
+    }
+
+    fn advance(&mut self) -> Option<Token> {
+        let t = self.tokens.get(self.pos).cloned();
+        if t.is_some() {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn last_end(&self) -> usize {
+        self.pos.checked_sub(1).and_then(|i| self.tokens.get(i)).map_or(0, |t| t.range.end())
+    }
+
+    fn error(&mut self, code: crate::diagnostic::Code, range: TextRange, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::new(code, range, message));
+    }
+
+    /// True when the token at `ahead` is a scalar followed by a colon on the same line: a key.
+    fn is_key_at(&self, ahead: usize) -> bool {
+        match (self.peek_at(ahead), self.peek_at(ahead + 1)) {
+            (Some(Token { tok: Tok::Scalar(_), line, .. }), Some(Token { tok: Tok::Colon, line: l2, .. })) => {
+                line == l2
+            }
+            _ => false,
+        }
+    }
+
+    fn parse_document(&mut self) -> Option<Node> {
+        if matches!(self.peek().map(|t| &t.tok), Some(Tok::DocStart)) {
+            self.advance();
+        }
+        let mut root: Option<Node> = None;
+        loop {
+            let Some(t) = self.peek() else { break };
+            match t.tok {
+                Tok::DocEnd => {
+                    self.advance();
+                }
+                Tok::DocStart => {
+                    let range = t.range;
+                    let end = self.text.len();
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            codes::MULTIPLE_DOCUMENTS,
+                            range,
+                            "A compute spec file holds one YAML document; `---` starts a second one here. Put each compute in its own file.",
+                        )
+                        .with_fix(Fix::new(
+                            "Remove the second document",
+                            vec![TextEdit::delete(TextRange::new(range.start(), end))],
+                        )),
+                    );
+                    break;
+                }
+                _ if root.is_none() => root = Some(self.parse_node(-1)),
+                _ => {
+                    let previous = root.take().unwrap();
+                    let at = t.range;
+                    let is_key_line = self.is_key_at(0);
+                    if let (NodeKind::Scalar(_), true) = (&previous.kind, is_key_line) {
+                        // A plain value on its own line followed by `key: value` lines. The
+                        // classic case is a `$schema:` key that was lost from line one.
+                        let colon = self.peek_at(1).unwrap().range;
+                        let mut diagnostic = Diagnostic::new(
+                            codes::YAML_SYNTAX,
+                            colon,
+                            "Mapping values are not allowed here: the lines above are a plain value, not a `key: value` entry.",
+                        );
+                        if previous.scalar_text().is_some_and(|s| s.ends_with(".schema.json")) {
+                            diagnostic = diagnostic.with_fix(Fix::preferred(
+                                "Add the missing `$schema:` key",
+                                vec![TextEdit::insert(previous.range.start(), "$schema: ")],
+                            ));
+                        }
+                        self.diagnostics.push(diagnostic);
+                        root = Some(self.parse_node(-1));
+                    } else {
+                        let message = if matches!(t.tok, Tok::Colon) {
+                            "Mapping values are not allowed here; is this line indented wrongly?"
+                        } else {
+                            "Unexpected content after the end of the document's top-level value."
+                        };
+                        self.error(codes::YAML_SYNTAX, at, message);
+                        let before = self.pos;
+                        let _ = self.parse_node(-1);
+                        if self.pos == before {
+                            self.advance();
+                        }
+                        root = Some(previous);
+                    }
+                }
+            }
+        }
+        root
+    }
+
+    /// Parses the node starting at the next token. A node on a later line must be indented
+    /// deeper than `parent_indent`; otherwise the value is missing.
+    fn parse_node(&mut self, parent_indent: i64) -> Node {
+        let Some(t) = self.peek().cloned() else {
+            return Node::missing(self.last_end());
+        };
+        if t.first_in_line && (t.col as i64) <= parent_indent {
+            return Node::missing(self.last_end());
+        }
+        match &t.tok {
+            Tok::Dash => self.parse_block_sequence(t.col),
+            Tok::Scalar(_) if self.is_key_at(0) => self.parse_block_mapping(t.col),
+            Tok::Colon => self.parse_block_mapping(t.col),
+            Tok::Scalar(s) if s.style == ScalarStyle::Plain => self.parse_plain(parent_indent),
+            Tok::Scalar(s) => {
+                self.advance();
+                Node { kind: NodeKind::Scalar(s.clone()), range: t.range }
+            }
+            Tok::FlowSeqStart | Tok::FlowMapStart => {
+                let node = self.parse_flow();
+                if matches!(self.peek(), Some(Token { tok: Tok::Colon, line, .. }) if *line == t.line) {
+                    // `[a, b]: value` — a collection as a key.
+                    let colon = self.peek().unwrap().range;
+                    self.error(codes::YAML_SYNTAX, colon, "A list or mapping cannot be used as a key.");
+                    self.advance();
+                }
+                node
+            }
+            Tok::FlowSeqEnd | Tok::FlowMapEnd | Tok::Comma => {
+                self.advance();
+                self.error(codes::YAML_SYNTAX, t.range, format!("Unexpected `{}`.", &self.text[t.range.start()..t.range.end()]));
+                Node::missing(t.range.start())
+            }
+            Tok::DocStart | Tok::DocEnd => Node::missing(self.last_end()),
+        }
+    }
+
+    /// A plain scalar, folding continuation lines that are indented deeper than the parent.
+    fn parse_plain(&mut self, parent_indent: i64) -> Node {
+        let first = self.advance().unwrap();
+        let Tok::Scalar(mut scalar) = first.tok else { unreachable!() };
+        let mut range = first.range;
+        let mut last_line = first.line;
+        loop {
+            let Some(next) = self.peek() else { break };
+            let continues = matches!(&next.tok, Tok::Scalar(s) if s.style == ScalarStyle::Plain)
+                && next.first_in_line
+                && (next.col as i64) > parent_indent
+                && next.line > last_line
+                && !self.is_key_at(0);
+            if !continues {
+                break;
+            }
+            let next = self.advance().unwrap();
+            let Tok::Scalar(more) = next.tok else { unreachable!() };
+            let gap = next.line - last_line;
+            scalar.text.push_str(&if gap > 1 { "\n".repeat(gap as usize - 1) } else { " ".to_string() });
+            scalar.text.push_str(&more.text);
+            range = range.cover(next.range);
+            last_line = next.line;
+            scalar.value = resolve_plain(&scalar.text);
+        }
+        if last_line != first.line {
+            // Multi-line plain scalars are always strings in practice.
+            scalar.value = ScalarValue::Str;
+        }
+        Node { kind: NodeKind::Scalar(scalar), range }
+    }
+
+    fn parse_block_mapping(&mut self, indent: u32) -> Node {
+        let start = self.peek().map_or(self.last_end(), |t| t.range.start());
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut first = true;
+        loop {
+            let Some(t) = self.peek().cloned() else { break };
+            if matches!(t.tok, Tok::DocStart | Tok::DocEnd) {
+                break;
+            }
+            if t.first_in_line || first {
+                if t.first_in_line && t.col < indent {
+                    break;
+                }
+                if t.first_in_line && t.col > indent && !first {
+                    self.error(
+                        codes::BAD_INDENTATION,
+                        t.range,
+                        format!(
+                            "This line is indented {} spaces but the mapping it continues is indented {}; align it with the keys above.",
+                            t.col, indent
+                        ),
+                    );
+                }
+            } else {
+                // Leftover tokens on a line whose entry is complete.
+                self.error(codes::YAML_SYNTAX, t.range, "Unexpected text after the value; a line holds one `key: value`.");
+                self.advance();
+                continue;
+            }
+            first = false;
+            match &t.tok {
+                Tok::Scalar(key) => {
+                    self.advance();
+                    let key = key.clone();
+                    let has_colon = matches!(self.peek(), Some(Token { tok: Tok::Colon, line, .. }) if *line == t.line);
+                    if !has_colon {
+                        self.error(
+                            codes::YAML_SYNTAX,
+                            t.range,
+                            format!("`{}` has no `:` after it; a mapping entry is written `key: value`.", key.text),
+                        );
+                        self.check_duplicate(&entries, &key, t.range);
+                        entries.push(Entry { key, key_range: t.range, value: Node::missing(t.range.end()), has_colon });
+                        continue;
+                    }
+                    let colon = self.advance().unwrap();
+                    let value = self.parse_mapping_value(indent, &colon);
+                    self.check_duplicate(&entries, &key, t.range);
+                    entries.push(Entry { key, key_range: t.range, value, has_colon });
+                }
+                Tok::Colon => {
+                    self.advance();
+                    self.error(codes::YAML_SYNTAX, t.range, "A mapping entry needs a key before `:`.");
+                    let key = Scalar { text: String::new(), style: ScalarStyle::Plain, value: ScalarValue::Null };
+                    let value = self.parse_mapping_value(indent, &t);
+                    entries.push(Entry { key, key_range: TextRange::empty(t.range.start()), value, has_colon: true });
+                }
+                Tok::Dash => {
+                    self.error(
+                        codes::YAML_SYNTAX,
+                        t.range,
+                        "A list item cannot stand among the keys of a mapping; put it under a key, indented.",
+                    );
+                    let _ = self.parse_block_sequence(t.col);
+                }
+                _ => {
+                    self.error(codes::YAML_SYNTAX, t.range, "Expected a `key: value` entry here.");
+                    let before = self.pos;
+                    let _ = self.parse_node(indent as i64 - 1);
+                    if self.pos == before {
+                        self.advance();
+                    }
+                }
+            }
+        }
+        let end = self.last_end().max(start);
+        Node { kind: NodeKind::Mapping(entries), range: TextRange::new(start, end) }
+    }
+
+    fn parse_mapping_value(&mut self, indent: u32, colon: &Token) -> Node {
+        let Some(next) = self.peek().cloned() else {
+            return Node::missing(colon.range.end());
+        };
+        if matches!(next.tok, Tok::DocStart | Tok::DocEnd) {
+            return Node::missing(colon.range.end());
+        }
+        if next.line == colon.line && !next.first_in_line {
+            if self.is_key_at(0) {
+                // `a: b: c` — a nested mapping cannot start on the same line.
+                let inner_colon = self.peek_at(1).unwrap().range;
+                self.error(
+                    codes::YAML_SYNTAX,
+                    inner_colon,
+                    "Mapping values are not allowed here: a value on the same line cannot start another `key: value`. Quote the value or move the inner mapping to its own indented line.",
+                );
+            }
+            return self.parse_node(indent as i64);
+        }
+        // The value is on a later line. A block sequence may sit at the key's own indentation.
+        if matches!(next.tok, Tok::Dash) && next.col == indent {
+            return self.parse_block_sequence(indent);
+        }
+        let node = self.parse_node(indent as i64);
+        if matches!(node.kind, NodeKind::Missing) {
+            return Node::missing(colon.range.end());
+        }
+        node
+    }
+
+    fn check_duplicate(&mut self, entries: &[Entry], key: &Scalar, range: TextRange) {
+        if let Some(previous) = entries.iter().find(|e| e.key.text == key.text && e.has_colon) {
+            let line_hint = self.text[..previous.key_range.start()].matches('\n').count() + 1;
+            self.error(
+                codes::DUPLICATE_KEY,
+                range,
+                format!(
+                    "`{}` is already set on line {line_hint}; the YAML loader keeps only this later value. Remove one of them.",
+                    key.text
+                ),
+            );
+        }
+    }
+
+    fn parse_block_sequence(&mut self, indent: u32) -> Node {
+        let start = self.peek().map_or(self.last_end(), |t| t.range.start());
+        let mut items = Vec::new();
+        let mut first = true;
+        loop {
+            let Some(t) = self.peek().cloned() else { break };
+            if matches!(t.tok, Tok::DocStart | Tok::DocEnd) {
+                break;
+            }
+            if t.first_in_line && t.col < indent {
+                break;
+            }
+            if !matches!(t.tok, Tok::Dash) {
+                if t.first_in_line && t.col == indent {
+                    break;
+                }
+                self.error(
+                    codes::BAD_INDENTATION,
+                    t.range,
+                    "This line is not a list item (`- …`) and is not indented under one.",
+                );
+                let before = self.pos;
+                let _ = self.parse_node(indent as i64);
+                if self.pos == before {
+                    self.advance();
+                }
+                continue;
+            }
+            if t.first_in_line && t.col > indent && !first {
+                self.error(
+                    codes::BAD_INDENTATION,
+                    t.range,
+                    format!("This list item is indented {} spaces but the list is indented {}.", t.col, indent),
+                );
+            }
+            first = false;
+            let dash = self.advance().unwrap();
+            let item = self.parse_node(indent as i64);
+            let item = if matches!(item.kind, NodeKind::Missing) { Node::missing(dash.range.end()) } else { item };
+            items.push(item);
+        }
+        let end = self.last_end().max(start);
+        Node { kind: NodeKind::Sequence(items), range: TextRange::new(start, end) }
+    }
+
+    fn parse_flow(&mut self) -> Node {
+        let open = self.advance().unwrap();
+        let is_seq = matches!(open.tok, Tok::FlowSeqStart);
+        let close_tok = if is_seq { Tok::FlowSeqEnd } else { Tok::FlowMapEnd };
+        let mut items: Vec<Node> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut expect_item = true;
+        loop {
+            let Some(t) = self.peek().cloned() else {
+                self.unclosed(&open, is_seq);
+                break;
+            };
+            if t.tok == close_tok {
+                self.advance();
+                break;
+            }
+            // The scanner ends a flow collection when a line dedents to where it started; the
+            // tokens that follow belong to the block structure again.
+            if t.first_in_line && self.flow_was_cut(&t) {
+                self.unclosed(&open, is_seq);
+                break;
+            }
+            match t.tok {
+                Tok::Comma => {
+                    self.advance();
+                    if expect_item {
+                        self.error(codes::YAML_SYNTAX, t.range, "Two commas in a row, or a comma with no item before it.");
+                    }
+                    expect_item = true;
+                    continue;
+                }
+                Tok::FlowSeqEnd | Tok::FlowMapEnd | Tok::DocStart | Tok::DocEnd | Tok::Dash => {
+                    self.advance();
+                    let wanted = if is_seq { ']' } else { '}' };
+                    self.error(codes::YAML_SYNTAX, t.range, format!("Expected `{wanted}` or `,` here."));
+                    continue;
+                }
+                _ => {}
+            }
+            if !expect_item {
+                self.error(codes::YAML_SYNTAX, TextRange::empty(t.range.start()), "Missing `,` between items.");
+            }
+            expect_item = false;
+            let (key_node, key_range) = if matches!(t.tok, Tok::Colon) {
+                (Node::missing(t.range.start()), TextRange::empty(t.range.start()))
+            } else {
+                let n = self.parse_flow_item();
+                let r = n.range;
+                (n, r)
+            };
+            if matches!(self.peek().map(|t| &t.tok), Some(Tok::Colon)) {
+                let colon = self.advance().unwrap();
+                let value = match self.peek().map(|t| &t.tok) {
+                    Some(Tok::Comma | Tok::FlowSeqEnd | Tok::FlowMapEnd) | None => Node::missing(colon.range.end()),
+                    _ => self.parse_flow_item(),
+                };
+                let key = match key_node.kind {
+                    NodeKind::Scalar(s) => s,
+                    _ => {
+                        self.error(codes::YAML_SYNTAX, key_range, "A list or mapping cannot be used as a key.");
+                        Scalar::string("", ScalarStyle::Plain)
+                    }
+                };
+                let entry = Entry { key, key_range, value, has_colon: true };
+                if is_seq {
+                    let range = entry.key_range.cover(entry.value.range);
+                    items.push(Node { kind: NodeKind::Mapping(vec![entry]), range });
+                } else {
+                    self.check_duplicate(&entries, &entry.key, entry.key_range);
+                    entries.push(entry);
+                }
+            } else if is_seq {
+                items.push(key_node);
+            } else {
+                let key = match key_node.kind {
+                    NodeKind::Scalar(s) => s,
+                    _ => Scalar::string("", ScalarStyle::Plain),
+                };
+                entries.push(Entry { key, key_range, value: Node::missing(key_range.end()), has_colon: false });
+            }
+        }
+        let range = TextRange::new(open.range.start(), self.last_end().max(open.range.end()));
+        let kind = if is_seq { NodeKind::Sequence(items) } else { NodeKind::Mapping(entries) };
+        Node { kind, range }
+    }
+
+    fn flow_was_cut(&self, t: &Token) -> bool {
+        // A token that the scanner produced in block context after the flow was cut: block
+        // tokens like `key:` at the opening line's indentation or less.
+        self.is_key_at(0) || matches!(t.tok, Tok::Dash)
+    }
+
+    fn parse_flow_item(&mut self) -> Node {
+        let Some(t) = self.peek().cloned() else {
+            return Node::missing(self.last_end());
+        };
+        match &t.tok {
+            Tok::FlowSeqStart | Tok::FlowMapStart => self.parse_flow(),
+            Tok::Scalar(s) => {
+                self.advance();
+                let mut scalar = s.clone();
+                let mut range = t.range;
+                // Plain scalars in flow context may continue on the next line.
+                let mut last_line = t.line;
+                while let Some(Token { tok: Tok::Scalar(more), range: r, line, .. }) = self.peek().cloned() {
+                    if more.style != ScalarStyle::Plain
+                        || scalar.style != ScalarStyle::Plain
+                        || line == last_line
+                        || self.is_key_at(0)
+                    {
+                        break;
+                    }
+                    last_line = line;
+                    self.advance();
+                    scalar.text.push(' ');
+                    scalar.text.push_str(&more.text);
+                    scalar.value = ScalarValue::Str;
+                    range = range.cover(r);
+                }
+                Node { kind: NodeKind::Scalar(scalar), range }
+            }
+            _ => Node::missing(t.range.start()),
+        }
+    }
+
+    fn unclosed(&mut self, open: &Token, is_seq: bool) {
+        let closer = if is_seq { "]" } else { "}" };
+        let end = self.last_end().max(open.range.end());
+        self.diagnostics.push(
+            Diagnostic::new(
+                codes::UNCLOSED_BRACKET,
+                open.range,
+                format!("This `{}` is never closed; add `{closer}` after the last item.", &self.text[open.range.start()..open.range.end()]),
+            )
+            .with_fix(Fix::preferred(format!("Insert `{closer}`"), vec![TextEdit::insert(end, closer)])),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(node: &Node) -> serde_json::Value {
+        use serde_json::Value;
+        match &node.kind {
+            NodeKind::Mapping(entries) => {
+                Value::Object(entries.iter().map(|e| (e.key.text.clone(), value(&e.value))).collect())
+            }
+            NodeKind::Sequence(items) => Value::Array(items.iter().map(value).collect()),
+            NodeKind::Missing => Value::Null,
+            NodeKind::Scalar(s) => match s.value {
+                ScalarValue::Null => Value::Null,
+                ScalarValue::Bool(b) => Value::Bool(b),
+                ScalarValue::Int(n) => Value::from(n),
+                ScalarValue::Float(f) => Value::from(f),
+                ScalarValue::Str => Value::String(s.text.clone()),
+            },
+        }
+    }
+
+    fn parse_ok(text: &str) -> serde_json::Value {
+        let parsed = parse(text);
+        assert!(parsed.diagnostics.is_empty(), "unexpected diagnostics: {:#?}", parsed.diagnostics);
+        parsed.root.as_ref().map_or(serde_json::Value::Null, value)
+    }
+
+    fn codes_of(text: &str) -> Vec<String> {
+        parse(text).diagnostics.iter().map(|d| d.code.id()).collect()
+    }
+
+    #[test]
+    fn block_mapping_with_nested_sequence_of_mappings() {
+        let v = parse_ok(
+            "name: a\nidentity:\n  type: user_assigned\n  user_assigned_identities:\n    - resource_id: x\n      other: 2\n    - resource_id: y\nmax: 3\n",
+        );
+        assert_eq!(
+            v,
+            serde_json::json!({"name":"a","identity":{"type":"user_assigned","user_assigned_identities":[{"resource_id":"x","other":2},{"resource_id":"y"}]},"max":3})
+        );
+    }
+
+    #[test]
+    fn sequence_at_the_keys_indentation_is_the_keys_value() {
+        let v = parse_ok("items:\n- a\n- b\nnext: 1\n");
+        assert_eq!(v, serde_json::json!({"items":["a","b"],"next":1}));
+    }
+
+    #[test]
+    fn flow_collections_and_quotes() {
+        let v = parse_ok("hours: [0, 15]\ndays: ['monday', \"tue\\tday\"]\nm: {a: 1, b: x y}\ne: []\n");
+        assert_eq!(v, serde_json::json!({"hours":[0,15],"days":["monday","tue\tday"],"m":{"a":1,"b":"x y"},"e":[]}));
+    }
+
+    #[test]
+    fn yaml_1_1_scalars_resolve_as_pyyaml_does() {
+        let v = parse_ok("a: yes\nb: Off\nc: 010\nd: 0x1f\ne: 1.5\nf: 1e5\ng: ~\nh: '1'\ni: 1_000\nj: 1:30\nk: PT20M\nl:\n");
+        assert_eq!(
+            v,
+            serde_json::json!({"a":true,"b":false,"c":8,"d":31,"e":1.5,"f":"1e5","g":null,"h":"1","i":1000,"j":90,"k":"PT20M","l":null})
+        );
+    }
+
+    #[test]
+    fn comments_are_collected_and_hash_inside_values_is_kept() {
+        let parsed = parse("# top\nname: a#b # trailing\nx: \"#q\"\n");
+        assert_eq!(value(parsed.root.as_ref().unwrap()), serde_json::json!({"name":"a#b","x":"#q"}));
+        let texts: Vec<&str> = parsed.comments.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, vec![" top", " trailing"]);
+    }
+
+    #[test]
+    fn block_scalars_keep_or_fold_lines() {
+        let v = parse_ok("a: |\n  one\n  two\nb: >-\n  x\n  y\n\n  z\nc: 1\n");
+        assert_eq!(v, serde_json::json!({"a":"one\ntwo\n","b":"x y\nz","c":1}));
+    }
+
+    #[test]
+    fn multi_line_plain_and_quoted_scalars_fold() {
+        let v = parse_ok("d: one\n  two\nq: \"a\n  b\"\n");
+        assert_eq!(v, serde_json::json!({"d":"one two","q":"a b"}));
+    }
+
+    #[test]
+    fn ranges_point_at_keys_and_values() {
+        let text = "name: abc\nsize:  Standard_DS3_v2\n";
+        let root = parse(text).root.unwrap();
+        let entry = root.entry("size").unwrap();
+        assert_eq!(&text[entry.key_range.start()..entry.key_range.end()], "size");
+        assert_eq!(&text[entry.value.range.start()..entry.value.range.end()], "Standard_DS3_v2");
+    }
+
+    #[test]
+    fn crlf_and_bom_are_transparent() {
+        let v = parse_ok("\u{feff}name: a\r\ntype: b \r\n");
+        assert_eq!(v, serde_json::json!({"name":"a","type":"b"}));
+    }
+
+    #[test]
+    fn missing_schema_key_on_line_one_is_a_mapping_values_error_with_a_fix() {
+        let text = "https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json\nname: minimal-example-i\ntype: computeinstance\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.diagnostics.len(), 1, "{:#?}", parsed.diagnostics);
+        let d = &parsed.diagnostics[0];
+        assert_eq!(d.code, codes::YAML_SYNTAX);
+        // Line 2, column 5 (1-based), as PyYAML reports it.
+        assert_eq!(d.range.start(), text.find("name:").unwrap() + 4);
+        assert_eq!(d.fixes[0].edits[0].new_text, "$schema: ");
+        // The rest of the document is still a usable tree.
+        assert_eq!(parsed.root.unwrap().get("type").unwrap().as_str(), Some("computeinstance"));
+    }
+
+    #[test]
+    fn half_typed_key_without_colon_still_yields_an_entry() {
+        let parsed = parse("name: a\nsiz\n");
+        let root = parsed.root.unwrap();
+        let entry = root.entry("siz").unwrap();
+        assert!(!entry.has_colon);
+        assert_eq!(codes_of("name: a\nsiz\n"), vec!["AML001"]);
+    }
+
+    #[test]
+    fn empty_value_and_empty_document_parse() {
+        assert_eq!(parse_ok("ssh_settings:\n"), serde_json::json!({"ssh_settings": null}));
+        assert!(parse("").root.is_none());
+        assert!(parse("# only a comment\n").root.is_none());
+    }
+
+    #[test]
+    fn unclosed_quote_is_reported_on_its_line_only() {
+        let parsed = parse("name: \"abc\ntype: amlcompute\n");
+        assert_eq!(parsed.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), vec![codes::UNCLOSED_QUOTE]);
+        assert_eq!(parsed.root.unwrap().get("type").unwrap().as_str(), Some("amlcompute"));
+    }
+
+    #[test]
+    fn tabs_in_indentation_are_reported_with_a_fix() {
+        let parsed = parse("a:\n\tb: 1\n");
+        assert_eq!(parsed.diagnostics[0].code, codes::TAB_INDENTATION);
+        assert_eq!(value(parsed.root.as_ref().unwrap()), serde_json::json!({"a":{"b":1}}));
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_at_the_second() {
+        let text = "a: 1\nb: 2\na: 3\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.diagnostics[0].code, codes::DUPLICATE_KEY);
+        assert_eq!(parsed.diagnostics[0].range.start(), 10);
+    }
+
+    #[test]
+    fn bad_indentation_keeps_the_entry() {
+        let parsed = parse("a: 1\n  b: 2\nc: 3\n");
+        assert_eq!(codes_of("a: 1\n  b: 2\nc: 3\n"), vec!["AML004"]);
+        let root = parsed.root.unwrap();
+        assert!(root.get("b").is_some() && root.get("c").is_some());
+    }
+
+    #[test]
+    fn a_second_document_is_reported() {
+        assert_eq!(codes_of("a: 1\n---\nb: 2\n"), vec!["AML007"]);
+        assert!(codes_of("---\na: 1\n").is_empty());
+    }
+
+    #[test]
+    fn unclosed_flow_sequence_recovers_at_the_next_key() {
+        let parsed = parse("hours: [0, 1\nminutes: [15]\n");
+        assert_eq!(parsed.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), vec![codes::UNCLOSED_BRACKET]);
+        let root = parsed.root.unwrap();
+        assert_eq!(root.get("minutes").unwrap().as_sequence().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn same_line_nested_mapping_is_an_error() {
+        assert_eq!(codes_of("a: b: c\n"), vec!["AML001"]);
+    }
+
+    #[test]
+    fn anchors_and_aliases_warn() {
+        assert_eq!(codes_of("a: &x 1\nb: *x\n"), vec!["AML011", "AML011"]);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        let samples = [
+            "- - -", ":::", "[{]}", "a: [", "a: {b", "\"", "'", "|", ">\n", "a:\n  - b\n - c", "? x", "&", "*",
+            "a: 'it''s'", "%YAML 1.2\n---\na: 1", "\u{feff}", "a:\t1", "- a: 1\n  b: 2\n- c", "é: ü\n  ñ",
+            "a: \"\\u00e9\\x41\"", "a: |2\n   x", "[a, b]: c", "{a: 1}: b", "a: b\n...\nc: d",
+        ];
+        for s in samples {
+            let _ = parse(s);
+        }
+    }
+}
