@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "aml-compute-ls", version, about = "Language server and checker for Azure Machine Learning compute specs")]
+#[command(
+    name = "aml-compute-ls",
+    version,
+    about = "Language server and checker for Azure Machine Learning compute specs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -43,7 +47,8 @@ struct CheckArgs {
     paths: Vec<String>,
 }
 
-const FAMILIES: &[&str] = &["syntax", "schema", "names", "sizes", "nodes", "security", "network", "resource-ids", "workspace"];
+const FAMILIES: &[&str] =
+    &["syntax", "schema", "names", "sizes", "nodes", "security", "network", "resource-ids", "workspace"];
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -132,7 +137,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
 
 fn read_text(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
 }
 
 /// Checks files on all cores; results keep the input order.

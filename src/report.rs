@@ -180,10 +180,26 @@ pub fn render_human(files: &[FileReport], style: Style) -> String {
             let caret_len = f.text[d.range.start().min(end_in_line)..end_in_line].chars().count().max(1);
             let gutter = (line_no + 1).to_string().len();
             let pad = " ".repeat(gutter);
-            out.push_str(&format!("{}{}: {}\n", severity_label(d.severity, style), style.paint("1", &format!("[{}]", d.code.id())), style.paint("1", &d.message)));
-            out.push_str(&format!("{pad}{} {}:{}:{}\n", style.paint("1;34", "-->"), f.path, line_no + 1, start.col + 1));
+            out.push_str(&format!(
+                "{}{}: {}\n",
+                severity_label(d.severity, style),
+                style.paint("1", &format!("[{}]", d.code.id())),
+                style.paint("1", &d.message)
+            ));
+            out.push_str(&format!(
+                "{pad}{} {}:{}:{}\n",
+                style.paint("1;34", "-->"),
+                f.path,
+                line_no + 1,
+                start.col + 1
+            ));
             out.push_str(&format!("{pad} {}\n", style.paint("1;34", "|")));
-            out.push_str(&format!("{} {} {}\n", style.paint("1;34", &(line_no + 1).to_string()), style.paint("1;34", "|"), line_text.replace('\t', " ")));
+            out.push_str(&format!(
+                "{} {} {}\n",
+                style.paint("1;34", &(line_no + 1).to_string()),
+                style.paint("1;34", "|"),
+                line_text.replace('\t', " ")
+            ));
             out.push_str(&format!(
                 "{pad} {} {}{}\n",
                 style.paint("1;34", "|"),
@@ -193,7 +209,13 @@ pub fn render_human(files: &[FileReport], style: Style) -> String {
             for fix in &d.fixes {
                 out.push_str(&format!("{pad} {} fix: {}\n", style.paint("1;34", "="), fix.title));
             }
-            out.push_str(&format!("{pad} {} {}: {} ({})\n\n", style.paint("1;34", "="), "help", d.code.summary, d.code.slug));
+            out.push_str(&format!(
+                "{pad} {} {}: {} ({})\n\n",
+                style.paint("1;34", "="),
+                "help",
+                d.code.summary,
+                d.code.slug
+            ));
         }
     }
     let s = summarize(files);

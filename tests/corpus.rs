@@ -50,7 +50,10 @@ fn corpus_reports_exactly_the_reviewed_findings() {
             actual.insert((file.to_string(), line, d.code.id()));
         }
         if status == "invalid" {
-            assert!(result.diagnostics.iter().any(|d| d.severity == aml_compute_ls::check::Severity::Error), "{file} is invalid but no error was reported");
+            assert!(
+                result.diagnostics.iter().any(|d| d.severity == aml_compute_ls::check::Severity::Error),
+                "{file} is invalid but no error was reported"
+            );
         }
         checked += 1;
     }

@@ -38,7 +38,11 @@ impl VmSize {
 
     /// "4 vCPUs · 14 GiB" or "6 vCPUs · 112 GiB · 1× V100 16GB".
     pub fn summary(&self) -> String {
-        let mem = if self.memory_gib.fract() == 0.0 { format!("{}", self.memory_gib as i64) } else { format!("{}", self.memory_gib) };
+        let mem = if self.memory_gib.fract() == 0.0 {
+            format!("{}", self.memory_gib as i64)
+        } else {
+            format!("{}", self.memory_gib)
+        };
         let mut s = format!("{} vCPU{} · {mem} GiB", self.vcpus, if self.vcpus == 1 { "" } else { "s" });
         if self.gpus > 0 {
             s.push_str(&format!(" · {}× {}", self.gpus, self.gpu_model.unwrap_or("GPU")));
@@ -101,7 +105,12 @@ impl Catalog {
             .skip(1)
             .filter_map(|line| {
                 let c: Vec<&'static str> = line.split('\t').collect();
-                (c.len() >= 4).then(|| Region { name: c[0], display_name: c[1], geography: c[2], availability_known: c[3] == "yes" })
+                (c.len() >= 4).then(|| Region {
+                    name: c[0],
+                    display_name: c[1],
+                    geography: c[2],
+                    availability_known: c[3] == "yes",
+                })
             })
             .collect();
         Catalog { sizes, by_lower_name, regions }

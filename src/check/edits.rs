@@ -57,7 +57,14 @@ pub fn remove_entry(text: &str, entry: &Entry, json: bool) -> TextEdit {
 }
 
 /// Adds `key: value` to a mapping, after its last entry and at its indentation.
-pub fn insert_entry(text: &str, mapping: &Node, entries: &[Entry], key: &str, value: &str, json: bool) -> Option<TextEdit> {
+pub fn insert_entry(
+    text: &str,
+    mapping: &Node,
+    entries: &[Entry],
+    key: &str,
+    value: &str,
+    json: bool,
+) -> Option<TextEdit> {
     if json {
         let value = if value.is_empty() || value.parse::<f64>().is_err() && value != "true" && value != "false" {
             format!("\"{value}\"")

@@ -84,7 +84,7 @@ pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> Che
     }
     apply_suppressions(text, &parsed, &mut diagnostics);
     apply_options(options, &mut diagnostics);
-    diagnostics.sort_by(|a, b| (a.range.start, a.range.end, a.code.number).cmp(&(b.range.start, b.range.end, b.code.number)));
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code.number));
     diagnostics.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
     CheckResult { parsed, detection, diagnostics }
 }
@@ -101,7 +101,8 @@ fn check_spec(
     let set = SchemaSet::get();
     let json = parsed.format == Format::Json;
     if let Some(schema) = set.lookup(&kind.schema_ref(form)) {
-        let mut validator = validate::Validator { set, text, comments: &parsed.comments, kind, form, json, out: Vec::new() };
+        let mut validator =
+            validate::Validator { set, text, comments: &parsed.comments, kind, form, json, out: Vec::new() };
         validator.validate_root(root, schema);
         out.extend(validator.out);
     }
@@ -150,7 +151,11 @@ fn unknown_kind(root: &syntax::Node, detection: &Detection, json: bool) -> Diagn
     let suggestions = suggest::closest(shown, candidates.iter().copied(), 2);
     let quote = |s: &str| if json { format!("\"{s}\"") } else { s.to_string() };
     if let Some(v) = value {
-        d = d.with_fixes(suggestions.iter().map(|s| Fix::new(format!("Change to `{s}`"), vec![TextEdit::replace(v.range, quote(s))])));
+        d = d.with_fixes(
+            suggestions
+                .iter()
+                .map(|s| Fix::new(format!("Change to `{s}`"), vec![TextEdit::replace(v.range, quote(s))])),
+        );
         if d.fixes.len() == 1 {
             d.fixes[0].preferred = true;
         }
@@ -165,7 +170,8 @@ fn overlaps(a: TextRange, b: TextRange) -> bool {
 /// When a domain rule and a generic schema check flag the same token, keep the rule's more
 /// specific finding.
 fn drop_schema_duplicates(diagnostics: &mut Vec<Diagnostic>) {
-    let specific: Vec<TextRange> = diagnostics.iter().filter(|d| d.code.number >= 200 || d.code.number == 113).map(|d| d.range).collect();
+    let specific: Vec<TextRange> =
+        diagnostics.iter().filter(|d| d.code.number >= 200 || d.code.number == 113).map(|d| d.range).collect();
     diagnostics.retain(|d| {
         let generic = matches!(d.code.slug, "wrong-type" | "out-of-range" | "invalid-enum");
         !(generic && specific.contains(&d.range))

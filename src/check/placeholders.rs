@@ -20,7 +20,8 @@ pub fn find(text: &str) -> Vec<(usize, usize)> {
                 j += 1;
             }
             let body = &text[start + 1..j];
-            let word_like = body.len() >= 2 && body.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) && !body.ends_with(' ');
+            let word_like =
+                body.len() >= 2 && body.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) && !body.ends_with(' ');
             if word_like {
                 let closed = bytes.get(j) == Some(&b'>');
                 let cut_short = matches!(bytes.get(j), None | Some(b'/'));
@@ -69,7 +70,9 @@ fn walk(node: &Node, key: Option<&str>, secret_keys: &[&str], out: &mut Vec<Diag
             }
             let field = key.map_or(String::new(), |k| format!("`{k}` "));
             let message = if key.is_some_and(|k| secret_keys.contains(&k)) {
-                format!("{field}still holds a template placeholder; fill in the real value before creating the compute.")
+                format!(
+                    "{field}still holds a template placeholder; fill in the real value before creating the compute."
+                )
             } else {
                 let names: Vec<&str> = found.iter().map(|(s, e)| &text[*s..*e]).collect();
                 format!(

@@ -288,7 +288,9 @@ impl Compiler<'_> {
         }
         match obj.get("type") {
             Some(Value::String(t)) => s.types = JsonType::parse(t).into_iter().collect(),
-            Some(Value::Array(ts)) => s.types = ts.iter().filter_map(|t| t.as_str().and_then(JsonType::parse)).collect(),
+            Some(Value::Array(ts)) => {
+                s.types = ts.iter().filter_map(|t| t.as_str().and_then(JsonType::parse)).collect()
+            }
             _ => {}
         }
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {

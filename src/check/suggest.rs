@@ -2,7 +2,8 @@
 
 /// Levenshtein distance over characters, compared case-insensitively and with `-` = `_`.
 pub fn distance(a: &str, b: &str) -> usize {
-    let norm = |s: &str| -> Vec<char> { s.chars().map(|c| if c == '-' { '_' } else { c.to_ascii_lowercase() }).collect() };
+    let norm =
+        |s: &str| -> Vec<char> { s.chars().map(|c| if c == '-' { '_' } else { c.to_ascii_lowercase() }).collect() };
     let (a, b) = (norm(a), norm(b));
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
@@ -43,7 +44,10 @@ mod tests {
 
     #[test]
     fn typos_find_their_field() {
-        assert_eq!(closest("min_instance", ["min_instances", "max_instances", "size"], 3), vec!["min_instances", "max_instances"]);
+        assert_eq!(
+            closest("min_instance", ["min_instances", "max_instances", "size"], 3),
+            vec!["min_instances", "max_instances"]
+        );
         assert_eq!(closest("sizee", ["size", "tier"], 3), vec!["size"]);
         assert_eq!(closest("low-priority", ["dedicated", "low_priority"], 3), vec!["low_priority"]);
         assert!(closest("zzzzzz", ["size", "tier"], 3).is_empty());

@@ -145,9 +145,9 @@ impl<'a> Validator<'a> {
             Some((value, _)) => {
                 let text = value.scalar_text().unwrap_or("");
                 let casing = schema.casing;
-                let branch = mapping
-                    .iter()
-                    .find(|(k, _)| normalize_enum(k, casing) == normalize_enum(text, casing) || k.eq_ignore_ascii_case(text));
+                let branch = mapping.iter().find(|(k, _)| {
+                    normalize_enum(k, casing) == normalize_enum(text, casing) || k.eq_ignore_ascii_case(text)
+                });
                 match branch {
                     Some((_, branch_id)) => self.walk(node, *branch_id, place),
                     None => {
@@ -196,10 +196,17 @@ impl<'a> Validator<'a> {
                 Diagnostic::new(
                     codes::WRONG_TYPE,
                     node.range,
-                    format!("{} takes a whole number; the CLI truncates {} to {truncated}. Write {truncated} to say so.", place.field(), self.shown(node, schema)),
+                    format!(
+                        "{} takes a whole number; the CLI truncates {} to {truncated}. Write {truncated} to say so.",
+                        place.field(),
+                        self.shown(node, schema)
+                    ),
                 )
                 .with_severity(Severity::Warning)
-                .with_fix(Fix::preferred(format!("Use {truncated}"), vec![TextEdit::replace(node.range, truncated.to_string())])),
+                .with_fix(Fix::preferred(
+                    format!("Use {truncated}"),
+                    vec![TextEdit::replace(node.range, truncated.to_string())],
+                )),
             );
             return false;
         }
@@ -209,7 +216,10 @@ impl<'a> Validator<'a> {
             let range = place.key_range.unwrap_or(node.range);
             if self.form == SpecForm::Cli && place.path.len() == 1 && place.path[0] == "type" {
                 let t = self.kind.cli_type().unwrap_or("");
-                let edit = TextEdit::replace(TextRange::new(range.start(), node.range.end().max(range.end())), format!("type: {t}"));
+                let edit = TextEdit::replace(
+                    TextRange::new(range.start(), node.range.end().max(range.end())),
+                    format!("type: {t}"),
+                );
                 self.out.push(
                     Diagnostic::new(
                         codes::MISSING_COMPUTE_TYPE,
@@ -295,7 +305,10 @@ impl<'a> Validator<'a> {
             };
             if fits && scalar.is_quoted() {
                 let plain = if self.json { scalar.text.to_lowercase() } else { scalar.text.clone() };
-                fixes.push(Fix::preferred(format!("Remove the quotes: {plain}"), vec![TextEdit::replace(node.range, plain)]));
+                fixes.push(Fix::preferred(
+                    format!("Remove the quotes: {plain}"),
+                    vec![TextEdit::replace(node.range, plain)],
+                ));
             }
             if schema.allows(JsonType::Integer)
                 && let Some(seconds) = iso_duration_seconds(&scalar.text)
@@ -306,7 +319,10 @@ impl<'a> Validator<'a> {
             if schema.allows(JsonType::Array) && !self.json {
                 fixes.push(Fix::preferred(
                     "Make it a one-item list",
-                    vec![TextEdit::replace(node.range, format!("[{}]", &self.text[node.range.start()..node.range.end()]))],
+                    vec![TextEdit::replace(
+                        node.range,
+                        format!("[{}]", &self.text[node.range.start()..node.range.end()]),
+                    )],
                 ));
             }
         }
@@ -344,7 +360,9 @@ impl<'a> Validator<'a> {
         };
         let mut fixes: Vec<Fix> = closest(text, allowed.iter().copied(), 2)
             .into_iter()
-            .map(|c| Fix::new(format!("Change to `{c}`"), vec![TextEdit::replace(node.range, format!("{quote}{c}{quote}"))]))
+            .map(|c| {
+                Fix::new(format!("Change to `{c}`"), vec![TextEdit::replace(node.range, format!("{quote}{c}{quote}"))])
+            })
             .collect();
         if fixes.len() == 1 {
             fixes[0].preferred = true;
@@ -356,17 +374,16 @@ impl<'a> Validator<'a> {
         let Some(value) = node.as_f64() else { return };
         let shown = self.shown(node, schema);
         let fail = |bound: String| format!("{} must be {bound} (got {shown}).", place.field());
-        let message = if let Some(min) = schema.minimum.filter(|m| value < *m) {
-            Some(fail(format!("at least {}", fmt_num(min))))
+        let bound = if let Some(min) = schema.minimum.filter(|m| value < *m) {
+            Some(format!("at least {}", fmt_num(min)))
         } else if let Some(max) = schema.maximum.filter(|m| value > *m) {
-            Some(fail(format!("at most {}", fmt_num(max))))
+            Some(format!("at most {}", fmt_num(max)))
         } else if let Some(min) = schema.exclusive_minimum.filter(|m| value <= *m) {
-            Some(fail(format!("greater than {}", fmt_num(min))))
-        } else if let Some(max) = schema.exclusive_maximum.filter(|m| value >= *m) {
-            Some(fail(format!("less than {}", fmt_num(max))))
+            Some(format!("greater than {}", fmt_num(min)))
         } else {
-            None
+            schema.exclusive_maximum.filter(|m| value >= *m).map(|max| format!("less than {}", fmt_num(max)))
         };
+        let message = bound.map(fail);
         if let Some(message) = message {
             self.out.push(Diagnostic::new(codes::OUT_OF_RANGE, node.range, message));
         }
@@ -413,7 +430,10 @@ impl<'a> Validator<'a> {
                             Diagnostic::new(
                                 codes::READ_ONLY_FIELD,
                                 entry.key_range,
-                                format!("`{}` is read-only: the service sets it and ignores what the spec says.", entry.key.text),
+                                format!(
+                                    "`{}` is read-only: the service sets it and ignores what the spec says.",
+                                    entry.key.text
+                                ),
                             )
                             .with_tag(DiagnosticTag::Unnecessary)
                             .with_fix(Fix::preferred(
@@ -429,8 +449,12 @@ impl<'a> Validator<'a> {
                             .clone()
                             .unwrap_or_else(|| "It may stop working in a later API version.".to_string());
                         self.out.push(
-                            Diagnostic::new(codes::DEPRECATED_FIELD, entry.key_range, format!("`{}` is deprecated. {why}", entry.key.text))
-                                .with_tag(DiagnosticTag::Deprecated),
+                            Diagnostic::new(
+                                codes::DEPRECATED_FIELD,
+                                entry.key_range,
+                                format!("`{}` is deprecated. {why}", entry.key.text),
+                            )
+                            .with_tag(DiagnosticTag::Deprecated),
                         );
                     }
                     self.walk(&entry.value, child, child_place);
@@ -455,7 +479,8 @@ impl<'a> Validator<'a> {
         let remove = Fix::new(format!("Remove `{key}`"), vec![edits::remove_entry(self.text, entry, self.json)]);
         let owners = self.other_kinds_with(path);
         if !owners.is_empty() {
-            let names: Vec<String> = owners.iter().map(|k| format!("{}s ({})", k.display_name(), self.kind_label(*k))).collect();
+            let names: Vec<String> =
+                owners.iter().map(|k| format!("{}s ({})", k.display_name(), self.kind_label(*k))).collect();
             let mut fix = remove;
             fix.preferred = true;
             self.out.push(
@@ -483,7 +508,12 @@ impl<'a> Validator<'a> {
         let mut message = format!("`{key}` is not a field of a {}.", self.kind.display_name());
         let mut fixes: Vec<Fix> = suggestions
             .iter()
-            .map(|s| Fix::new(format!("Rename to `{s}`"), vec![TextEdit::replace(entry.key_range, edits::key_text(s, self.json))]))
+            .map(|s| {
+                Fix::new(
+                    format!("Rename to `{s}`"),
+                    vec![TextEdit::replace(entry.key_range, edits::key_text(s, self.json))],
+                )
+            })
             .collect();
         if let Some(first) = suggestions.first() {
             message.push_str(&format!(" Did you mean `{first}`?"));
@@ -560,7 +590,8 @@ fn step(set: &SchemaSet, id: SchemaId, seg: &str) -> Option<SchemaId> {
     if let Some(p) = s.property(seg) {
         return Some(p);
     }
-    let branches = s.one_of.iter().copied().chain(s.discriminator.iter().flat_map(|(_, m)| m.iter().map(|(_, id)| *id)));
+    let branches =
+        s.one_of.iter().copied().chain(s.discriminator.iter().flat_map(|(_, m)| m.iter().map(|(_, id)| *id)));
     for b in branches.collect::<Vec<_>>() {
         if let Some(found) = step(set, b, seg) {
             return Some(found);

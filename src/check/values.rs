@@ -73,8 +73,10 @@ pub fn parse_resource_id(text: &str) -> Result<ResourceId<'_>, String> {
         };
         namespace = Some(*ns);
         let pairs = &rest[2..];
-        if pairs.is_empty() || pairs.len() % 2 != 0 {
-            return Err(format!("After `providers/{ns}` come resource type and name pairs, e.g. `virtualMachines/myvm`."));
+        if pairs.is_empty() || !pairs.len().is_multiple_of(2) {
+            return Err(format!(
+                "After `providers/{ns}` come resource type and name pairs, e.g. `virtualMachines/myvm`."
+            ));
         }
         types = pairs.chunks(2).map(|p| (p[0], p[1])).collect();
     } else if !rest.is_empty() {
@@ -95,27 +97,45 @@ fn check_resource_id(text: &str, range: TextRange, expected: &[String]) -> Optio
         Err(why) => {
             let want = expected.first().map_or(String::new(), |t| {
                 let (ns, ty) = t.split_once('/').unwrap_or((t, ""));
-                format!(" Expected /subscriptions/<id>/resourceGroups/<group>/providers/{ns}/{}", ty.split('/').map(|s| format!("{s}/<name>")).collect::<Vec<_>>().join("/"))
+                format!(
+                    " Expected /subscriptions/<id>/resourceGroups/<group>/providers/{ns}/{}",
+                    ty.split('/').map(|s| format!("{s}/<name>")).collect::<Vec<_>>().join("/")
+                )
             });
-            return Some(Diagnostic::new(codes::INVALID_RESOURCE_ID, range, format!("This is not an Azure resource id. {why}{want}")));
+            return Some(Diagnostic::new(
+                codes::INVALID_RESOURCE_ID,
+                range,
+                format!("This is not an Azure resource id. {why}{want}"),
+            ));
         }
     };
     if !is_guid(id.subscription) {
         return Some(Diagnostic::new(
             codes::INVALID_RESOURCE_ID,
             range,
-            format!("`{}` is not a subscription id; Azure subscription ids are GUIDs like 00000000-0000-0000-0000-000000000000.", id.subscription),
+            format!(
+                "`{}` is not a subscription id; Azure subscription ids are GUIDs like 00000000-0000-0000-0000-000000000000.",
+                id.subscription
+            ),
         ));
     }
     if id.resource_group.is_none() && !expected.is_empty() {
-        return Some(Diagnostic::new(codes::INVALID_RESOURCE_ID, range, "The resource id has no `/resourceGroups/<group>` segment."));
+        return Some(Diagnostic::new(
+            codes::INVALID_RESOURCE_ID,
+            range,
+            "The resource id has no `/resourceGroups/<group>` segment.",
+        ));
     }
     if !expected.is_empty() {
         let actual = id.full_type();
         if !expected.iter().any(|e| e.eq_ignore_ascii_case(&actual)) {
             let list = expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(" or ");
             let shown = if actual.is_empty() { "no resource type".to_string() } else { format!("a `{actual}`") };
-            return Some(Diagnostic::new(codes::WRONG_RESOURCE_TYPE, range, format!("This resource id points at {shown}; here it must be {list}.")));
+            return Some(Diagnostic::new(
+                codes::WRONG_RESOURCE_TYPE,
+                range,
+                format!("This resource id points at {shown}; here it must be {list}."),
+            ));
         }
     }
     None
@@ -136,7 +156,15 @@ const KEY_TYPES: &[&str] = &[
 /// the same type name. Never echoes the key in a message.
 fn check_ssh_key(text: &str, range: TextRange) -> Option<Diagnostic> {
     let trimmed = text.trim();
-    let fail = |why: &str| Some(Diagnostic::new(codes::INVALID_SSH_KEY, range, format!("This is not an OpenSSH public key: {why} Paste the whole line of your `.pub` file (e.g. `ssh-ed25519 AAAA… user@host`).")));
+    let fail = |why: &str| {
+        Some(Diagnostic::new(
+            codes::INVALID_SSH_KEY,
+            range,
+            format!(
+                "This is not an OpenSSH public key: {why} Paste the whole line of your `.pub` file (e.g. `ssh-ed25519 AAAA… user@host`)."
+            ),
+        ))
+    };
     if trimmed.is_empty() {
         return fail("it is empty.");
     }
@@ -179,7 +207,7 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
         } as u32)
     };
     let trimmed = text.trim_end_matches('=');
-    if text.len() % 4 != 0 || text.len() - trimmed.len() > 2 {
+    if !text.len().is_multiple_of(4) || text.len() - trimmed.len() > 2 {
         return None;
     }
     let mut out = Vec::with_capacity(trimmed.len() * 3 / 4);
@@ -205,7 +233,10 @@ fn check_cron(text: &str, range: TextRange) -> Option<Diagnostic> {
         return Some(Diagnostic::new(
             codes::INVALID_FORMAT,
             range,
-            format!("A cron expression has five fields (minute hour day month weekday), e.g. `0 18 * * *`; this one has {}.", fields.len()),
+            format!(
+                "A cron expression has five fields (minute hour day month weekday), e.g. `0 18 * * *`; this one has {}.",
+                fields.len()
+            ),
         ));
     }
     const NAMES: [&str; 5] = ["minute", "hour", "day of month", "month", "day of week"];
@@ -246,7 +277,10 @@ fn check_cron(text: &str, range: TextRange) -> Option<Diagnostic> {
             return Some(Diagnostic::new(
                 codes::INVALID_FORMAT,
                 range,
-                format!("The {} field `{field}` of this cron expression is not valid; it takes numbers {lo}-{hi}, `*`, ranges `a-b`, lists `a,b` and steps `*/n`.", NAMES[i]),
+                format!(
+                    "The {} field `{field}` of this cron expression is not valid; it takes numbers {lo}-{hi}, `*`, ranges `a-b`, lists `a,b` and steps `*/n`.",
+                    NAMES[i]
+                ),
             ));
         }
     }
@@ -280,7 +314,16 @@ mod tests {
         assert!(check_resource_id("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm", r, &vm).is_none());
         assert_eq!(check_resource_id("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/disks/d", r, &vm).unwrap().code, codes::WRONG_RESOURCE_TYPE);
         assert_eq!(check_resource_id("identity_resource_id", r, &vm).unwrap().code, codes::INVALID_RESOURCE_ID);
-        assert_eq!(check_resource_id("/subscriptions/dummy/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm", r, &vm).unwrap().code, codes::INVALID_RESOURCE_ID);
+        assert_eq!(
+            check_resource_id(
+                "/subscriptions/dummy/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm",
+                r,
+                &vm
+            )
+            .unwrap()
+            .code,
+            codes::INVALID_RESOURCE_ID
+        );
     }
 
     #[test]

@@ -170,7 +170,9 @@ pub fn kind_from_schema_url(url: &str) -> Option<(Option<ComputeKind>, SpecForm)
         "amlcompute.schema.json" => ComputeKind::AmlCompute,
         "computeinstance.schema.json" => ComputeKind::ComputeInstance,
         "vmcompute.schema.json" | "virtualmachine.schema.json" => ComputeKind::VirtualMachine,
-        "kubernetescompute.schema.json" | "kubernetes.schema.json" | "kubernetescompute.json" => ComputeKind::Kubernetes,
+        "kubernetescompute.schema.json" | "kubernetes.schema.json" | "kubernetescompute.json" => {
+            ComputeKind::Kubernetes
+        }
         "synapsespark.schema.json" | "synapsesparkcompute.schema.json" => ComputeKind::SynapseSpark,
         "arm-compute.schema.json" => return Some((None, SpecForm::Arm)),
         _ => return None,
@@ -202,10 +204,10 @@ pub fn detect(root: Option<&Node>, comments: &[Comment]) -> Option<Detection> {
         });
     if let Some(((kind, form), evidence, range)) = from_schema {
         // An ARM schema names no kind itself: `computeType` does.
-        if kind.is_none() {
-            if let Some(d) = by_type.filter(|d| d.form == SpecForm::Arm) {
-                return Some(d);
-            }
+        if kind.is_none()
+            && let Some(d) = by_type.filter(|d| d.form == SpecForm::Arm)
+        {
+            return Some(d);
         }
         return Some(Detection { kind, form, evidence, range });
     }

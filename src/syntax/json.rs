@@ -16,7 +16,8 @@ pub struct JsonParse {
 }
 
 pub fn parse(text: &str) -> JsonParse {
-    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, comments: Vec::new(), diagnostics: Vec::new(), depth: 0 };
+    let mut p =
+        Parser { text, bytes: text.as_bytes(), pos: 0, comments: Vec::new(), diagnostics: Vec::new(), depth: 0 };
     if text.starts_with('\u{feff}') {
         p.pos = 3;
     }
@@ -66,7 +67,10 @@ impl<'t> Parser<'t> {
                         self.pos += 1;
                     }
                     let end = if self.bytes[self.pos - 1] == b'\r' { self.pos - 1 } else { self.pos };
-                    self.comments.push(Comment { range: TextRange::new(start, end), text: self.text[start + 2..end].to_string() });
+                    self.comments.push(Comment {
+                        range: TextRange::new(start, end),
+                        text: self.text[start + 2..end].to_string(),
+                    });
                 }
                 b'/' if self.bytes.get(self.pos + 1) == Some(&b'*') => {
                     let start = self.pos;
@@ -74,11 +78,18 @@ impl<'t> Parser<'t> {
                     match close {
                         Some(c) => {
                             self.pos = c + 2;
-                            self.comments.push(Comment { range: TextRange::new(start, self.pos), text: self.text[start + 2..c].to_string() });
+                            self.comments.push(Comment {
+                                range: TextRange::new(start, self.pos),
+                                text: self.text[start + 2..c].to_string(),
+                            });
                         }
                         None => {
                             self.pos = self.bytes.len();
-                            self.error(codes::JSON_SYNTAX, TextRange::new(start, start + 2), "This `/*` comment is never closed with `*/`.");
+                            self.error(
+                                codes::JSON_SYNTAX,
+                                TextRange::new(start, start + 2),
+                                "This `/*` comment is never closed with `*/`.",
+                            );
                         }
                     }
                 }
@@ -138,7 +149,9 @@ impl<'t> Parser<'t> {
             self.error(
                 codes::JSON_SYNTAX,
                 range,
-                format!("`{raw}` is not a JSON value; strings need double quotes, and true, false and null are lower case."),
+                format!(
+                    "`{raw}` is not a JSON value; strings need double quotes, and true, false and null are lower case."
+                ),
             );
             ScalarValue::Str
         });
@@ -149,8 +162,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         self.pos += 1;
         let mut out = String::new();
-        loop {
-            let Some(b) = self.peek() else { break };
+        while let Some(b) = self.peek() {
             match b {
                 b'"' => {
                     self.pos += 1;
@@ -255,8 +267,15 @@ impl<'t> Parser<'t> {
                 if !range.is_empty() {
                     self.diagnostics.retain(|d| d.range != range);
                     self.diagnostics.push(
-                        Diagnostic::new(codes::JSON_SYNTAX, range, format!("Object keys must be strings in double quotes: \"{text}\"."))
-                            .with_fix(Fix::preferred("Quote the key", vec![TextEdit::replace(range, format!("\"{text}\""))])),
+                        Diagnostic::new(
+                            codes::JSON_SYNTAX,
+                            range,
+                            format!("Object keys must be strings in double quotes: \"{text}\"."),
+                        )
+                        .with_fix(Fix::preferred(
+                            "Quote the key",
+                            vec![TextEdit::replace(range, format!("\"{text}\""))],
+                        )),
                     );
                 } else {
                     self.pos = (key_start + 1).min(self.bytes.len());
@@ -283,7 +302,10 @@ impl<'t> Parser<'t> {
                 self.error(
                     codes::DUPLICATE_KEY,
                     key_range,
-                    format!("\"{}\" is already set on line {line}; only this later value is used. Remove one of them.", key.text),
+                    format!(
+                        "\"{}\" is already set on line {line}; only this later value is used. Remove one of them.",
+                        key.text
+                    ),
                 );
             }
             entries.push(Entry { key, key_range, value, has_colon });
@@ -366,7 +388,10 @@ impl<'t> Parser<'t> {
                 TextRange::new(open, open + 1),
                 format!("This `{opener}` is never closed; add `{closer}` at its end."),
             )
-            .with_fix(Fix::preferred(format!("Insert `{closer}`"), vec![TextEdit::insert(self.bytes.len(), closer.to_string())])),
+            .with_fix(Fix::preferred(
+                format!("Insert `{closer}`"),
+                vec![TextEdit::insert(self.bytes.len(), closer.to_string())],
+            )),
         );
     }
 }
@@ -380,7 +405,11 @@ fn parse_number(raw: &str) -> Option<ScalarValue> {
         return None;
     }
     if body.bytes().all(|b| b.is_ascii_digit()) {
-        return raw.parse::<i64>().ok().map(ScalarValue::Int).or_else(|| raw.parse::<f64>().ok().map(ScalarValue::Float));
+        return raw
+            .parse::<i64>()
+            .ok()
+            .map(ScalarValue::Int)
+            .or_else(|| raw.parse::<f64>().ok().map(ScalarValue::Float));
     }
     raw.parse::<f64>().ok().filter(|f| f.is_finite()).map(ScalarValue::Float)
 }
@@ -439,7 +468,23 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for s in ["{", "[", "\"", "{\"a\"", "{\"a\":", "[1,,2]", "}", "{]", "[}", "tru", "-", "1e999", "\"\\u12\"", "/*", "{\"é\":ü}"] {
+        for s in [
+            "{",
+            "[",
+            "\"",
+            "{\"a\"",
+            "{\"a\":",
+            "[1,,2]",
+            "}",
+            "{]",
+            "[}",
+            "tru",
+            "-",
+            "1e999",
+            "\"\\u12\"",
+            "/*",
+            "{\"é\":ü}",
+        ] {
             let _ = parse(s);
         }
         let deep = "[".repeat(10_000);

@@ -29,11 +29,7 @@ impl Format {
                 return Format::Yaml;
             }
         }
-        if text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
-            Format::Json
-        } else {
-            Format::Yaml
-        }
+        if text.trim_start_matches('\u{feff}').trim_start().starts_with('{') { Format::Json } else { Format::Yaml }
     }
 }
 
@@ -81,19 +77,11 @@ fn text_level_diagnostics(text: &str) -> Vec<Diagnostic> {
         // Point at the first line ending of the minority kind.
         let use_crlf = crlf >= lf;
         let bytes = text.as_bytes();
-        let first_odd = (0..bytes.len()).find(|&i| {
-            bytes[i] == b'\n' && ((i > 0 && bytes[i - 1] == b'\r') != use_crlf)
-        });
+        let first_odd = (0..bytes.len()).find(|&i| bytes[i] == b'\n' && ((i > 0 && bytes[i - 1] == b'\r') != use_crlf));
         let at = first_odd.unwrap_or(0);
         let edits: Vec<TextEdit> = (0..bytes.len())
             .filter(|&i| bytes[i] == b'\n' && ((i > 0 && bytes[i - 1] == b'\r') != use_crlf))
-            .map(|i| {
-                if use_crlf {
-                    TextEdit::insert(i, "\r")
-                } else {
-                    TextEdit::delete(TextRange::new(i - 1, i))
-                }
-            })
+            .map(|i| if use_crlf { TextEdit::insert(i, "\r") } else { TextEdit::delete(TextRange::new(i - 1, i)) })
             .collect();
         let (major, minor) = if use_crlf { ("CRLF", "LF") } else { ("LF", "CRLF") };
         let line = text[..at].matches('\n').count();

@@ -108,11 +108,8 @@ impl LineIndex {
     /// The byte range of a line's content, without its `\n` or `\r\n`.
     pub fn line_range(&self, text: &str, line: usize) -> TextRange {
         let start = self.line_start(line);
-        let mut end = if line + 1 < self.line_starts.len() {
-            self.line_starts[line + 1] as usize - 1
-        } else {
-            self.len as usize
-        };
+        let mut end =
+            if line + 1 < self.line_starts.len() { self.line_starts[line + 1] as usize - 1 } else { self.len as usize };
         if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end -= 1;
         }

@@ -145,10 +145,7 @@ impl Node {
     }
 
     pub fn is_null(&self) -> bool {
-        matches!(
-            &self.kind,
-            NodeKind::Missing | NodeKind::Scalar(Scalar { value: ScalarValue::Null, .. })
-        )
+        matches!(&self.kind, NodeKind::Missing | NodeKind::Scalar(Scalar { value: ScalarValue::Null, .. }))
     }
 
     /// The entry for `key` in a mapping (first match; duplicates are reported by the parser).

@@ -23,12 +23,7 @@ pub struct YamlParse {
 pub fn parse(text: &str) -> YamlParse {
     let mut scanner = Scanner::new(text);
     scanner.run();
-    let mut parser = Parser {
-        text,
-        tokens: scanner.tokens,
-        pos: 0,
-        diagnostics: scanner.diagnostics,
-    };
+    let mut parser = Parser { text, tokens: scanner.tokens, pos: 0, diagnostics: scanner.diagnostics };
     let root = parser.parse_document();
     let mut diagnostics = parser.diagnostics;
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
@@ -171,9 +166,8 @@ impl<'t> Scanner<'t> {
         }
         if indent == 0 && self.pos == self.line_start {
             let rest = &self.bytes[self.pos..];
-            let marker = |m: &[u8]| {
-                rest.starts_with(m) && matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
-            };
+            let marker =
+                |m: &[u8]| rest.starts_with(m) && matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'));
             if marker(b"---") {
                 self.push(Tok::DocStart, self.pos, self.pos + 3);
                 self.pos += 3;
@@ -222,13 +216,7 @@ impl<'t> Scanner<'t> {
         let col = self.col_of(start);
         let first_in_line = !self.line_has_token;
         self.line_has_token = true;
-        self.tokens.push(Token {
-            tok,
-            range: TextRange::new(start, end),
-            line: self.line,
-            col,
-            first_in_line,
-        });
+        self.tokens.push(Token { tok, range: TextRange::new(start, end), line: self.line, col, first_in_line });
     }
 
     fn scan_rest_of_line(&mut self) {
@@ -300,10 +288,7 @@ impl<'t> Scanner<'t> {
         if end > start && self.bytes[end - 1] == b'\r' {
             end -= 1;
         }
-        self.comments.push(Comment {
-            range: TextRange::new(start, end),
-            text: self.text[start + 1..end].to_string(),
-        });
+        self.comments.push(Comment { range: TextRange::new(start, end), text: self.text[start + 1..end].to_string() });
     }
 
     fn scan_node_property(&mut self, marker: u8) {
@@ -791,8 +776,7 @@ impl<'t> Parser<'t> {
             self.advance();
         }
         let mut root: Option<Node> = None;
-        loop {
-            let Some(t) = self.peek() else { break };
+        while let Some(t) = self.peek() {
             match t.tok {
                 Tok::DocEnd => {
                     self.advance();
@@ -885,7 +869,11 @@ impl<'t> Parser<'t> {
             }
             Tok::FlowSeqEnd | Tok::FlowMapEnd | Tok::Comma => {
                 self.advance();
-                self.error(codes::YAML_SYNTAX, t.range, format!("Unexpected `{}`.", &self.text[t.range.start()..t.range.end()]));
+                self.error(
+                    codes::YAML_SYNTAX,
+                    t.range,
+                    format!("Unexpected `{}`.", &self.text[t.range.start()..t.range.end()]),
+                );
                 Node::missing(t.range.start())
             }
             Tok::DocStart | Tok::DocEnd => Node::missing(self.last_end()),
@@ -898,8 +886,7 @@ impl<'t> Parser<'t> {
         let Tok::Scalar(mut scalar) = first.tok else { unreachable!() };
         let mut range = first.range;
         let mut last_line = first.line;
-        loop {
-            let Some(next) = self.peek() else { break };
+        while let Some(next) = self.peek() {
             let continues = matches!(&next.tok, Tok::Scalar(s) if s.style == ScalarStyle::Plain)
                 && next.first_in_line
                 && (next.col as i64) > parent_indent
@@ -928,8 +915,7 @@ impl<'t> Parser<'t> {
         let start = self.peek().map_or(self.last_end(), |t| t.range.start());
         let mut entries: Vec<Entry> = Vec::new();
         let mut first = true;
-        loop {
-            let Some(t) = self.peek().cloned() else { break };
+        while let Some(t) = self.peek().cloned() {
             if matches!(t.tok, Tok::DocStart | Tok::DocEnd) {
                 break;
             }
@@ -949,7 +935,11 @@ impl<'t> Parser<'t> {
                 }
             } else {
                 // Leftover tokens on a line whose entry is complete.
-                self.error(codes::YAML_SYNTAX, t.range, "Unexpected text after the value; a line holds one `key: value`.");
+                self.error(
+                    codes::YAML_SYNTAX,
+                    t.range,
+                    "Unexpected text after the value; a line holds one `key: value`.",
+                );
                 self.advance();
                 continue;
             }
@@ -1051,8 +1041,7 @@ impl<'t> Parser<'t> {
         let start = self.peek().map_or(self.last_end(), |t| t.range.start());
         let mut items = Vec::new();
         let mut first = true;
-        loop {
-            let Some(t) = self.peek().cloned() else { break };
+        while let Some(t) = self.peek().cloned() {
             if matches!(t.tok, Tok::DocStart | Tok::DocEnd) {
                 break;
             }
@@ -1118,7 +1107,11 @@ impl<'t> Parser<'t> {
                 Tok::Comma => {
                     self.advance();
                     if expect_item {
-                        self.error(codes::YAML_SYNTAX, t.range, "Two commas in a row, or a comma with no item before it.");
+                        self.error(
+                            codes::YAML_SYNTAX,
+                            t.range,
+                            "Two commas in a row, or a comma with no item before it.",
+                        );
                     }
                     expect_item = true;
                     continue;
@@ -1224,7 +1217,10 @@ impl<'t> Parser<'t> {
             Diagnostic::new(
                 codes::UNCLOSED_BRACKET,
                 open.range,
-                format!("This `{}` is never closed; add `{closer}` after the last item.", &self.text[open.range.start()..open.range.end()]),
+                format!(
+                    "This `{}` is never closed; add `{closer}` after the last item.",
+                    &self.text[open.range.start()..open.range.end()]
+                ),
             )
             .with_fix(Fix::preferred(format!("Insert `{closer}`"), vec![TextEdit::insert(end, closer)])),
         );
@@ -1288,7 +1284,9 @@ mod tests {
 
     #[test]
     fn yaml_1_1_scalars_resolve_as_pyyaml_does() {
-        let v = parse_ok("a: yes\nb: Off\nc: 010\nd: 0x1f\ne: 1.5\nf: 1e5\ng: ~\nh: '1'\ni: 1_000\nj: 1:30\nk: PT20M\nl:\n");
+        let v = parse_ok(
+            "a: yes\nb: Off\nc: 010\nd: 0x1f\ne: 1.5\nf: 1e5\ng: ~\nh: '1'\ni: 1_000\nj: 1:30\nk: PT20M\nl:\n",
+        );
         assert_eq!(
             v,
             serde_json::json!({"a":true,"b":false,"c":8,"d":31,"e":1.5,"f":"1e5","g":null,"h":"1","i":1000,"j":90,"k":"PT20M","l":null})
@@ -1417,9 +1415,30 @@ mod tests {
     #[test]
     fn arbitrary_bytes_never_panic() {
         let samples = [
-            "- - -", ":::", "[{]}", "a: [", "a: {b", "\"", "'", "|", ">\n", "a:\n  - b\n - c", "? x", "&", "*",
-            "a: 'it''s'", "%YAML 1.2\n---\na: 1", "\u{feff}", "a:\t1", "- a: 1\n  b: 2\n- c", "é: ü\n  ñ",
-            "a: \"\\u00e9\\x41\"", "a: |2\n   x", "[a, b]: c", "{a: 1}: b", "a: b\n...\nc: d",
+            "- - -",
+            ":::",
+            "[{]}",
+            "a: [",
+            "a: {b",
+            "\"",
+            "'",
+            "|",
+            ">\n",
+            "a:\n  - b\n - c",
+            "? x",
+            "&",
+            "*",
+            "a: 'it''s'",
+            "%YAML 1.2\n---\na: 1",
+            "\u{feff}",
+            "a:\t1",
+            "- a: 1\n  b: 2\n- c",
+            "é: ü\n  ñ",
+            "a: \"\\u00e9\\x41\"",
+            "a: |2\n   x",
+            "[a, b]: c",
+            "{a: 1}: b",
+            "a: b\n...\nc: d",
         ];
         for s in samples {
             let _ = parse(s);

@@ -14,7 +14,8 @@ use crate::syntax::NodeKind;
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     let Some(type_entry) = ctx.spec.identity_type else { return };
     let Some(kind) = type_entry.value.scalar_text() else { return };
-    let normalized = crate::check::schema::normalize_enum(kind, crate::check::schema::EnumCasing::CamelToSnake).replace(' ', "");
+    let normalized =
+        crate::check::schema::normalize_enum(kind, crate::check::schema::EnumCasing::CamelToSnake).replace(' ', "");
     let uses_user_assigned = normalized.contains("user_assigned");
     let identities = ctx.spec.user_assigned_identities;
     let count = identities.map_or(0, |e| match &e.value.kind {
@@ -33,7 +34,8 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             format!("A user-assigned identity type needs at least one identity under `{list_key}`."),
         ));
     }
-    if !uses_user_assigned && count > 0
+    if !uses_user_assigned
+        && count > 0
         && let Some(list) = identities
     {
         out.push(

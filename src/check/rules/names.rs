@@ -36,7 +36,10 @@ pub fn check_name(name: &str, range: TextRange, kind: ComputeKind, quote: impl F
     let inner_start = range.start() + usize::from(range.len() > name.len());
     let fixed = suggest_valid(name, max);
     let fix = |title: &str| {
-        fixed.as_ref().filter(|f| f.as_str() != name).map(|f| Fix::preferred(format!("{title} `{f}`"), vec![TextEdit::replace(range, quote(f))]))
+        fixed
+            .as_ref()
+            .filter(|f| f.as_str() != name)
+            .map(|f| Fix::preferred(format!("{title} `{f}`"), vec![TextEdit::replace(range, quote(f))]))
     };
     let len = name.chars().count();
     if len < min || len > max {
@@ -87,7 +90,8 @@ pub fn check_name(name: &str, range: TextRange, kind: ComputeKind, quote: impl F
             )
         };
         out.push(
-            Diagnostic::new(codes::NAME_HYPHEN_SUFFIX, TextRange::new(start, inner_start + name.len()), message).with_fixes(fix("Rename to")),
+            Diagnostic::new(codes::NAME_HYPHEN_SUFFIX, TextRange::new(start, inner_start + name.len()), message)
+                .with_fixes(fix("Rename to")),
         );
     }
     out

@@ -42,16 +42,24 @@ fn check_scale(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             && n < 0
         {
             out.push(
-                Diagnostic::new(codes::NEGATIVE_NODE_COUNT, e.value.range, format!("`{name}` cannot be negative (got {n})."))
-                    .with_fix(Fix::preferred("Use 0", vec![TextEdit::replace(e.value.range, "0")])),
+                Diagnostic::new(
+                    codes::NEGATIVE_NODE_COUNT,
+                    e.value.range,
+                    format!("`{name}` cannot be negative (got {n})."),
+                )
+                .with_fix(Fix::preferred("Use 0", vec![TextEdit::replace(e.value.range, "0")])),
             );
         }
     }
     let (min, max) = (int(spec.min_nodes), int(spec.max_nodes));
     if let (Some(max_e), Some(0)) = (spec.max_nodes, max) {
         out.push(
-            Diagnostic::new(codes::MAX_NODES_ZERO, max_e.value.range, format!("`{max_name}` must be at least 1, or the cluster can never run a job."))
-                .with_fix(Fix::preferred("Use 1", vec![TextEdit::replace(max_e.value.range, "1")])),
+            Diagnostic::new(
+                codes::MAX_NODES_ZERO,
+                max_e.value.range,
+                format!("`{max_name}` must be at least 1, or the cluster can never run a job."),
+            )
+            .with_fix(Fix::preferred("Use 1", vec![TextEdit::replace(max_e.value.range, "1")])),
         );
     }
     if let (Some(min_e), Some(max_e), Some(lo), Some(hi)) = (spec.min_nodes, spec.max_nodes, min, max)
@@ -65,8 +73,14 @@ fn check_scale(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
                 format!("`{min_name}` ({lo}) is larger than `{max_name}` ({hi}); the service rejects it."),
             )
             .with_fixes([
-                Fix::new(format!("Raise `{max_name}` to {lo}"), vec![TextEdit::replace(max_e.value.range, lo.to_string())]),
-                Fix::new(format!("Lower `{min_name}` to {hi}"), vec![TextEdit::replace(min_e.value.range, hi.to_string())]),
+                Fix::new(
+                    format!("Raise `{max_name}` to {lo}"),
+                    vec![TextEdit::replace(max_e.value.range, lo.to_string())],
+                ),
+                Fix::new(
+                    format!("Lower `{min_name}` to {hi}"),
+                    vec![TextEdit::replace(min_e.value.range, hi.to_string())],
+                ),
             ]),
         );
     }
@@ -86,7 +100,11 @@ fn check_scale(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     if let Some(e) = spec.idle_before_scale_down {
         let seconds = e.value.as_i64().or_else(|| e.value.as_str().and_then(iso_duration_seconds));
         if let Some(s) = seconds.filter(|s| *s < 0) {
-            out.push(Diagnostic::new(codes::IDLE_TIME_RANGE, e.value.range, format!("The idle time before scale-down cannot be negative (got {s}).")));
+            out.push(Diagnostic::new(
+                codes::IDLE_TIME_RANGE,
+                e.value.range,
+                format!("The idle time before scale-down cannot be negative (got {s})."),
+            ));
         }
     }
 }
@@ -108,9 +126,14 @@ fn check_idle_shutdown(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     codes::IDLE_TIME_RANGE,
                     e.value.range,
-                    format!("Idle shutdown must be between 15 minutes and 3 days (4320 minutes); this is {minutes} minutes."),
+                    format!(
+                        "Idle shutdown must be between 15 minutes and 3 days (4320 minutes); this is {minutes} minutes."
+                    ),
                 )
-                .with_fix(Fix::preferred(format!("Use {replacement}"), vec![TextEdit::replace(e.value.range, replacement)])),
+                .with_fix(Fix::preferred(
+                    format!("Use {replacement}"),
+                    vec![TextEdit::replace(e.value.range, replacement)],
+                )),
             );
         }
     };
@@ -169,7 +192,9 @@ fn check_aks_capacity(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         Some(p) => Some(TextEdit::replace(p.value.range, if ctx.json { "\"DevTest\"" } else { "DevTest" })),
         None => {
             let props = ctx.root.get_path(&["properties", "properties"]);
-            props.and_then(|p| edits::insert_entry(ctx.text, p, p.as_mapping().unwrap_or(&[]), "clusterPurpose", "DevTest", ctx.json))
+            props.and_then(|p| {
+                edits::insert_entry(ctx.text, p, p.as_mapping().unwrap_or(&[]), "clusterPurpose", "DevTest", ctx.json)
+            })
         }
     };
     if let Some(edit) = devtest {

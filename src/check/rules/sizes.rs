@@ -29,10 +29,21 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         let mut d = Diagnostic::new(
             codes::RETIRED_VM_SIZE,
             range,
-            format!("`{}` was retired on {date}; new computes cannot use it.{}", size.name, replacement.map_or(String::new(), |r| format!(" `{}` ({}) is a current size of the same shape.", r.name, r.summary()))),
+            format!(
+                "`{}` was retired on {date}; new computes cannot use it.{}",
+                size.name,
+                replacement.map_or(String::new(), |r| format!(
+                    " `{}` ({}) is a current size of the same shape.",
+                    r.name,
+                    r.summary()
+                ))
+            ),
         );
         if let Some(r) = replacement {
-            d = d.with_fix(Fix::new(format!("Use `{}`", r.name), vec![TextEdit::replace(range, requote(&entry.value, r.name))]));
+            d = d.with_fix(Fix::new(
+                format!("Use `{}`", r.name),
+                vec![TextEdit::replace(range, requote(&entry.value, r.name))],
+            ));
         }
         out.push(d);
         return;
@@ -60,7 +71,8 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
                 size.name,
                 r.display_name,
                 r.name,
-                size.regions.iter().take(6).copied().collect::<Vec<_>>().join(", ") + if size.regions.len() > 6 { ", …" } else { "" }
+                size.regions.iter().take(6).copied().collect::<Vec<_>>().join(", ")
+                    + if size.regions.len() > 6 { ", …" } else { "" }
             ),
         );
         if region_range.is_none() {
@@ -73,7 +85,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::new(
             codes::LOW_PRIORITY_NOT_SUPPORTED,
             tier,
-            format!("`{}` cannot run at low priority; use the dedicated tier or a size that supports low priority.", size.name),
+            format!(
+                "`{}` cannot run at low priority; use the dedicated tier or a size that supports low priority.",
+                size.name
+            ),
         ));
     }
 }
@@ -99,7 +114,9 @@ fn unknown_size(entry: &Entry, name: &str, catalog: &Catalog) -> Diagnostic {
     }
     let mut fixes: Vec<Fix> = suggestions
         .iter()
-        .map(|s| Fix::new(format!("Change to `{s}`"), vec![TextEdit::replace(entry.value.range, requote(&entry.value, s))]))
+        .map(|s| {
+            Fix::new(format!("Change to `{s}`"), vec![TextEdit::replace(entry.value.range, requote(&entry.value, s))])
+        })
         .collect();
     if fixes.len() == 1 {
         fixes[0].preferred = true;
@@ -112,14 +129,24 @@ fn modern_replacement<'c>(old: &VmSize, kind: ComputeKind, catalog: &'c Catalog)
     catalog
         .sizes
         .iter()
-        .filter(|s| s.retired.is_none() && s.offered_for(kind) && s.gpus >= old.gpus && s.vcpus >= old.vcpus && s.memory_gib >= old.memory_gib)
+        .filter(|s| {
+            s.retired.is_none()
+                && s.offered_for(kind)
+                && s.gpus >= old.gpus
+                && s.vcpus >= old.vcpus
+                && s.memory_gib >= old.memory_gib
+        })
         .filter(|s| (old.gpus == 0) == (s.gpus == 0))
         .min_by(|a, b| (a.gpus, a.vcpus, a.memory_gib as u64).cmp(&(b.gpus, b.vcpus, b.memory_gib as u64)))
 }
 
 /// Checks `location` and returns the region to check sizes against, with the range of the
 /// `location` value when it came from the spec.
-fn check_location<'a>(ctx: &'a RuleContext, catalog: &Catalog, out: &mut Vec<Diagnostic>) -> Option<(&'a str, Option<crate::syntax::text::TextRange>)> {
+fn check_location<'a>(
+    ctx: &'a RuleContext,
+    catalog: &Catalog,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(&'a str, Option<crate::syntax::text::TextRange>)> {
     let Some(entry) = ctx.spec.location else {
         return ctx.default_location.map(|l| (l, None));
     };
@@ -139,18 +166,29 @@ fn check_location<'a>(ctx: &'a RuleContext, catalog: &Catalog, out: &mut Vec<Dia
     }
     if catalog.region(value).is_none() {
         let suggestions = closest(value, catalog.regions.iter().map(|r| r.name), 3);
-        let mut message = format!("`{value}` is not an Azure region name aml-compute-ls knows; region names look like `eastus` or `westeurope`.");
+        let mut message = format!(
+            "`{value}` is not an Azure region name aml-compute-ls knows; region names look like `eastus` or `westeurope`."
+        );
         if let Some(first) = suggestions.first() {
             message.push_str(&format!(" Did you mean `{first}`?"));
         }
         let mut fixes: Vec<Fix> = suggestions
             .iter()
-            .map(|s| Fix::new(format!("Change to `{s}`"), vec![TextEdit::replace(entry.value.range, requote(&entry.value, s))]))
+            .map(|s| {
+                Fix::new(
+                    format!("Change to `{s}`"),
+                    vec![TextEdit::replace(entry.value.range, requote(&entry.value, s))],
+                )
+            })
             .collect();
         if fixes.len() == 1 {
             fixes[0].preferred = true;
         }
-        out.push(Diagnostic::new(codes::UNKNOWN_LOCATION, entry.value.range, message).with_severity(Severity::Warning).with_fixes(fixes));
+        out.push(
+            Diagnostic::new(codes::UNKNOWN_LOCATION, entry.value.range, message)
+                .with_severity(Severity::Warning)
+                .with_fixes(fixes),
+        );
         return None;
     }
     Some((value, Some(entry.value.range)))

@@ -16,13 +16,18 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     let has_key = spec.ssh_public_key.is_some_and(|e| !e.value.is_null());
     let has_password = spec.admin_password.is_some_and(|e| !e.value.is_null());
     if let Some(access) = spec.ssh_public_access {
-        let enabled = access.value.as_bool() == Some(true) || access.value.as_str().is_some_and(|s| s.eq_ignore_ascii_case("Enabled"));
+        let enabled = access.value.as_bool() == Some(true)
+            || access.value.as_str().is_some_and(|s| s.eq_ignore_ascii_case("Enabled"));
         let has_credentials = match ctx.kind {
             ComputeKind::ComputeInstance => has_key,
             _ => has_key || has_password,
         };
         if enabled && !has_credentials {
-            let needed = if ctx.kind == ComputeKind::ComputeInstance { "an SSH public key (`ssh_settings.ssh_key_value`)" } else { "SSH credentials (`ssh_settings` with `admin_username` and `ssh_key_value`)" };
+            let needed = if ctx.kind == ComputeKind::ComputeInstance {
+                "an SSH public key (`ssh_settings.ssh_key_value`)"
+            } else {
+                "SSH credentials (`ssh_settings` with `admin_username` and `ssh_key_value`)"
+            };
             let off = match (ctx.form, access.value.as_bool()) {
                 (SpecForm::Cli, _) | (_, Some(_)) => "false",
                 _ if ctx.json => "\"Disabled\"",
@@ -50,9 +55,13 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             codes::SSH_PASSWORD,
             password.key_range,
             if has_alternative {
-                format!("This spec gives an SSH key and a password; the password still lets anyone who learns it log in. Remove it and rely on `{key_name}`.")
+                format!(
+                    "This spec gives an SSH key and a password; the password still lets anyone who learns it log in. Remove it and rely on `{key_name}`."
+                )
             } else {
-                format!("Password sign-in is weaker than an SSH key and the password sits in this file in plain text; use `{key_name}` instead.")
+                format!(
+                    "Password sign-in is weaker than an SSH key and the password sits in this file in plain text; use `{key_name}` instead."
+                )
             },
         );
         let fix = if has_alternative {
@@ -62,7 +71,10 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             let start = password.key_range.start();
             let end = password.value.range.end().max(password.key_range.end());
             let new_text = if ctx.json { format!("\"{key_name}\": \"\"") } else { format!("{key_name}: ") };
-            Fix::preferred(format!("Replace the password with `{key_name}`"), vec![TextEdit::replace(crate::syntax::text::TextRange::new(start, end), new_text)])
+            Fix::preferred(
+                format!("Replace the password with `{key_name}`"),
+                vec![TextEdit::replace(crate::syntax::text::TextRange::new(start, end), new_text)],
+            )
         };
         out.push(d.with_fix(fix));
     }
