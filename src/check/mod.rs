@@ -72,14 +72,18 @@ pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> Che
             d.code == codes::UNFILLED_PLACEHOLDER || !placeholder_ranges.iter().any(|r| overlaps(*r, d.range))
         });
         drop_schema_duplicates(&mut semantic);
-        // Staged diagnostics: a syntax error's line shows only the syntax error.
+        // Staged diagnostics: in YAML a syntax error's line shows only the syntax error (the
+        // tree there is a guess); in JSON, whose lines can hold a whole document, only findings
+        // that touch the error's range are dropped.
         let index = LineIndex::new(text);
-        let error_lines: Vec<usize> = diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| index.line_of(d.range.start()))
-            .collect();
-        semantic.retain(|d| !error_lines.contains(&index.line_of(d.range.start())));
+        let errors: Vec<TextRange> =
+            diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.range).collect();
+        if format == Format::Yaml {
+            let error_lines: Vec<usize> = errors.iter().map(|r| index.line_of(r.start())).collect();
+            semantic.retain(|d| !error_lines.contains(&index.line_of(d.range.start())));
+        } else {
+            semantic.retain(|d| !errors.iter().any(|r| overlaps(*r, d.range)));
+        }
         diagnostics.extend(semantic);
     }
     apply_suppressions(text, &parsed, &mut diagnostics);
