@@ -400,36 +400,23 @@ fn strip_ref(value: &Value) -> Value {
 }
 
 fn overlay_annotations(base: &mut Schema, overlay: Schema) {
-    if overlay.title.is_some() {
-        base.title = overlay.title;
-    }
-    if overlay.description.is_some() {
-        base.description = overlay.description;
-    }
-    if overlay.markdown_description.is_some() {
-        base.markdown_description = overlay.markdown_description;
-    }
-    if overlay.default.is_some() {
-        base.default = overlay.default;
-    }
+    // The annotations beside a `$ref` win over the target's own.
+    base.title = overlay.title.or(base.title.take());
+    base.description = overlay.description.or(base.description.take());
+    base.markdown_description = overlay.markdown_description.or(base.markdown_description.take());
+    base.default = overlay.default.or(base.default.take());
+    base.deprecation_message = overlay.deprecation_message.or(base.deprecation_message.take());
+    base.value_kind = overlay.value_kind.or(base.value_kind.take());
+    base.unit = overlay.unit.or(base.unit.take());
     if !overlay.examples.is_empty() {
         base.examples = overlay.examples;
-    }
-    base.read_only |= overlay.read_only;
-    base.deprecated |= overlay.deprecated;
-    if overlay.deprecation_message.is_some() {
-        base.deprecation_message = overlay.deprecation_message;
-    }
-    base.secret |= overlay.secret;
-    if overlay.value_kind.is_some() {
-        base.value_kind = overlay.value_kind;
-    }
-    if overlay.unit.is_some() {
-        base.unit = overlay.unit;
     }
     if !overlay.arm_resource_types.is_empty() {
         base.arm_resource_types = overlay.arm_resource_types;
     }
+    base.read_only |= overlay.read_only;
+    base.deprecated |= overlay.deprecated;
+    base.secret |= overlay.secret;
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use super::{RuleContext, requote};
 use crate::check::catalog::{Catalog, VmSize};
 use crate::check::suggest::closest;
-use crate::diagnostic::{Diagnostic, Fix, Severity, TextEdit, codes};
+use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
 use crate::spec::kinds::ComputeKind;
 use crate::syntax::Entry;
 
@@ -112,16 +112,7 @@ fn unknown_size(entry: &Entry, name: &str, catalog: &Catalog) -> Diagnostic {
     } else {
         message.push_str(" Check the name with `aml-compute-ls sizes` or `az ml compute list-sizes`.");
     }
-    let mut fixes: Vec<Fix> = suggestions
-        .iter()
-        .map(|s| {
-            Fix::new(format!("Change to `{s}`"), vec![TextEdit::replace(entry.value.range, requote(&entry.value, s))])
-        })
-        .collect();
-    if fixes.len() == 1 {
-        fixes[0].preferred = true;
-    }
-    Diagnostic::new(codes::UNKNOWN_VM_SIZE, entry.value.range, message).with_fixes(fixes)
+    Diagnostic::new(codes::UNKNOWN_VM_SIZE, entry.value.range, message).with_fixes(change_to(entry, &suggestions))
 }
 
 /// The smallest current size usable for the kind with at least the same vCPUs, GPUs and memory.
@@ -172,24 +163,25 @@ fn check_location<'a>(
         if let Some(first) = suggestions.first() {
             message.push_str(&format!(" Did you mean `{first}`?"));
         }
-        let mut fixes: Vec<Fix> = suggestions
-            .iter()
-            .map(|s| {
-                Fix::new(
-                    format!("Change to `{s}`"),
-                    vec![TextEdit::replace(entry.value.range, requote(&entry.value, s))],
-                )
-            })
-            .collect();
-        if fixes.len() == 1 {
-            fixes[0].preferred = true;
-        }
         out.push(
             Diagnostic::new(codes::UNKNOWN_LOCATION, entry.value.range, message)
-                .with_severity(Severity::Warning)
-                .with_fixes(fixes),
+                .with_fixes(change_to(entry, &suggestions)),
         );
         return None;
     }
     Some((value, Some(entry.value.range)))
+}
+
+/// "Change to …" fixes for the suggestions; a single suggestion is the preferred fix.
+fn change_to(entry: &Entry, suggestions: &[&str]) -> Vec<Fix> {
+    let mut fixes: Vec<Fix> = suggestions
+        .iter()
+        .map(|s| {
+            Fix::new(format!("Change to `{s}`"), vec![TextEdit::replace(entry.value.range, requote(&entry.value, s))])
+        })
+        .collect();
+    if let [only] = fixes.as_mut_slice() {
+        only.preferred = true;
+    }
+    fixes
 }
