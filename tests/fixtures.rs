@@ -68,3 +68,43 @@ fn every_fixture_reports_exactly_its_annotations() {
     }
     assert!(failures.is_empty(), "fixture mismatches (UPDATE_EXPECT=1 re-renders after review):\n{failures}");
 }
+
+/// Applying a diagnostic's preferred fix must make that finding go away and must not break
+/// the document's syntax.
+#[test]
+fn preferred_fixes_remove_their_finding() {
+    use aml_compute_ls::diagnostic::{Severity, apply_edits};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files = Vec::new();
+    fixture_files(&root, &mut files);
+    let mut applied = 0;
+    let mut failures = String::new();
+    for path in &files {
+        let raw = std::fs::read_to_string(path).unwrap();
+        let source = support::strip_annotations(&raw);
+        let name = path.to_string_lossy().to_string();
+        let before = support::diagnostics_of(&source, &name);
+        let syntax_errors_before =
+            before.iter().filter(|d| d.code.number < 100 && d.severity == Severity::Error).count();
+        for d in &before {
+            let Some(fix) = d.fixes.iter().find(|f| f.preferred) else { continue };
+            let fixed = apply_edits(&source, &fix.edits);
+            let after = support::diagnostics_of(&fixed, &name);
+            applied += 1;
+            // The same finding on the same text at the same place: when a fix removes a line,
+            // a different finding of the same code can move up to this offset.
+            let original = &source[d.range.start()..d.range.end()];
+            let still = after.iter().any(|a| {
+                a.code == d.code
+                    && a.range.start == d.range.start
+                    && fixed.get(a.range.start()..a.range.end()) == Some(original)
+            });
+            let new_syntax = after.iter().filter(|d| d.code.number < 100 && d.severity == Severity::Error).count();
+            if still || (d.code.number >= 100 && new_syntax > syntax_errors_before) {
+                failures.push_str(&format!("{name}: fix `{}` for {} did not work:\n{fixed}\n", fix.title, d.code.id()));
+            }
+        }
+    }
+    assert!(applied >= 20, "only {applied} fixes exercised");
+    assert!(failures.is_empty(), "{failures}");
+}

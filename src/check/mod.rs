@@ -135,10 +135,19 @@ fn unknown_kind(root: &syntax::Node, detection: &Detection, json: bool) -> Diagn
     let shown = value.and_then(|v| v.scalar_text()).filter(|t| !t.is_empty());
     let list = candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
     let Some(shown) = shown else {
+        // Point at the key: an empty value has an empty range.
+        let key_range = match detection.form {
+            SpecForm::Cli => root.entry("type").map(|e| e.key_range),
+            SpecForm::Arm => root.get("properties").and_then(|p| p.entry("computeType")).map(|e| e.key_range),
+        };
+        let consequence = match detection.form {
+            SpecForm::Cli => "the CLI fails with \"Unknown compute type: None\"",
+            SpecForm::Arm => "the service cannot tell which compute to create",
+        };
         return Diagnostic::new(
             codes::MISSING_COMPUTE_TYPE,
-            detection.range,
-            format!("`{field}` has no value; the CLI fails with \"Unknown compute type: None\". Use one of {list}."),
+            key_range.unwrap_or(detection.range),
+            format!("`{field}` has no value; {consequence}. Use one of {list}."),
         );
     };
     let mut d = Diagnostic::new(
@@ -148,8 +157,9 @@ fn unknown_kind(root: &syntax::Node, detection: &Detection, json: bool) -> Diagn
     );
     if detection.form == SpecForm::Cli && ComputeKind::from_arm_type(shown).is_some_and(|k| k.cli_type().is_none()) {
         d.message.push_str(&format!(
-            " A {} has no CLI YAML form: describe it as an ARM body with `properties.computeType: {shown}`.",
-            ComputeKind::from_arm_type(shown).unwrap().display_name()
+            " {} has no CLI YAML form: describe it as an ARM body with `properties.computeType: {}`.",
+            capitalized(&ComputeKind::from_arm_type(shown).unwrap().a_display_name()),
+            ComputeKind::from_arm_type(shown).unwrap().arm_type()
         ));
     }
     let suggestions = suggest::closest(shown, candidates.iter().copied(), 2);
@@ -226,4 +236,9 @@ fn apply_options(options: &CheckOptions, diagnostics: &mut Vec<Diagnostic>) {
             d.severity = *severity;
         }
     }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |c| c.to_uppercase().collect::<String>() + chars.as_str())
 }

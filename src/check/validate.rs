@@ -112,7 +112,10 @@ impl<'a> Validator<'a> {
                     let mut path = place.path.to_vec();
                     path.push("[]".to_string());
                     for item in items {
-                        self.walk(item, item_schema, Place { path: &path, key_range: Some(item.range) });
+                        // A finding about the whole item (a missing field) goes on its first key,
+                        // not over every line of the item.
+                        let anchor = item.as_mapping().and_then(|e| e.first()).map_or(item.range, |e| e.key_range);
+                        self.walk(item, item_schema, Place { path: &path, key_range: Some(anchor) });
                     }
                 }
             }
@@ -188,6 +191,37 @@ impl<'a> Validator<'a> {
         if schema.allows(actual) {
             return true;
         }
+        // The CLI's marshmallow fields are not strict: `"4"` loads as 4 and `"false"` as false.
+        if self.form == SpecForm::Cli
+            && let Some(scalar) = node.as_scalar().filter(|s| s.is_quoted())
+        {
+            let unquoted = crate::syntax::yaml::resolve_plain(&scalar.text);
+            let fits = match unquoted {
+                ScalarValue::Bool(_) => schema.allows(JsonType::Boolean),
+                ScalarValue::Int(_) => schema.allows(JsonType::Integer),
+                ScalarValue::Float(_) => schema.allows(JsonType::Number),
+                _ => false,
+            };
+            if fits {
+                self.out.push(
+                    Diagnostic::new(
+                        codes::WRONG_TYPE,
+                        node.range,
+                        format!(
+                            "{} is {}; the CLI accepts the quoted text, but writing it without quotes says what it is.",
+                            place.field(),
+                            JsonType::describe(schema.types.first().copied().unwrap_or(JsonType::String))
+                        ),
+                    )
+                    .with_severity(Severity::Hint)
+                    .with_fix(Fix::preferred(
+                        "Remove the quotes",
+                        vec![TextEdit::replace(node.range, scalar.text.clone())],
+                    )),
+                );
+                return false;
+            }
+        }
         // Integers given as fractions are truncated by the SDK rather than rejected.
         if actual == JsonType::Number && schema.allows(JsonType::Integer) {
             let f = node.as_f64().unwrap_or(0.0);
@@ -224,7 +258,7 @@ impl<'a> Validator<'a> {
                     Diagnostic::new(
                         codes::MISSING_COMPUTE_TYPE,
                         range,
-                        format!("`type` has no value, so the CLI fails with \"Unknown compute type: None\". This file's `$schema` says it is a {}: use `type: {t}`.", self.kind.display_name()),
+                        format!("`type` has no value, so the CLI fails with \"Unknown compute type: None\". This file's `$schema` says it is {}: use `type: {t}`.", self.kind.a_display_name()),
                     )
                     .with_fix(Fix::preferred(format!("Set `type: {t}`"), vec![edit])),
                 );
@@ -505,7 +539,7 @@ impl<'a> Validator<'a> {
             .filter(|(n, id)| !present.contains(&n.as_str()) && !n.starts_with('$') && !self.set.node(*id).read_only)
             .map(|(n, _)| n.as_str());
         let suggestions = closest(key, candidates, 3);
-        let mut message = format!("`{key}` is not a field of a {}.", self.kind.display_name());
+        let mut message = format!("`{key}` is not a field of {}.", self.kind.a_display_name());
         let mut fixes: Vec<Fix> = suggestions
             .iter()
             .map(|s| {
@@ -617,10 +651,15 @@ fn placeholder_value(schema: &Schema) -> String {
 }
 
 fn first_sentence(text: &str) -> String {
-    match text.find(". ") {
-        Some(i) => text[..=i].to_string(),
-        None => text.to_string(),
+    let mut search_from = 0;
+    while let Some(i) = text[search_from..].find(". ").map(|i| i + search_from) {
+        let word = text[..i].rsplit(' ').next().unwrap_or("");
+        if !matches!(word, "e.g" | "i.e" | "etc" | "vs") {
+            return text[..=i].to_string();
+        }
+        search_from = i + 2;
     }
+    text.to_string()
 }
 
 fn describe_value(node: &Node, schema: &Schema) -> String {

@@ -12,6 +12,12 @@ pub fn check(value_kind: &str, node: &Node, arm_types: &[String]) -> Vec<Diagnos
         "armId" => check_resource_id(text, node.range, arm_types).into_iter().collect(),
         "sshPublicKey" => check_ssh_key(text, node.range).into_iter().collect(),
         "cron" => check_cron(text, node.range).into_iter().collect(),
+        // A subnet is a name (checked by the network rule) or a full subnet id.
+        "subnet" if text.contains('/') => {
+            check_resource_id(text, node.range, &["Microsoft.Network/virtualNetworks/subnets".to_string()])
+                .into_iter()
+                .collect()
+        }
         _ => Vec::new(),
     }
 }

@@ -98,6 +98,13 @@ impl ComputeKind {
         }
     }
 
+    /// The display name with its indefinite article: "a compute cluster", "an AKS inference cluster".
+    pub fn a_display_name(self) -> String {
+        let name = self.display_name();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+        format!("{article} {name}")
+    }
+
     /// A short identifier for JSON output and settings: the CLI type, or the lower-cased ARM type.
     pub fn id(self) -> &'static str {
         match self {

@@ -46,7 +46,7 @@ pub fn check_name(name: &str, range: TextRange, kind: ComputeKind, quote: impl F
         let mut d = Diagnostic::new(
             codes::NAME_LENGTH,
             range,
-            format!("A {} name must be {min}-{max} characters long (this one has {len}).", kind.display_name()),
+            format!("The name of {} must be {min}-{max} characters long (this one has {len}).", kind.a_display_name()),
         );
         if len > max {
             d = d.with_fixes(fix("Shorten to"));

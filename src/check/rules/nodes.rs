@@ -51,6 +51,25 @@ fn check_scale(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    for (e, name) in [(spec.min_nodes, min_name), (spec.max_nodes, max_name)] {
+        if let Some(e) = e
+            && e.value.as_i64().is_none()
+            && let Some(f) = e.value.as_f64()
+        {
+            let whole = f.trunc() as i64;
+            out.push(
+                Diagnostic::new(
+                    codes::FRACTIONAL_NODE_COUNT,
+                    e.value.range,
+                    format!("`{name}` counts whole nodes; the CLI truncates {f} to {whole}. Write {whole} to say so."),
+                )
+                .with_fix(Fix::preferred(
+                    format!("Use {whole}"),
+                    vec![TextEdit::replace(e.value.range, whole.to_string())],
+                )),
+            );
+        }
+    }
     let (min, max) = (int(spec.min_nodes), int(spec.max_nodes));
     if let (Some(max_e), Some(0)) = (spec.max_nodes, max) {
         out.push(
@@ -92,7 +111,11 @@ fn check_scale(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 codes::IDLE_NODES_BILLED,
                 min_e.value.range,
-                format!("{lo} node{} stay allocated and are billed even when no job runs; `{min_name}: 0` lets the cluster scale to zero when idle.", if lo == 1 { "" } else { "s" }),
+                format!(
+                    "{lo} {} allocated and {} billed even when no job runs; `{min_name}: 0` lets the cluster scale to zero when idle.",
+                    if lo == 1 { "node stays" } else { "nodes stay" },
+                    if lo == 1 { "is" } else { "are" }
+                ),
             )
             .with_fix(Fix::preferred("Set the minimum to 0", vec![TextEdit::replace(min_e.value.range, "0")])),
         );
@@ -121,7 +144,11 @@ fn check_idle_shutdown(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     let check_minutes = |e: &Entry, minutes: i64, out: &mut Vec<Diagnostic>| {
         if !(MIN..=MAX).contains(&minutes) {
             let clamped = minutes.clamp(MIN, MAX);
-            let replacement = if e.value.as_i64().is_some() { clamped.to_string() } else { format!("PT{clamped}M") };
+            let replacement = if e.value.as_i64().is_some() {
+                clamped.to_string()
+            } else {
+                super::requote(&e.value, &format!("PT{clamped}M"))
+            };
             out.push(
                 Diagnostic::new(
                     codes::IDLE_TIME_RANGE,

@@ -150,7 +150,7 @@ fn check_location<'a>(
             Diagnostic::new(
                 codes::IGNORED_FIELD,
                 entry.key_range,
-                format!("`location` only applies to compute clusters; a {} is always created in the workspace's region, and the CLI ignores this value.", ctx.kind.display_name()),
+                format!("`location` only applies to compute clusters; {} is always created in the workspace's region, and the CLI ignores this value.", ctx.kind.a_display_name()),
             )
             .with_fix(Fix::new("Remove `location`", vec![crate::check::edits::remove_entry(ctx.text, entry, ctx.json)])),
         );

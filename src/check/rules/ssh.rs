@@ -23,10 +23,13 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             _ => has_key || has_password,
         };
         if enabled && !has_credentials {
-            let needed = if ctx.kind == ComputeKind::ComputeInstance {
-                "an SSH public key (`ssh_settings.ssh_key_value`)"
-            } else {
-                "SSH credentials (`ssh_settings` with `admin_username` and `ssh_key_value`)"
+            let needed = match (ctx.form, ctx.kind) {
+                (SpecForm::Cli, ComputeKind::ComputeInstance) => "SSH public key (`ssh_settings.ssh_key_value`)",
+                (SpecForm::Cli, _) => "SSH credentials (`ssh_settings` with `admin_username` and `ssh_key_value`)",
+                (SpecForm::Arm, ComputeKind::ComputeInstance) => "SSH public key (`sshSettings.adminPublicKey`)",
+                (SpecForm::Arm, _) => {
+                    "SSH credentials (`userAccountCredentials` with `adminUserName` and `adminUserSshPublicKey`)"
+                }
             };
             let off = match (ctx.form, access.value.as_bool()) {
                 (SpecForm::Cli, _) | (_, Some(_)) => "false",
