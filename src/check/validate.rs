@@ -195,14 +195,7 @@ impl<'a> Validator<'a> {
         if self.form == SpecForm::Cli
             && let Some(scalar) = node.as_scalar().filter(|s| s.is_quoted())
         {
-            let unquoted = crate::syntax::yaml::resolve_plain(&scalar.text);
-            let fits = match unquoted {
-                ScalarValue::Bool(_) => schema.allows(JsonType::Boolean),
-                ScalarValue::Int(_) => schema.allows(JsonType::Integer),
-                ScalarValue::Float(_) => schema.allows(JsonType::Number),
-                _ => false,
-            };
-            if fits {
+            if unquoted_fits(&scalar.text, schema) {
                 self.out.push(
                     Diagnostic::new(
                         codes::WRONG_TYPE,
@@ -330,14 +323,7 @@ impl<'a> Validator<'a> {
             ));
         }
         if scalar.value == ScalarValue::Str {
-            let unquoted_kind = crate::syntax::yaml::resolve_plain(&scalar.text);
-            let fits = match unquoted_kind {
-                ScalarValue::Bool(_) => schema.allows(JsonType::Boolean),
-                ScalarValue::Int(_) => schema.allows(JsonType::Integer),
-                ScalarValue::Float(_) => schema.allows(JsonType::Number),
-                _ => false,
-            };
-            if fits && scalar.is_quoted() {
+            if unquoted_fits(&scalar.text, schema) && scalar.is_quoted() {
                 let plain = if self.json { scalar.text.to_lowercase() } else { scalar.text.clone() };
                 fixes.push(Fix::preferred(
                     format!("Remove the quotes: {plain}"),
@@ -634,6 +620,17 @@ fn step(set: &SchemaSet, id: SchemaId, seg: &str) -> Option<SchemaId> {
     match s.additional {
         Additional::Schema(extra) => Some(extra),
         _ => None,
+    }
+}
+
+/// Whether a quoted text, written without its quotes, would have a type the schema allows
+/// (`"4"` where an integer is wanted).
+fn unquoted_fits(text: &str, schema: &Schema) -> bool {
+    match crate::syntax::yaml::resolve_plain(text) {
+        ScalarValue::Bool(_) => schema.allows(JsonType::Boolean),
+        ScalarValue::Int(_) => schema.allows(JsonType::Integer),
+        ScalarValue::Float(_) => schema.allows(JsonType::Number),
+        _ => false,
     }
 }
 
