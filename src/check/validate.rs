@@ -194,26 +194,25 @@ impl<'a> Validator<'a> {
         // The CLI's marshmallow fields are not strict: `"4"` loads as 4 and `"false"` as false.
         if self.form == SpecForm::Cli
             && let Some(scalar) = node.as_scalar().filter(|s| s.is_quoted())
+            && unquoted_fits(&scalar.text, schema)
         {
-            if unquoted_fits(&scalar.text, schema) {
-                self.out.push(
-                    Diagnostic::new(
-                        codes::WRONG_TYPE,
-                        node.range,
-                        format!(
-                            "{} is {}; the CLI accepts the quoted text, but writing it without quotes says what it is.",
-                            place.field(),
-                            JsonType::describe(schema.types.first().copied().unwrap_or(JsonType::String))
-                        ),
-                    )
-                    .with_severity(Severity::Hint)
-                    .with_fix(Fix::preferred(
-                        "Remove the quotes",
-                        vec![TextEdit::replace(node.range, scalar.text.clone())],
-                    )),
-                );
-                return false;
-            }
+            self.out.push(
+                Diagnostic::new(
+                    codes::WRONG_TYPE,
+                    node.range,
+                    format!(
+                        "{} is {}; the CLI accepts the quoted text, but writing it without quotes says what it is.",
+                        place.field(),
+                        JsonType::describe(schema.types.first().copied().unwrap_or(JsonType::String))
+                    ),
+                )
+                .with_severity(Severity::Hint)
+                .with_fix(Fix::preferred(
+                    "Remove the quotes",
+                    vec![TextEdit::replace(node.range, scalar.text.clone())],
+                )),
+            );
+            return false;
         }
         // Integers given as fractions are truncated by the SDK rather than rejected.
         if actual == JsonType::Number && schema.allows(JsonType::Integer) {
