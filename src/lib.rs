@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod ide;
 pub mod report;
 pub mod spec;
 pub mod syntax;
