@@ -5,5 +5,6 @@ pub mod check;
 pub mod diagnostic;
 pub mod ide;
 pub mod report;
+pub mod server;
 pub mod spec;
 pub mod syntax;

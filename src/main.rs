@@ -14,14 +14,19 @@ use std::process::ExitCode;
     about = "Language server and checker for Azure Machine Learning compute specs"
 )]
 struct Cli {
+    /// Run the language server on stdio (what editors pass; same as `lsp`).
+    #[arg(long, global = true)]
+    stdio: bool,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Check compute spec files (YAML or JSON) and report problems.
     Check(CheckArgs),
+    /// Run the language server over stdio (LSP 3.17).
+    Lsp,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -60,7 +65,19 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check(args) => run_check(args),
+        Some(Command::Check(args)) => run_check(args),
+        Some(Command::Lsp) => {
+            aml_compute_ls::server::run_stdio();
+            ExitCode::SUCCESS
+        }
+        None if cli.stdio => {
+            aml_compute_ls::server::run_stdio();
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("usage: aml-compute-ls <check|lsp> … (see --help)");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -1,0 +1,412 @@
+//! The LSP server: documents, settings, diagnostics scheduling, and the request handlers.
+//!
+//! Concurrency rules (DESIGN.md): document changes are applied to the store before the first
+//! `.await`; no lock is held across an `.await`; checking runs in `spawn_blocking` on a text
+//! snapshot, which also turns a panic into an error reply instead of a dead server.
+
+use super::config;
+use super::documents::Document;
+use super::to_proto::{self, Positions};
+use crate::check::{CheckOptions, CheckResult, check_text};
+use crate::ide;
+use crate::syntax::text::{PositionEncoding, TextRange};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+#[derive(Clone, Copy, Debug)]
+struct ClientCaps {
+    encoding: PositionEncoding,
+    pull_diagnostics: bool,
+    configuration: bool,
+}
+
+impl Default for ClientCaps {
+    fn default() -> Self {
+        ClientCaps { encoding: PositionEncoding::Utf16, pull_diagnostics: false, configuration: false }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    docs: Mutex<HashMap<Uri, Document>>,
+    options: RwLock<CheckOptions>,
+    caps: RwLock<ClientCaps>,
+}
+
+/// A checked snapshot of a document.
+struct Analysis {
+    text: String,
+    result: CheckResult,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere must not wedge the server: a poisoned lock still holds valid data.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn path_of(uri: &Uri) -> String {
+    uri.as_str().rsplit('/').next().unwrap_or("").to_string()
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        Backend { client, state: Arc::new(State::default()) }
+    }
+
+    fn caps(&self) -> ClientCaps {
+        *self.state.caps.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn options(&self) -> CheckOptions {
+        self.state.options.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    async fn log(&self, typ: MessageType, message: String) {
+        eprintln!("aml-compute-ls: {message}");
+        self.client.log_message(typ, message).await;
+    }
+
+    /// The current text, version and file name of an open document.
+    fn snapshot(&self, uri: &Uri) -> Option<(String, i32, String)> {
+        let docs = lock(&self.state.docs);
+        docs.get(uri).map(|d| (d.rope.to_string(), d.version, d.path.clone()))
+    }
+
+    /// Checks the current text of a document off the async threads.
+    async fn analyze(&self, uri: &Uri) -> Result<Option<(Arc<Analysis>, ClientCaps)>> {
+        let Some((text, _, path)) = self.snapshot(uri) else { return Ok(None) };
+        let options = self.options();
+        let caps = self.caps();
+        let analysis = tokio::task::spawn_blocking(move || {
+            let result = check_text(&text, Some(&path), &options);
+            Arc::new(Analysis { text, result })
+        })
+        .await;
+        match analysis {
+            Ok(a) => Ok(Some((a, caps))),
+            Err(e) => {
+                self.log(MessageType::ERROR, format!("checking {} failed: {e}", uri.as_str())).await;
+                Err(Error::internal_error())
+            }
+        }
+    }
+
+    /// Validates a document now, or, if a validation is running, once more when it ends with
+    /// the newest text. Bursts of edits therefore cost at most one extra run, with no timer.
+    fn schedule(&self, uri: Uri) {
+        {
+            let mut docs = lock(&self.state.docs);
+            let Some(doc) = docs.get_mut(&uri) else { return };
+            if doc.validating {
+                doc.rerun = true;
+                return;
+            }
+            doc.validating = true;
+        }
+        let client = self.client.clone();
+        let state = self.state.clone();
+        tokio::spawn(validate_loop(client, state, uri));
+    }
+
+    fn revalidate_all(&self) {
+        let uris: Vec<Uri> = lock(&self.state.docs).keys().cloned().collect();
+        for uri in uris {
+            self.schedule(uri);
+        }
+    }
+
+    async fn apply_settings(&self, value: &serde_json::Value) {
+        let (options, warnings) = config::parse(value);
+        *self.state.options.write().unwrap_or_else(|e| e.into_inner()) = options;
+        for w in warnings {
+            self.log(MessageType::WARNING, format!("settings: {w}")).await;
+        }
+    }
+
+    async fn pull_settings(&self) {
+        if !self.caps().configuration {
+            return;
+        }
+        let items = vec![ConfigurationItem { scope_uri: None, section: Some(config::SECTION.to_string()) }];
+        match self.client.configuration(items).await {
+            Ok(values) => {
+                if let Some(v) = values.into_iter().next().filter(|v| !v.is_null()) {
+                    self.apply_settings(&v).await;
+                }
+            }
+            Err(e) => self.log(MessageType::WARNING, format!("could not read settings: {e}")).await,
+        }
+    }
+}
+
+async fn validate_loop(client: Client, state: Arc<State>, uri: Uri) {
+    loop {
+        let snapshot = {
+            let docs = lock(&state.docs);
+            docs.get(&uri).map(|d| (d.rope.to_string(), d.version, d.path.clone()))
+        };
+        let Some((text, version, path)) = snapshot else { return };
+        let options = state.options.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let caps = *state.caps.read().unwrap_or_else(|e| e.into_inner());
+        let checked = tokio::task::spawn_blocking(move || {
+            let result = check_text(&text, Some(&path), &options);
+            let pos = Positions::new(&text, caps.encoding);
+            result.diagnostics.iter().map(|d| to_proto::diagnostic(&pos, d)).collect::<Vec<_>>()
+        })
+        .await;
+        match checked {
+            Ok(diagnostics) => {
+                // Never publish for a version the editor has already moved past.
+                let current = lock(&state.docs).get(&uri).map(|d| d.version);
+                if current == Some(version) && !caps.pull_diagnostics {
+                    client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
+                }
+            }
+            Err(e) => {
+                let message = format!("checking {} failed: {e}", uri.as_str());
+                eprintln!("aml-compute-ls: {message}");
+                client.log_message(MessageType::ERROR, message).await;
+            }
+        }
+        let mut docs = lock(&state.docs);
+        let Some(doc) = docs.get_mut(&uri) else { return };
+        if doc.rerun {
+            doc.rerun = false;
+        } else {
+            doc.validating = false;
+            return;
+        }
+    }
+}
+
+fn negotiate_encoding(params: &InitializeParams) -> PositionEncoding {
+    let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.contains(&PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
+        _ => PositionEncoding::Utf16,
+    }
+}
+
+fn encoding_kind(e: PositionEncoding) -> PositionEncodingKind {
+    match e {
+        PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
+        PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
+        PositionEncoding::Utf32 => PositionEncodingKind::UTF32,
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = ClientCaps {
+            encoding: negotiate_encoding(&params),
+            pull_diagnostics: params.capabilities.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some(),
+            configuration: params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false),
+        };
+        *self.state.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
+        if let Some(init) = params.initialization_options.as_ref() {
+            self.apply_settings(init).await;
+        }
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "aml-compute-ls".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(encoding_kind(caps.encoding)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    ..Default::default()
+                })),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![":".into(), " ".into(), "-".into(), "\"".into()]),
+                    ..Default::default()
+                }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE]),
+                    ..Default::default()
+                })),
+                diagnostic_provider: caps.pull_diagnostics.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("aml-compute-ls".into()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        ..Default::default()
+                    })
+                }),
+                ..Default::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.pull_settings().await;
+        let caps = self.caps();
+        self.log(
+            MessageType::INFO,
+            format!(
+                "aml-compute-ls {} ready ({:?} positions, {} diagnostics)",
+                env!("CARGO_PKG_VERSION"),
+                caps.encoding,
+                if caps.pull_diagnostics { "pull" } else { "push" }
+            ),
+        )
+        .await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        {
+            let mut docs = lock(&self.state.docs);
+            docs.insert(doc.uri.clone(), Document::new(&doc.text, doc.version, path_of(&doc.uri)));
+        }
+        self.schedule(doc.uri);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let encoding = self.caps().encoding;
+        {
+            let mut docs = lock(&self.state.docs);
+            let Some(doc) = docs.get_mut(&uri) else { return };
+            for change in &params.content_changes {
+                let range = change.range.map(|r| ((r.start.line, r.start.character), (r.end.line, r.end.character)));
+                doc.apply_change(range, &change.text, encoding);
+            }
+            doc.version = params.text_document.version;
+        }
+        self.schedule(uri);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        lock(&self.state.docs).remove(&uri);
+        if !self.caps().pull_diagnostics {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let has_section = params.settings.get(config::SECTION).is_some();
+        if has_section || (!params.settings.is_null() && !self.caps().configuration) {
+            self.apply_settings(&params.settings).await;
+        } else {
+            self.pull_settings().await;
+        }
+        self.revalidate_all();
+        if self.caps().pull_diagnostics {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+    }
+
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        let items = match self.analyze(&params.text_document.uri).await? {
+            Some((a, caps)) => {
+                let pos = Positions::new(&a.text, caps.encoding);
+                a.result.diagnostics.iter().map(|d| to_proto::diagnostic(&pos, d)).collect()
+            }
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+            RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
+            },
+        )))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri;
+        let position = params.text_document_position.position;
+        let Some((a, caps)) = self.analyze(&uri).await? else { return Ok(None) };
+        let options = self.options();
+        let items = tokio::task::spawn_blocking(move || {
+            let pos = Positions::new(&a.text, caps.encoding);
+            let offset = pos.offset(position);
+            let items = ide::complete(&a.text, offset, &a.result, &options);
+            items.iter().map(|i| to_proto::completion_item(&pos, i)).collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|_| Error::internal_error())?;
+        Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let position = params.text_document_position_params.position;
+        let Some((a, caps)) = self.analyze(&uri).await? else { return Ok(None) };
+        let pos = Positions::new(&a.text, caps.encoding);
+        let offset = pos.offset(position);
+        Ok(ide::hover(&a.text, offset, &a.result).map(|h| Hover {
+            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
+            range: Some(pos.range(h.range)),
+        }))
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let Some((a, caps)) = self.analyze(&params.text_document.uri).await? else { return Ok(None) };
+        let pos = Positions::new(&a.text, caps.encoding);
+        let symbols = ide::document_symbols(&a.text, &a.result);
+        Ok(Some(DocumentSymbolResponse::Nested(symbols.iter().map(|s| to_proto::symbol(&pos, s)).collect())))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some((a, caps)) = self.analyze(&uri).await? else { return Ok(None) };
+        let pos = Positions::new(&a.text, caps.encoding);
+        let range = TextRange::new(
+            pos.offset(params.range.start),
+            pos.offset(params.range.end).max(pos.offset(params.range.start)),
+        );
+        let wanted = params.context.only.clone();
+        let actions = ide::code_actions(&a.text, range, &a.result);
+        let response = actions
+            .iter()
+            .filter_map(|action| {
+                let kind = match action.kind {
+                    ide::ActionKind::QuickFix => CodeActionKind::QUICKFIX,
+                    ide::ActionKind::Source => CodeActionKind::SOURCE,
+                };
+                if let Some(only) = &wanted
+                    && !only.iter().any(|o| kind.as_str().starts_with(o.as_str()))
+                {
+                    return None;
+                }
+                let edits = action.edits.iter().map(|e| pos.text_edit(e)).collect();
+                let diagnostics: Vec<_> = action
+                    .diagnostics
+                    .iter()
+                    .filter_map(|i| a.result.diagnostics.get(*i))
+                    .map(|d| to_proto::diagnostic(&pos, d))
+                    .collect();
+                Some(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: action.title.clone(),
+                    kind: Some(kind),
+                    diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+                    edit: Some(WorkspaceEdit {
+                        changes: Some(HashMap::from([(uri.clone(), edits)])),
+                        ..Default::default()
+                    }),
+                    is_preferred: action.preferred.then_some(true),
+                    ..Default::default()
+                }))
+            })
+            .collect();
+        Ok(Some(response))
+    }
+}

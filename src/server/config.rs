@@ -1,0 +1,99 @@
+//! Server settings (docs/settings.md), from `initializationOptions`,
+//! `workspace/didChangeConfiguration` and `workspace/configuration` (section `amlComputeLs`).
+
+use crate::check::{CheckOptions, Severity};
+use serde_json::Value;
+
+/// The settings section the server asks for and reads.
+pub const SECTION: &str = "amlComputeLs";
+
+const FAMILIES: &[&str] =
+    &["syntax", "schema", "names", "sizes", "nodes", "security", "network", "resource-ids", "workspace"];
+
+/// Reads settings from a JSON value that is either the section itself or an object holding
+/// it under `amlComputeLs`. Unknown keys and malformed values are ignored (and reported in
+/// the returned warnings) so a typo in settings never stops the server.
+pub fn parse(value: &Value) -> (CheckOptions, Vec<String>) {
+    let section = value.get(SECTION).unwrap_or(value);
+    let mut options = CheckOptions::default();
+    let mut warnings = Vec::new();
+    let Some(obj) = section.as_object() else { return (options, warnings) };
+    for (key, v) in obj {
+        match key.as_str() {
+            "location" => match v {
+                Value::String(s) if !s.trim().is_empty() => options.default_location = Some(s.trim().to_string()),
+                Value::Null | Value::String(_) => {}
+                _ => warnings.push("`location` must be a region name such as \"eastus\"".to_string()),
+            },
+            "rules" => match v.as_object() {
+                Some(rules) => {
+                    for (family, on) in rules {
+                        if !FAMILIES.contains(&family.as_str()) {
+                            warnings.push(format!(
+                                "unknown rule family `{family}` in `rules` (known: {})",
+                                FAMILIES.join(", ")
+                            ));
+                        } else if on.as_bool() == Some(false) {
+                            options.disabled_families.push(family.clone());
+                        }
+                    }
+                }
+                None => warnings.push("`rules` must map rule families to true or false".to_string()),
+            },
+            "disable" => match v.as_array() {
+                Some(codes) => {
+                    for c in codes.iter().filter_map(Value::as_str) {
+                        if crate::diagnostic::Code::find(c).is_some() {
+                            options.disabled_codes.push(c.to_string());
+                        } else {
+                            warnings.push(format!("unknown diagnostic code `{c}` in `disable`"));
+                        }
+                    }
+                }
+                None => warnings.push("`disable` must be a list of codes such as [\"AML404\"]".to_string()),
+            },
+            "severity" => match v.as_object() {
+                Some(map) => {
+                    for (code, sev) in map {
+                        match (crate::diagnostic::Code::find(code), sev.as_str().and_then(Severity::parse)) {
+                            (Some(_), Some(s)) => options.severity_overrides.push((code.clone(), s)),
+                            (None, _) => warnings.push(format!("unknown diagnostic code `{code}` in `severity`")),
+                            (_, None) => warnings.push(format!(
+                                "severity for `{code}` must be \"error\", \"warning\", \"information\" or \"hint\""
+                            )),
+                        }
+                    }
+                }
+                None => warnings.push("`severity` must map codes to severities".to_string()),
+            },
+            other => warnings.push(format!("unknown setting `{SECTION}.{other}`")),
+        }
+    }
+    (options, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_read_from_the_section_or_its_parent() {
+        let v = serde_json::json!({"amlComputeLs": {"location": "westus2", "rules": {"sizes": false, "names": true}, "disable": ["AML404"], "severity": {"ssh-password": "error"}}});
+        let (o, warnings) = parse(&v);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(o.default_location.as_deref(), Some("westus2"));
+        assert_eq!(o.disabled_families, vec!["sizes"]);
+        assert_eq!(o.disabled_codes, vec!["AML404"]);
+        assert_eq!(o.severity_overrides, vec![("ssh-password".to_string(), Severity::Error)]);
+        let (o2, _) = parse(&serde_json::json!({"location": "eastus"}));
+        assert_eq!(o2.default_location.as_deref(), Some("eastus"));
+    }
+
+    #[test]
+    fn bad_settings_are_reported_not_fatal() {
+        let (o, warnings) =
+            parse(&serde_json::json!({"rules": {"bogus": false}, "severity": {"AML999": "error"}, "x": 1}));
+        assert_eq!(warnings.len(), 3);
+        assert!(o.disabled_families.is_empty());
+    }
+}
