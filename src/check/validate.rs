@@ -517,11 +517,14 @@ impl<'a> Validator<'a> {
             );
             return;
         }
-        let present: Vec<&str> = entries.iter().map(|e| e.key.text.as_str()).collect();
+        // Suggest only fields not already given (a scan of the schema's few properties, not of
+        // the document's possibly many keys).
         let candidates = schema
             .properties
             .iter()
-            .filter(|(n, id)| !present.contains(&n.as_str()) && !n.starts_with('$') && !self.set.node(*id).read_only)
+            .filter(|(n, id)| {
+                !n.starts_with('$') && !self.set.node(*id).read_only && !entries.iter().any(|e| &e.key.text == n)
+            })
             .map(|(n, _)| n.as_str());
         let suggestions = closest(key, candidates, 3);
         let mut message = format!("`{key}` is not a field of {}.", self.kind.a_display_name());

@@ -223,6 +223,8 @@ impl<'t> Parser<'t> {
         self.pos += 1;
         self.depth += 1;
         let mut entries: Vec<Entry> = Vec::new();
+        // Keys seen so far with their first range: duplicate checks stay linear in big objects.
+        let mut seen: std::collections::HashMap<String, TextRange> = std::collections::HashMap::new();
         let mut last_comma: Option<usize> = None;
         loop {
             self.skip_trivia();
@@ -297,8 +299,8 @@ impl<'t> Parser<'t> {
                 self.error(codes::JSON_SYNTAX, key_range, format!("Expected `:` after \"{}\".", key.text));
                 Node::missing(key_range.end())
             };
-            if let Some(previous) = entries.iter().find(|e| e.key.text == key.text) {
-                let line = self.text[..previous.key_range.start()].matches('\n').count() + 1;
+            if let Some(previous) = seen.get(&key.text) {
+                let line = self.text[..previous.start()].matches('\n').count() + 1;
                 self.error(
                     codes::DUPLICATE_KEY,
                     key_range,
@@ -307,6 +309,8 @@ impl<'t> Parser<'t> {
                         key.text
                     ),
                 );
+            } else {
+                seen.insert(key.text.clone(), key_range);
             }
             entries.push(Entry { key, key_range, value, has_colon });
             self.skip_trivia();

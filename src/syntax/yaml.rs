@@ -10,6 +10,7 @@
 use super::text::TextRange;
 use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
 use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
+use std::collections::HashMap;
 
 /// The result of parsing one YAML text.
 #[derive(Debug, Default)]
@@ -914,6 +915,7 @@ impl<'t> Parser<'t> {
     fn parse_block_mapping(&mut self, indent: u32) -> Node {
         let start = self.peek().map_or(self.last_end(), |t| t.range.start());
         let mut entries: Vec<Entry> = Vec::new();
+        let mut seen = HashMap::new();
         let mut first = true;
         while let Some(t) = self.peek().cloned() {
             if matches!(t.tok, Tok::DocStart | Tok::DocEnd) {
@@ -955,13 +957,12 @@ impl<'t> Parser<'t> {
                             t.range,
                             format!("`{}` has no `:` after it; a mapping entry is written `key: value`.", key.text),
                         );
-                        self.check_duplicate(&entries, &key, t.range);
                         entries.push(Entry { key, key_range: t.range, value: Node::missing(t.range.end()), has_colon });
                         continue;
                     }
                     let colon = self.advance().unwrap();
                     let value = self.parse_mapping_value(indent, &colon);
-                    self.check_duplicate(&entries, &key, t.range);
+                    self.check_duplicate(&mut seen, &key, t.range);
                     entries.push(Entry { key, key_range: t.range, value, has_colon });
                 }
                 Tok::Colon => {
@@ -1023,9 +1024,11 @@ impl<'t> Parser<'t> {
         node
     }
 
-    fn check_duplicate(&mut self, entries: &[Entry], key: &Scalar, range: TextRange) {
-        if let Some(previous) = entries.iter().find(|e| e.key.text == key.text && e.has_colon) {
-            let line_hint = self.text[..previous.key_range.start()].matches('\n').count() + 1;
+    /// Reports a key already seen in this mapping. `seen` maps keys to their first range, so
+    /// a mapping with many keys (a 10 MB tag list) costs linear, not quadratic, time.
+    fn check_duplicate(&mut self, seen: &mut HashMap<String, TextRange>, key: &Scalar, range: TextRange) {
+        if let Some(previous) = seen.get(&key.text) {
+            let line_hint = self.text[..previous.start()].matches('\n').count() + 1;
             self.error(
                 codes::DUPLICATE_KEY,
                 range,
@@ -1034,6 +1037,8 @@ impl<'t> Parser<'t> {
                     key.text
                 ),
             );
+        } else {
+            seen.insert(key.text.clone(), range);
         }
     }
 
@@ -1087,6 +1092,7 @@ impl<'t> Parser<'t> {
         let close_tok = if is_seq { Tok::FlowSeqEnd } else { Tok::FlowMapEnd };
         let mut items: Vec<Node> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
+        let mut seen = HashMap::new();
         let mut expect_item = true;
         loop {
             let Some(t) = self.peek().cloned() else {
@@ -1153,7 +1159,7 @@ impl<'t> Parser<'t> {
                     let range = entry.key_range.cover(entry.value.range);
                     items.push(Node { kind: NodeKind::Mapping(vec![entry]), range });
                 } else {
-                    self.check_duplicate(&entries, &entry.key, entry.key_range);
+                    self.check_duplicate(&mut seen, &entry.key, entry.key_range);
                     entries.push(entry);
                 }
             } else if is_seq {
