@@ -1,7 +1,21 @@
-//! Completion. (Being written; see the contract below.)
+//! Completion: keys, values and whole-spec snippets, on half-typed documents.
+//!
+//! The context (which mapping the cursor is in, key or value position, what to replace) is
+//! read from the text, not the tree, because the tree of a half-typed line is a guess: in
+//! YAML from the cursor line's indentation and the lines around it, in JSON from a small
+//! lexer that tracks open braces. The schema of the detected kind (cached `SchemaSet`) then
+//! says what may go there, and the catalog gives VM sizes and regions.
 
+use super::schema_info::{
+    branch_fields, document_schema, field_docs, is_json, is_object, non_null_types, properties, schema_at,
+    spec_location, type_label, value_text,
+};
+use crate::check::catalog::Catalog;
+use crate::check::schema::{JsonType, Schema, SchemaSet};
 use crate::check::{CheckOptions, CheckResult};
-use crate::syntax::text::TextRange;
+use crate::spec::kinds::{ComputeKind, SpecForm, modeline_schema};
+use crate::syntax::text::{LineIndex, TextRange};
+use crate::syntax::{Node, ScalarValue};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -34,6 +48,1297 @@ pub struct CompletionItem {
 
 /// Completion items at byte `offset` of `text` (already checked into `result`).
 pub fn complete(text: &str, offset: usize, result: &CheckResult, options: &CheckOptions) -> Vec<CompletionItem> {
-    let _ = (text, offset, result, options);
-    Vec::new()
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    // Between `\r` and `\n` is not a place a cursor can be: it is the end of the line.
+    if offset > 0 && text.as_bytes()[offset - 1] == b'\r' && text.as_bytes().get(offset) == Some(&b'\n') {
+        offset -= 1;
+    }
+    if result.parsed.comments.iter().any(|c| c.range.start() < offset && offset <= c.range.end()) {
+        return Vec::new();
+    }
+    let json = is_json(result);
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return empty_document_items(json, offset);
+    }
+    let context = if json { json_context(text, offset) } else { yaml_context(text, offset) };
+    let Some(context) = context else { return Vec::new() };
+    let mut items = Vec::new();
+    match context.position {
+        Position::Key => key_items(&context, result, &mut items),
+        Position::Value => value_items(&context, &context.path, result, options, &mut items),
+    }
+    items
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Position {
+    Key,
+    Value,
+}
+
+#[derive(Debug)]
+struct Context {
+    position: Position,
+    /// For a key: the mapping's path. For a value: the field's path (ending in its key, or
+    /// `[]` for a list item).
+    path: Vec<String>,
+    /// Keys already present in the mapping (keys only).
+    siblings: Vec<String>,
+    replace: TextRange,
+    json: bool,
+    /// A key already followed by `:` gets no second one.
+    colon_follows: bool,
+    /// The quote the user opened a YAML value with.
+    quote: Option<char>,
+    /// `key:|` in YAML needs a space before the value.
+    value_prefix: &'static str,
+    /// The cursor is at column 0 at the top level of a YAML document (snippets fit there).
+    top_level_start: bool,
+}
+
+/// One YAML line, split the way block structure needs it.
+#[derive(Debug)]
+struct YamlLine<'t> {
+    /// Columns of the `- ` markers that open sequence items on this line.
+    dashes: Vec<usize>,
+    /// Where the content after the indentation and markers starts.
+    content_col: usize,
+    content: &'t str,
+    key: Option<String>,
+    /// Column just after the key's `:`.
+    after_colon: usize,
+    /// The value after the colon without its comment, trimmed.
+    value: &'t str,
+    /// Blank, comment-only, or a document marker.
+    blank: bool,
+}
+
+impl YamlLine<'_> {
+    fn first_col(&self) -> usize {
+        self.dashes.first().copied().unwrap_or(self.content_col)
+    }
+}
+
+fn parse_line(line: &str) -> YamlLine<'_> {
+    let bytes = line.as_bytes();
+    let mut i = bytes.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    let mut dashes = Vec::new();
+    while i < bytes.len() && bytes[i] == b'-' && matches!(bytes.get(i + 1), None | Some(b' ' | b'\t')) {
+        dashes.push(i);
+        i += 1;
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+            i += 1;
+        }
+    }
+    let content = &line[i..];
+    let blank = dashes.is_empty()
+        && (content.trim().is_empty()
+            || content.starts_with('#')
+            || content.trim_end() == "---"
+            || content.starts_with("--- ")
+            || content.trim_end() == "...");
+    let (key, after_colon, value) = match find_key(content) {
+        Some((key, colon)) => {
+            let rest = &content[colon + 1..];
+            (Some(key), i + colon + 1, strip_comment(rest).trim())
+        }
+        None => (None, 0, ""),
+    };
+    YamlLine { dashes, content_col: i, content, key, after_colon, value, blank }
+}
+
+/// The key of `key: value` content and the byte index of its colon.
+fn find_key(content: &str) -> Option<(String, usize)> {
+    let bytes = content.as_bytes();
+    let colon_ok = |j: usize| bytes.get(j) == Some(&b':') && matches!(bytes.get(j + 1), None | Some(b' ' | b'\t'));
+    match bytes.first()? {
+        q @ (b'"' | b'\'') => {
+            let mut j = 1;
+            while j < bytes.len() {
+                if bytes[j] == b'\\' && *q == b'"' {
+                    j += 2;
+                    continue;
+                }
+                if bytes[j] == *q {
+                    break;
+                }
+                j += 1;
+            }
+            let key = content.get(1..j.min(bytes.len()))?.to_string();
+            let mut k = j + 1;
+            while k < bytes.len() && bytes[k] == b' ' {
+                k += 1;
+            }
+            colon_ok(k).then_some((key, k))
+        }
+        b'[' | b'{' | b'#' | b'|' | b'>' => None,
+        _ => {
+            for j in 0..bytes.len() {
+                if bytes[j] == b'#' && j > 0 && matches!(bytes[j - 1], b' ' | b'\t') {
+                    return None;
+                }
+                if colon_ok(j) {
+                    return Some((content[..j].trim_end().to_string(), j));
+                }
+            }
+            None
+        }
+    }
+}
+
+fn strip_comment(value: &str) -> &str {
+    let bytes = value.as_bytes();
+    let mut quote: Option<u8> = None;
+    for (j, &b) in bytes.iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if (b == b'"' || b == b'\'') && value[..j].trim().is_empty() => quote = Some(b),
+            None if b == b'#' && (j == 0 || matches!(bytes[j - 1], b' ' | b'\t')) => return &value[..j],
+            None => {}
+        }
+    }
+    value
+}
+
+fn yaml_context(text: &str, offset: usize) -> Option<Context> {
+    let index = LineIndex::new(text);
+    let line_no = index.line_of(offset);
+    let line_range = index.line_range(text, line_no);
+    let line_start = line_range.start();
+    let offset = offset.min(line_range.end()).max(line_start);
+    let full = &text[line_start..line_range.end()];
+    let prefix = &text[line_start..offset];
+    let here = parse_line(prefix);
+    if here.content.starts_with('#') {
+        return None;
+    }
+    let lines: Vec<&str> =
+        (0..index.line_count()).map(|l| index.line_range(text, l)).map(|r| &text[r.start()..r.end()]).collect();
+    let (mapping, siblings) = enclosing(&lines, line_no, here.content_col, &here.dashes)?;
+    if let Some(key) = &here.key {
+        // Value position: replace the value typed so far, up to its comment.
+        let mut start = here.after_colon;
+        while start < full.len() && matches!(full.as_bytes()[start], b' ' | b'\t') {
+            start += 1;
+        }
+        let start = start.min(prefix.len().max(here.after_colon));
+        let value_end = start + strip_comment(&full[start.min(full.len())..]).trim_end().len();
+        let typed = &full[start.min(full.len())..value_end.max(start).min(full.len())];
+        if typed.starts_with(['[', '{', '|', '>', '&', '*', '!']) {
+            return None;
+        }
+        let quote = typed.chars().next().filter(|c| *c == '"' || *c == '\'');
+        let mut path = mapping;
+        path.push(key.clone());
+        return Some(Context {
+            position: Position::Value,
+            path,
+            siblings: Vec::new(),
+            replace: TextRange::new(line_start + start, (line_start + value_end).max(offset)),
+            json: false,
+            colon_follows: false,
+            quote,
+            value_prefix: if prefix.ends_with(':') { " " } else { "" },
+            top_level_start: false,
+        });
+    }
+    // Key position: replace the word typed so far, and the rest of it after the cursor.
+    let word_start = line_start + here.content_col;
+    let after = &full[offset - line_start..];
+    let word_rest = after.find(|c: char| c.is_whitespace() || c == ':' || c == '#').unwrap_or(after.len());
+    let colon_follows = after[word_rest..].trim_start().starts_with(':');
+    Some(Context {
+        position: Position::Key,
+        path: mapping,
+        siblings,
+        replace: TextRange::new(word_start, offset + word_rest),
+        json: false,
+        colon_follows,
+        quote: None,
+        value_prefix: "",
+        top_level_start: here.content_col == 0 && here.dashes.is_empty(),
+    })
+}
+
+/// The path of the mapping whose keys sit at column `col` on line `line_no` (after the
+/// line's own `- ` markers `dashes`), and the keys it already has on other lines. `None`
+/// when the position cannot hold a key (inside a block scalar, under a scalar value).
+fn enclosing(lines: &[&str], line_no: usize, col: usize, dashes: &[usize]) -> Option<(Vec<String>, Vec<String>)> {
+    let mut reversed: Vec<String> = Vec::new();
+    let mut siblings: Vec<String> = Vec::new();
+    // While `collecting`, lines at `col` are keys of the cursor's own mapping.
+    let mut collecting = dashes.is_empty();
+    let mut threshold = dashes.first().copied().unwrap_or(col);
+    let mut in_item = !dashes.is_empty();
+    reversed.extend(dashes.iter().map(|_| "[]".to_string()));
+
+    for line in &lines[line_no + 1..] {
+        let l = parse_line(line);
+        if l.blank {
+            continue;
+        }
+        if l.first_col() < col {
+            break;
+        }
+        if l.dashes.is_empty()
+            && l.content_col == col
+            && let Some(k) = l.key
+        {
+            siblings.push(k);
+        }
+    }
+
+    for line in lines[..line_no].iter().rev() {
+        let l = parse_line(line);
+        if l.blank {
+            continue;
+        }
+        if collecting {
+            if l.content_col == col && l.key.is_some() {
+                siblings.push(l.key.clone().unwrap_or_default());
+                if let Some(&first) = l.dashes.first() {
+                    // This line opens the list item the cursor's mapping belongs to.
+                    reversed.extend(l.dashes.iter().map(|_| "[]".to_string()));
+                    threshold = first;
+                    in_item = true;
+                    collecting = false;
+                }
+                continue;
+            }
+            if l.first_col() >= col {
+                continue;
+            }
+        } else if in_item {
+            // Looking for the key that holds the list; other items of the list are skipped. A
+            // block sequence may sit at its key's own indentation.
+            let compact_parent =
+                l.dashes.is_empty() && l.content_col == threshold && l.key.is_some() && l.value.is_empty();
+            if l.first_col() >= threshold && !compact_parent {
+                continue;
+            }
+        } else if l.content_col == threshold && !l.dashes.is_empty() && l.key.is_some() {
+            // The line opens the list item that holds the mapping found so far.
+            reversed.extend(l.dashes.iter().map(|_| "[]".to_string()));
+            threshold = l.dashes[0];
+            in_item = true;
+            continue;
+        } else if l.first_col() >= threshold {
+            continue;
+        }
+        // A parent candidate: it must be a key whose value is the nested block.
+        let key = l.key.filter(|_| l.value.is_empty() || l.value.starts_with('&'))?;
+        reversed.push(key);
+        collecting = false;
+        match l.dashes.first() {
+            Some(&first) => {
+                reversed.extend(l.dashes.iter().map(|_| "[]".to_string()));
+                threshold = first;
+                in_item = true;
+            }
+            None => {
+                threshold = l.content_col;
+                in_item = false;
+                if threshold == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    reversed.reverse();
+    Some((reversed, siblings))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    Str { closed: bool },
+    Word,
+    Punct(u8),
+}
+
+/// The next JSON token at or after `*i`, skipping whitespace and comments.
+fn next_token(text: &str, i: &mut usize) -> Option<(Tok, usize, usize)> {
+    let bytes = text.as_bytes();
+    loop {
+        while *i < bytes.len() && bytes[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+        if bytes.get(*i) == Some(&b'/') && bytes.get(*i + 1) == Some(&b'/') {
+            *i = text[*i..].find('\n').map_or(bytes.len(), |n| *i + n);
+            continue;
+        }
+        if bytes.get(*i) == Some(&b'/') && bytes.get(*i + 1) == Some(&b'*') {
+            *i = text[*i + 2..].find("*/").map_or(bytes.len(), |n| *i + 2 + n + 2);
+            continue;
+        }
+        break;
+    }
+    let start = *i;
+    let b = *bytes.get(start)?;
+    match b {
+        b'{' | b'}' | b'[' | b']' | b':' | b',' => {
+            *i += 1;
+            Some((Tok::Punct(b), start, start + 1))
+        }
+        b'"' => {
+            let mut j = start + 1;
+            while j < bytes.len() && bytes[j] != b'"' && bytes[j] != b'\n' {
+                j += if bytes[j] == b'\\' { 2 } else { 1 };
+            }
+            let closed = bytes.get(j) == Some(&b'"');
+            *i = if closed { j + 1 } else { j.min(bytes.len()) };
+            Some((Tok::Str { closed }, start, *i))
+        }
+        _ => {
+            let mut j = start;
+            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !b"{}[]:,\"".contains(&bytes[j]) {
+                j += 1;
+            }
+            *i = j.max(start + 1).min(bytes.len());
+            while !text.is_char_boundary(*i) {
+                *i += 1;
+            }
+            Some((Tok::Word, start, *i))
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JState {
+    Key,
+    Colon,
+    Value,
+    Comma,
+}
+
+#[derive(Debug)]
+struct Frame {
+    object: bool,
+    path: Vec<String>,
+    keys: Vec<String>,
+    last_key: Option<String>,
+    state: JState,
+    id: usize,
+}
+
+fn json_context(text: &str, offset: usize) -> Option<Context> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut next_id = 0usize;
+    let mut i = 0usize;
+    // (frame id, position, replace range, the field's path or the mapping's path)
+    let mut snapshot: Option<(usize, Position, TextRange, Vec<String>)> = None;
+    let mut cursor_token: Option<usize> = None;
+    let mut siblings: Option<Vec<String>> = None;
+    loop {
+        let token = next_token(text, &mut i);
+        if snapshot.is_none() {
+            let (between, inside) = match token {
+                None => (true, None),
+                Some((_, start, _)) if start >= offset => (true, None),
+                Some((Tok::Str { .. } | Tok::Word, start, end)) if start < offset && offset <= end => {
+                    (false, Some(TextRange::new(start, end)))
+                }
+                _ => (false, None),
+            };
+            if between || inside.is_some() {
+                let top = stack.last()?;
+                let replace = inside.unwrap_or(TextRange::empty(offset));
+                let position = match (top.object, top.state) {
+                    (true, JState::Key) => Position::Key,
+                    (true, JState::Value) | (false, JState::Value) => Position::Value,
+                    _ => return None,
+                };
+                let mut path = top.path.clone();
+                if position == Position::Value {
+                    path.push(if top.object { top.last_key.clone()? } else { "[]".to_string() });
+                }
+                snapshot = Some((top.id, position, replace, path));
+                cursor_token = inside.map(|r| r.start());
+            }
+        }
+        let Some((tok, start, end)) = token else { break };
+        match tok {
+            Tok::Punct(open @ (b'{' | b'[')) => {
+                let mut path = Vec::new();
+                if let Some(parent) = stack.last_mut() {
+                    path = parent.path.clone();
+                    path.push(if parent.object {
+                        parent.last_key.clone().unwrap_or_default()
+                    } else {
+                        "[]".to_string()
+                    });
+                    parent.state = JState::Comma;
+                }
+                stack.push(Frame {
+                    object: open == b'{',
+                    path,
+                    keys: Vec::new(),
+                    last_key: None,
+                    state: if open == b'{' { JState::Key } else { JState::Value },
+                    id: next_id,
+                });
+                next_id += 1;
+            }
+            Tok::Punct(b'}' | b']') => {
+                if let Some(frame) = stack.pop()
+                    && snapshot.as_ref().is_some_and(|s| s.0 == frame.id)
+                {
+                    siblings = Some(frame.keys);
+                    break;
+                }
+            }
+            Tok::Punct(b':') => {
+                if let Some(top) = stack.last_mut() {
+                    top.state = JState::Value;
+                }
+            }
+            Tok::Punct(_) => {
+                if let Some(top) = stack.last_mut() {
+                    top.state = if top.object { JState::Key } else { JState::Value };
+                }
+            }
+            Tok::Str { closed } => {
+                if let Some(top) = stack.last_mut() {
+                    if top.object && top.state == JState::Key {
+                        let inner_end = if closed { end - 1 } else { end };
+                        let key = text[start + 1..inner_end.max(start + 1)].to_string();
+                        if cursor_token != Some(start) {
+                            top.keys.push(key.clone());
+                        }
+                        top.last_key = Some(key);
+                        top.state = JState::Colon;
+                    } else {
+                        top.state = JState::Comma;
+                    }
+                }
+            }
+            Tok::Word => {
+                if let Some(top) = stack.last_mut() {
+                    top.state = if top.object && top.state == JState::Key { JState::Colon } else { JState::Comma };
+                }
+            }
+        }
+    }
+    let (id, position, replace, path) = snapshot?;
+    let siblings = siblings.or_else(|| stack.into_iter().find(|f| f.id == id).map(|f| f.keys)).unwrap_or_default();
+    let colon_follows = text[replace.end()..].trim_start().starts_with(':');
+    Some(Context {
+        position,
+        path,
+        siblings: if position == Position::Key { siblings } else { Vec::new() },
+        replace,
+        json: true,
+        colon_follows,
+        quote: None,
+        value_prefix: "",
+        top_level_start: false,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items
+
+fn item(
+    label: impl Into<String>,
+    kind: CompletionKind,
+    insert_text: impl Into<String>,
+    sort_text: String,
+) -> CompletionItem {
+    CompletionItem {
+        label: label.into(),
+        kind,
+        detail: None,
+        documentation: None,
+        insert_text: insert_text.into(),
+        is_snippet: false,
+        sort_text,
+        replace_range: None,
+    }
+}
+
+fn key_items(ctx: &Context, result: &CheckResult, out: &mut Vec<CompletionItem>) {
+    let set = SchemaSet::get();
+    let schema = document_schema(result).or_else(|| {
+        // An ARM body whose kind is not known yet: every ARM kind's fields.
+        ctx.json.then(|| set.lookup("arm-compute.schema.json").map(|id| (id, None))).flatten()
+    });
+    let Some((root, _)) = schema else {
+        if !ctx.json && ctx.path.is_empty() {
+            unknown_kind_key_items(ctx, modeline_schema(&result.parsed.comments).is_some(), out);
+        }
+        return;
+    };
+    let Some(mapping) = schema_at(root, &ctx.path) else { return };
+    let mapping_schema = set.node(mapping);
+    if !is_object(mapping_schema) && ctx.path.last().is_some_and(|s| s == "[]") {
+        // A new item of a list of scalars (`week_days:` then `- `): offer the item values.
+        value_items_for(ctx, &ctx.path, Some(mapping_schema), Vec::new(), result, &CheckOptions::default(), out);
+        return;
+    }
+    let has_modeline = modeline_schema(&result.parsed.comments).is_some();
+    for (name, id) in properties(mapping) {
+        let s = set.node(id);
+        if s.read_only || ctx.siblings.iter().any(|k| k == name) || (name == "$schema" && has_modeline) {
+            continue;
+        }
+        let required = mapping_schema.required.iter().any(|r| r == name);
+        let rank = if s.deprecated {
+            '2'
+        } else if required {
+            '0'
+        } else {
+            '1'
+        };
+        let mut it = item(name, CompletionKind::Field, key_insert(ctx, name, s), format!("{rank}{name}"));
+        let label = type_label(s);
+        it.detail = (!label.is_empty()).then(|| if required { format!("{label} (required)") } else { label });
+        it.documentation = field_docs(s);
+        it.replace_range = Some(ctx.replace);
+        out.push(it);
+    }
+}
+
+fn key_insert(ctx: &Context, name: &str, schema: &Schema) -> String {
+    let key = if ctx.json { format!("\"{name}\"") } else { name.to_string() };
+    if ctx.colon_follows {
+        return key;
+    }
+    let nested = non_null_types(schema).iter().all(|t| matches!(t, JsonType::Object | JsonType::Array))
+        && !schema.types.is_empty();
+    if nested && !ctx.json { format!("{key}:") } else { format!("{key}: ") }
+}
+
+/// Keys for a YAML document whose kind is not known yet, and the snippets at its top.
+fn unknown_kind_key_items(ctx: &Context, has_modeline: bool, out: &mut Vec<CompletionItem>) {
+    let docs = [
+        (
+            "type",
+            "Kind of compute: one of `amlcompute`, `computeinstance`, `virtualmachine`, `kubernetes`, `synapsespark`.",
+        ),
+        ("name", "Name of the compute target."),
+        ("$schema", "URL of the editor schema for this file; ignored by the CLI. It also tells the editor the kind."),
+    ];
+    for (i, (name, doc)) in docs.iter().enumerate() {
+        if ctx.siblings.iter().any(|k| k == name) || (*name == "$schema" && has_modeline) {
+            continue;
+        }
+        let mut it = item(*name, CompletionKind::Field, key_insert(ctx, name, &Schema::default()), format!("0{i}"));
+        it.detail = Some("string".to_string());
+        it.documentation = Some(doc.to_string());
+        it.replace_range = Some(ctx.replace);
+        out.push(it);
+    }
+    if ctx.top_level_start {
+        for mut s in yaml_snippets() {
+            s.replace_range = Some(ctx.replace);
+            out.push(s);
+        }
+    }
+}
+
+fn value_items(
+    ctx: &Context,
+    path: &[String],
+    result: &CheckResult,
+    options: &CheckOptions,
+    out: &mut Vec<CompletionItem>,
+) {
+    let set = SchemaSet::get();
+    let root = document_schema(result).map(|(root, _)| root);
+    let field = root.and_then(|root| schema_at(root, path)).map(|id| set.node(id));
+    // A discriminated mapping (a cron or recurrence trigger) offers every branch's value.
+    let mut values: Vec<&str> = Vec::new();
+    if let (Some(root), Some((name, parent_path))) = (root, path.split_last())
+        && let Some(parent) = schema_at(root, parent_path)
+    {
+        for id in branch_fields(parent, name) {
+            for v in set.node(id).enum_strings() {
+                if !values.contains(&v) {
+                    values.push(v);
+                }
+            }
+        }
+    }
+    value_items_for(ctx, path, field, values, result, options, out);
+}
+
+fn value_items_for(
+    ctx: &Context,
+    path: &[String],
+    field: Option<&Schema>,
+    branch_values: Vec<&str>,
+    result: &CheckResult,
+    options: &CheckOptions,
+    out: &mut Vec<CompletionItem>,
+) {
+    let form = result.detection.as_ref().map_or(if ctx.json { SpecForm::Arm } else { SpecForm::Cli }, |d| d.form);
+    let segs: Vec<&str> = path.iter().map(String::as_str).collect();
+    let push = |out: &mut Vec<CompletionItem>, mut it: CompletionItem| {
+        it.replace_range = Some(ctx.replace);
+        out.push(it);
+    };
+    // The kind itself: offered whatever the current value, since it is what decides the schema.
+    if form == SpecForm::Cli && segs == ["type"] {
+        for (i, kind) in ComputeKind::CLI.iter().enumerate() {
+            let t = kind.cli_type().unwrap_or_default();
+            let mut it = item(t, CompletionKind::EnumMember, value_insert(ctx, t, true), format!("{i}"));
+            it.detail = Some(kind.display_name().to_string());
+            it.documentation = Some(format!("Describes {} (`az ml compute create --file`).", kind.a_display_name()));
+            push(out, it);
+        }
+        return;
+    }
+    if segs == ["properties", "computeType"] && (ctx.json || form == SpecForm::Arm) {
+        for (i, kind) in ComputeKind::ALL.iter().enumerate() {
+            let t = kind.arm_type();
+            let mut it = item(t, CompletionKind::EnumMember, value_insert(ctx, t, true), format!("{i:02}"));
+            it.detail = Some(kind.display_name().to_string());
+            push(out, it);
+        }
+        return;
+    }
+    if segs == ["$schema"] {
+        for (i, kind) in ComputeKind::CLI.iter().enumerate() {
+            let Some(url) = kind.published_schema_url() else { continue };
+            let mut it = item(url, CompletionKind::Url, value_insert(ctx, url, true), format!("{i}"));
+            it.detail = Some(kind.display_name().to_string());
+            push(out, it);
+        }
+        return;
+    }
+    let Some(field) = field else { return };
+    let docs = field_docs(field);
+    match field.value_kind.as_deref() {
+        Some("vmSize") => {
+            size_items(ctx, result, options, out);
+            return;
+        }
+        Some("location") => {
+            for region in &Catalog::get().regions {
+                let mut it = item(
+                    region.name,
+                    CompletionKind::Region,
+                    value_insert(ctx, region.name, true),
+                    region.name.to_string(),
+                );
+                it.detail = Some(region.display_name.to_string());
+                it.documentation = Some(format!(
+                    "**{}** (`{}`) · {}{}",
+                    region.display_name,
+                    region.name,
+                    region.geography,
+                    if region.availability_known { "" } else { "\n\nNo VM size availability data for this region." }
+                ));
+                push(out, it);
+            }
+            return;
+        }
+        _ => {}
+    }
+    let default = field.default.as_ref().map(value_text);
+    let values = if branch_values.len() > 1 { branch_values } else { field.enum_strings() };
+    if !values.is_empty() {
+        for (i, v) in values.iter().enumerate() {
+            let mut it = item(*v, CompletionKind::EnumMember, value_insert(ctx, v, true), format!("{i:02}"));
+            if default.as_deref() == Some(*v) {
+                it.detail = Some("default".to_string());
+            }
+            it.documentation = docs.clone();
+            push(out, it);
+        }
+        return;
+    }
+    if field.allows(JsonType::Boolean) && !field.types.is_empty() {
+        for (i, v) in ["true", "false"].iter().enumerate() {
+            let mut it = item(*v, CompletionKind::Boolean, value_insert(ctx, v, false), format!("{i}"));
+            if default.as_deref() == Some(*v) {
+                it.detail = Some("default".to_string());
+            }
+            it.documentation = docs.clone();
+            push(out, it);
+        }
+    }
+}
+
+fn size_items(ctx: &Context, result: &CheckResult, options: &CheckOptions, out: &mut Vec<CompletionItem>) {
+    let catalog = Catalog::get();
+    let kind = result.kind();
+    let root = result.parsed.root.as_ref();
+    let region = spec_location(root, options.default_location.as_deref())
+        .and_then(|l| catalog.region(l.as_str()))
+        .filter(|r| r.availability_known);
+    let low_priority = root.is_some_and(|r| {
+        let tier = r.get("tier").or_else(|| r.get_path(&["properties", "properties", "vmPriority"]));
+        tier.and_then(Node::scalar_text)
+            .is_some_and(|t| t.eq_ignore_ascii_case("low_priority") || t.eq_ignore_ascii_case("lowpriority"))
+    });
+    for size in &catalog.sizes {
+        if size.retired.is_some()
+            || kind.is_some_and(|k| !size.offered_for(k))
+            || region.is_some_and(|r| !size.offered_in(r.name))
+            || (low_priority && !size.low_priority)
+        {
+            continue;
+        }
+        let rank = if size.common { '0' } else { '1' };
+        let mut it =
+            item(size.name, CompletionKind::VmSize, value_insert(ctx, size.name, true), format!("{rank}{}", size.name));
+        it.detail = Some(size.summary());
+        it.documentation = Some(super::schema_info::size_card(size));
+        it.replace_range = Some(ctx.replace);
+        out.push(it);
+    }
+}
+
+fn value_insert(ctx: &Context, value: &str, is_string: bool) -> String {
+    let body = if ctx.json {
+        if is_string { format!("\"{value}\"") } else { value.to_string() }
+    } else if let Some(q) = ctx.quote {
+        format!("{q}{value}{q}")
+    } else if is_string && crate::syntax::yaml::resolve_plain(value) != ScalarValue::Str {
+        format!("'{value}'")
+    } else {
+        value.to_string()
+    };
+    format!("{}{body}", ctx.value_prefix)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snippets
+
+const SUBSCRIPTION: &str = "${2:00000000-0000-0000-0000-000000000000}";
+
+/// One whole-spec snippet per CLI kind. `$` outside placeholders is escaped for LSP snippets.
+fn yaml_snippets() -> Vec<CompletionItem> {
+    let schema_line =
+        |kind: ComputeKind| kind.published_schema_url().map(|u| format!("\\$schema: {u}\n")).unwrap_or_default();
+    let specs: Vec<(ComputeKind, &str, String)> = vec![
+        (
+            ComputeKind::AmlCompute,
+            "compute cluster",
+            format!(
+                "{}name: ${{1:cpu-cluster}}\ntype: amlcompute\nsize: ${{2:Standard_DS3_v2}}\nmin_instances: ${{3:0}}\nmax_instances: ${{4:4}}\nidle_time_before_scale_down: ${{5:120}}\n$0",
+                schema_line(ComputeKind::AmlCompute)
+            ),
+        ),
+        (
+            ComputeKind::ComputeInstance,
+            "compute instance",
+            format!(
+                "{}name: ${{1:my-instance}}\ntype: computeinstance\nsize: ${{2:Standard_DS3_v2}}\nidle_time_before_shutdown_minutes: ${{3:60}}\n$0",
+                schema_line(ComputeKind::ComputeInstance)
+            ),
+        ),
+        (
+            ComputeKind::VirtualMachine,
+            "attached virtual machine",
+            format!(
+                "{}name: ${{1:my-vm}}\ntype: virtualmachine\nresource_id: /subscriptions/{SUBSCRIPTION}/resourceGroups/${{3:my-resource-group}}/providers/Microsoft.Compute/virtualMachines/${{4:my-vm}}\nssh_settings:\n  admin_username: ${{5:azureuser}}\n  ssh_private_key_file: ${{6:~/.ssh/id_rsa}}\n$0",
+                schema_line(ComputeKind::VirtualMachine)
+            ),
+        ),
+        (
+            ComputeKind::Kubernetes,
+            "attached Kubernetes cluster",
+            format!(
+                "{}name: ${{1:k8s-compute}}\ntype: kubernetes\nresource_id: /subscriptions/{SUBSCRIPTION}/resourceGroups/${{3:my-resource-group}}/providers/Microsoft.Kubernetes/connectedClusters/${{4:my-cluster}}\nnamespace: ${{5:default}}\nidentity:\n  type: system_assigned\n$0",
+                schema_line(ComputeKind::Kubernetes)
+            ),
+        ),
+        (
+            ComputeKind::SynapseSpark,
+            "attached Synapse Spark pool",
+            format!(
+                "name: ${{1:spark-pool}}\ntype: synapsespark\nresource_id: /subscriptions/{SUBSCRIPTION}/resourceGroups/${{3:my-resource-group}}/providers/Microsoft.Synapse/workspaces/${{4:my-workspace}}/bigDataPools/${{5:my-pool}}\nidentity:\n  type: system_assigned\n$0"
+            ),
+        ),
+    ];
+    specs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (kind, label, body))| CompletionItem {
+            label: format!("{label} ({})", kind.cli_type().unwrap_or_default()),
+            kind: CompletionKind::Snippet,
+            detail: Some(format!("Whole spec for {}", kind.a_display_name())),
+            documentation: Some(format!("```yaml\n{}```", unescape_snippet(&body))),
+            insert_text: body,
+            is_snippet: true,
+            sort_text: format!("9{i}"),
+            replace_range: None,
+        })
+        .collect()
+}
+
+fn arm_aks_snippet() -> CompletionItem {
+    let body = format!(
+        "{{\n  \"name\": \"${{1:aks-compute}}\",\n  \"location\": \"${{3:eastus}}\",\n  \"properties\": {{\n    \"computeType\": \"AKS\",\n    \"resourceId\": \"/subscriptions/{}/resourceGroups/${{4:my-resource-group}}/providers/Microsoft.ContainerService/managedClusters/${{5:my-aks}}\",\n    \"properties\": {{\n      \"agentCount\": ${{6:3}},\n      \"agentVmSize\": \"${{7:Standard_D3_v2}}\",\n      \"clusterPurpose\": \"${{8:FastProd}}\"\n    }}\n  }}\n}}\n$0",
+        SUBSCRIPTION
+    );
+    CompletionItem {
+        label: "AKS inference cluster (ARM JSON)".to_string(),
+        kind: CompletionKind::Snippet,
+        detail: Some("ARM body of an AKS inference cluster".to_string()),
+        documentation: Some(format!("```json\n{}```", unescape_snippet(&body))),
+        insert_text: body,
+        is_snippet: true,
+        sort_text: "90".to_string(),
+        replace_range: None,
+    }
+}
+
+fn empty_document_items(json: bool, offset: usize) -> Vec<CompletionItem> {
+    if json {
+        return vec![arm_aks_snippet()];
+    }
+    let ctx = Context {
+        position: Position::Key,
+        path: Vec::new(),
+        siblings: Vec::new(),
+        replace: TextRange::empty(offset),
+        json: false,
+        colon_follows: false,
+        quote: None,
+        value_prefix: "",
+        top_level_start: true,
+    };
+    let mut out = yaml_snippets();
+    let mut keys = Vec::new();
+    unknown_kind_key_items(&ctx, false, &mut keys);
+    keys.retain(|k| k.kind == CompletionKind::Field);
+    out.extend(keys);
+    out
+}
+
+/// The text a snippet inserts with every placeholder at its default.
+fn unescape_snippet(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '$' => {
+                if chars.peek() == Some(&'{') {
+                    chars.next();
+                    while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                        chars.next();
+                    }
+                    if chars.peek() == Some(&':') {
+                        chars.next();
+                    }
+                    // The default runs to the matching `}` (defaults here hold no braces).
+                    for d in chars.by_ref() {
+                        if d == '}' {
+                            break;
+                        }
+                        out.push(d);
+                    }
+                } else {
+                    while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                        chars.next();
+                    }
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Severity, check_text};
+
+    const CURSOR: &str = "‸";
+
+    fn complete_with(marked: &str, path: Option<&str>, options: &CheckOptions) -> (String, Vec<CompletionItem>) {
+        let offset = marked.find(CURSOR).expect("cursor marker");
+        let text = marked.replacen(CURSOR, "", 1);
+        let result = check_text(&text, path, options);
+        let items = complete(&text, offset, &result, options);
+        (text, items)
+    }
+
+    fn complete_yaml(marked: &str) -> (String, Vec<CompletionItem>) {
+        complete_with(marked, Some("spec.yml"), &CheckOptions::default())
+    }
+
+    fn labels(items: &[CompletionItem]) -> Vec<&str> {
+        items.iter().map(|i| i.label.as_str()).collect()
+    }
+
+    fn find<'a>(items: &'a [CompletionItem], label: &str) -> &'a CompletionItem {
+        items.iter().find(|i| i.label == label).unwrap_or_else(|| panic!("no {label} in {:?}", labels(items)))
+    }
+
+    fn replaced<'a>(text: &'a str, item: &CompletionItem) -> &'a str {
+        let r = item.replace_range.expect("replace range");
+        &text[r.start()..r.end()]
+    }
+
+    #[test]
+    fn an_empty_yaml_file_offers_one_snippet_per_cli_kind_and_the_identifying_keys() {
+        let (_, items) = complete_yaml("‸");
+        let snippets: Vec<&CompletionItem> = items.iter().filter(|i| i.kind == CompletionKind::Snippet).collect();
+        assert_eq!(snippets.len(), 5, "{:?}", labels(&items));
+        for kind in ComputeKind::CLI {
+            let s = snippets
+                .iter()
+                .find(|s| s.insert_text.contains(&format!("type: {}\n", kind.cli_type().unwrap())))
+                .unwrap_or_else(|| panic!("no snippet for {kind:?}"));
+            assert!(s.is_snippet);
+            assert!(s.insert_text.contains("${1:"), "{}", s.insert_text);
+        }
+        let cluster = snippets.iter().find(|s| s.label.contains("amlcompute")).unwrap();
+        assert!(
+            cluster
+                .insert_text
+                .starts_with("\\$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\n")
+        );
+        for key in ["type", "name", "$schema"] {
+            assert_eq!(find(&items, key).kind, CompletionKind::Field);
+        }
+        assert!(!items.iter().any(|i| i.label.contains("ARM")));
+    }
+
+    #[test]
+    fn an_empty_json_file_offers_the_arm_aks_snippet() {
+        let (_, items) = complete_with("‸", Some("compute.json"), &CheckOptions::default());
+        assert_eq!(labels(&items), vec!["AKS inference cluster (ARM JSON)"]);
+        assert!(items[0].is_snippet);
+        assert!(items[0].insert_text.contains("\"computeType\": \"AKS\""));
+        assert!(items[0].insert_text.contains("\"agentVmSize\": \"${7:Standard_D3_v2}\""));
+    }
+
+    #[test]
+    fn every_snippet_expands_to_a_spec_the_checker_accepts() {
+        let mut all = yaml_snippets();
+        all.push(arm_aks_snippet());
+        for snippet in all {
+            let text = unescape_snippet(&snippet.insert_text);
+            let path = if text.starts_with('{') { "s.json" } else { "s.yml" };
+            let result = check_text(&text, Some(path), &CheckOptions::default());
+            assert!(result.kind().is_some(), "{}: kind not detected\n{text}", snippet.label);
+            let bad: Vec<_> = result
+                .diagnostics
+                .iter()
+                .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
+                .map(|d| format!("{} {}", d.code.id(), d.message))
+                .collect();
+            assert!(bad.is_empty(), "{}:\n{text}\n{bad:#?}", snippet.label);
+        }
+    }
+
+    #[test]
+    fn a_half_typed_key_offers_the_missing_fields_and_replaces_the_word() {
+        let (text, items) = complete_yaml("name: cpu-cluster\ntype: amlcompute\nsiz‸\nmin_instances: 0\n");
+        let size = find(&items, "size");
+        assert_eq!(size.insert_text, "size: ");
+        assert_eq!(replaced(&text, size), "siz");
+        assert_eq!(size.kind, CompletionKind::Field);
+        assert!(size.documentation.as_deref().unwrap().contains("Default: `Standard_DS3_v2`"));
+        let names = labels(&items);
+        for absent in ["name", "type", "min_instances", "id", "created_on", "provisioning_state"] {
+            assert!(!names.contains(&absent), "{absent} offered: {names:?}");
+        }
+        assert!(names.contains(&"ssh_settings") && names.contains(&"max_instances"));
+        assert_eq!(find(&items, "ssh_settings").insert_text, "ssh_settings:");
+    }
+
+    #[test]
+    fn a_key_typed_before_an_existing_colon_is_completed_without_a_second_colon() {
+        let (text, items) = complete_yaml("name: a\ntype: amlcompute\nti‸er: dedicated\n");
+        let tier = find(&items, "tier");
+        assert_eq!(tier.insert_text, "tier");
+        assert_eq!(replaced(&text, tier), "tier");
+    }
+
+    #[test]
+    fn size_values_are_the_kinds_sizes_with_common_ones_first() {
+        let (text, items) = complete_yaml("name: a\ntype: amlcompute\nsize: ‸\n");
+        let catalog = Catalog::get();
+        assert!(!items.is_empty());
+        assert!(items.iter().all(|i| i.kind == CompletionKind::VmSize));
+        for it in &items {
+            let size = catalog.size(&it.label).unwrap();
+            assert!(size.offered_for(ComputeKind::AmlCompute) && size.retired.is_none(), "{}", it.label);
+            assert_eq!(it.detail.as_deref(), Some(size.summary().as_str()));
+        }
+        let mut sorted = items.clone();
+        sorted.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+        assert!(catalog.size(&sorted[0].label).unwrap().common);
+        let ds3 = find(&items, "Standard_DS3_v2");
+        assert_eq!(ds3.insert_text, "Standard_DS3_v2");
+        assert_eq!(replaced(&text, ds3), "");
+        assert!(ds3.documentation.as_deref().unwrap().contains("- vCPUs: 4"));
+        // Sizes only other kinds may use are left out.
+        let aks_only = catalog.sizes.iter().find(|s| !s.offered_for(ComputeKind::AmlCompute)).unwrap();
+        assert!(!labels(&items).contains(&aks_only.name));
+        let retired = catalog.sizes.iter().find(|s| s.retired.is_some() && s.offered_for(ComputeKind::AmlCompute));
+        if let Some(retired) = retired {
+            assert!(!labels(&items).contains(&retired.name));
+        }
+    }
+
+    #[test]
+    fn a_typed_size_prefix_is_replaced() {
+        let (text, items) = complete_yaml("name: a\ntype: computeinstance\nsize: Stan‸\n");
+        assert_eq!(replaced(&text, find(&items, "Standard_DS3_v2")), "Stan");
+        let (text, items) = complete_yaml("name: a\ntype: computeinstance\nsize: \"Stan‸\" # comment\n");
+        let ds3 = find(&items, "Standard_DS3_v2");
+        assert_eq!(replaced(&text, ds3), "\"Stan\"");
+        assert_eq!(ds3.insert_text, "\"Standard_DS3_v2\"");
+    }
+
+    #[test]
+    fn sizes_are_limited_to_the_region_when_it_has_data() {
+        let catalog = Catalog::get();
+        let (region, missing) = catalog
+            .regions
+            .iter()
+            .filter(|r| r.availability_known)
+            .find_map(|r| {
+                catalog
+                    .sizes
+                    .iter()
+                    .find(|s| s.offered_for(ComputeKind::AmlCompute) && s.retired.is_none() && !s.offered_in(r.name))
+                    .map(|s| (r.name, s.name))
+            })
+            .expect("a region without some cluster size");
+        let (_, everywhere) = complete_yaml("name: a\ntype: amlcompute\nsize: ‸\n");
+        assert!(labels(&everywhere).contains(&missing));
+        let (_, here) = complete_yaml(&format!("name: a\ntype: amlcompute\nlocation: {region}\nsize: ‸\n"));
+        assert!(!labels(&here).contains(&missing), "{missing} offered in {region}");
+        assert!(!here.is_empty());
+        let options = CheckOptions { default_location: Some(region.to_string()), ..CheckOptions::default() };
+        let (_, by_default) = complete_with("name: a\ntype: amlcompute\nsize: ‸\n", Some("a.yml"), &options);
+        assert_eq!(labels(&by_default), labels(&here));
+    }
+
+    #[test]
+    fn an_empty_line_inside_ssh_settings_offers_its_sub_keys() {
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\nssh_settings:\n  ‸\nmin_instances: 0\n");
+        let mut names = labels(&items);
+        names.sort();
+        assert_eq!(names, vec!["admin_password", "admin_username", "ssh_key_value"]);
+        assert_eq!(find(&items, "admin_username").detail.as_deref(), Some("string (required)"));
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\nssh_settings:\n  admin_username: me\n  ‸\n");
+        assert!(!labels(&items).contains(&"admin_username"));
+        // Back at column 0 the root's keys are offered again.
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\nssh_settings:\n  admin_username: me\n‸\n");
+        assert!(labels(&items).contains(&"size") && !labels(&items).contains(&"ssh_settings"));
+    }
+
+    #[test]
+    fn list_items_get_the_item_mappings_keys() {
+        let base = "name: a\ntype: amlcompute\nidentity:\n  type: user_assigned\n  user_assigned_identities:\n";
+        let (_, items) = complete_yaml(&format!("{base}    - ‸\n"));
+        assert_eq!(labels(&items), vec!["resource_id"], "the other fields are read-only");
+        let (_, items) = complete_yaml(&format!("{base}    - resource_id: /x\n      ‸\n"));
+        assert!(items.is_empty(), "{:?}", labels(&items));
+        // Compact style: the dash at the key's own indentation.
+        let (_, items) = complete_yaml(&format!("{base}  - ‸\n"));
+        assert_eq!(labels(&items), vec!["resource_id"]);
+        let app = "name: a\ntype: computeinstance\ncustom_applications:\n  - name: app\n    endpoints:\n      - target: 8787\n";
+        let (_, items) = complete_yaml(&format!("{app}        ‸\n"));
+        assert_eq!(labels(&items), vec!["published"]);
+        let (_, items) = complete_yaml(&format!("{app}    ‸\n"));
+        let names = labels(&items);
+        assert!(names.contains(&"image") && !names.contains(&"name") && !names.contains(&"endpoints"), "{names:?}");
+    }
+
+    #[test]
+    fn schedule_and_custom_application_values_come_from_their_enums() {
+        let base = "name: a\ntype: computeinstance\nschedules:\n  compute_start_stop:\n";
+        let (_, items) = complete_yaml(&format!("{base}    - action: ‸\n"));
+        assert_eq!(labels(&items), vec!["start", "stop"]);
+        let (_, items) = complete_yaml(&format!("{base}    - action: stop\n      trigger:\n        type: ‸\n"));
+        assert_eq!(labels(&items), vec!["cron", "recurrence"]);
+        let (_, items) = complete_yaml(&format!(
+            "{base}    - action: stop\n      trigger:\n        type: recurrence\n        frequency: ‸\n"
+        ));
+        assert!(labels(&items).contains(&"week"));
+        let (_, items) = complete_yaml(&format!(
+            "{base}    - action: stop\n      trigger:\n        type: recurrence\n        schedule:\n          week_days:\n            - ‸\n"
+        ));
+        assert!(labels(&items).contains(&"monday"), "{:?}", labels(&items));
+        let (_, items) = complete_yaml(&format!("{base}    - action: stop\n      ‸\n"));
+        assert!(labels(&items).contains(&"trigger") && !labels(&items).contains(&"action"));
+        let (_, items) = complete_yaml("name: a\ntype: computeinstance\ncustom_applications:\n  - name: app\n    ‸\n");
+        assert!(labels(&items).contains(&"image") && labels(&items).contains(&"endpoints"));
+    }
+
+    #[test]
+    fn enum_fields_offer_their_values_with_the_field_documentation() {
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\ntier: ‸\n");
+        assert_eq!(labels(&items), vec!["dedicated", "low_priority"]);
+        assert_eq!(find(&items, "dedicated").detail.as_deref(), Some("default"));
+        assert!(items[0].documentation.as_deref().unwrap().contains("Node priority"));
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\nidentity:\n  type: ‸\n");
+        assert!(labels(&items).contains(&"system_assigned"));
+        // Right after the colon the value gets its separating space.
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\ntier:‸\n");
+        assert_eq!(find(&items, "low_priority").insert_text, " low_priority");
+    }
+
+    #[test]
+    fn boolean_fields_offer_true_and_false() {
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\nenable_node_public_ip: ‸\n");
+        assert_eq!(labels(&items), vec!["true", "false"]);
+        assert!(items.iter().all(|i| i.kind == CompletionKind::Boolean));
+        assert_eq!(find(&items, "true").detail.as_deref(), Some("default"));
+    }
+
+    #[test]
+    fn location_offers_regions_with_display_names() {
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\nlocation: ‸\n");
+        let eastus = find(&items, "eastus");
+        assert_eq!(eastus.kind, CompletionKind::Region);
+        assert_eq!(eastus.detail.as_deref(), Some("East US"));
+    }
+
+    #[test]
+    fn schema_and_type_values_name_the_kinds() {
+        let (_, items) = complete_yaml("$schema: ‸\nname: a\ntype: amlcompute\n");
+        let urls = labels(&items);
+        assert!(urls.contains(&"https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json"));
+        assert!(urls.contains(&"https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json"));
+        assert!(items.iter().all(|i| i.kind == CompletionKind::Url));
+        let (_, items) = complete_yaml("name: a\ntype: ‸\n");
+        assert_eq!(
+            labels(&items),
+            vec!["amlcompute", "computeinstance", "virtualmachine", "kubernetes", "synapsespark"]
+        );
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\ndescription: ‸\n");
+        assert!(items.is_empty(), "free text has no values to offer");
+    }
+
+    #[test]
+    fn a_yaml_file_of_unknown_kind_offers_the_identifying_keys_and_snippets() {
+        let (_, items) = complete_yaml("name: my-compute\n‸\n");
+        let names = labels(&items);
+        assert!(names.contains(&"type") && names.contains(&"$schema") && !names.contains(&"name"), "{names:?}");
+        assert_eq!(items.iter().filter(|i| i.kind == CompletionKind::Snippet).count(), 5);
+    }
+
+    #[test]
+    fn nothing_is_offered_inside_a_comment() {
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\n# siz‸\n");
+        assert!(items.is_empty());
+    }
+
+    #[test]
+    fn json_keys_and_values_are_quoted() {
+        let body = "{\n  \"name\": \"aks1\",\n  \"properties\": {\n    \"computeType\": \"AKS\",\n    \"properties\": {\n      \"agentCount\": 3,\n      ";
+        let (text, items) =
+            complete_with(&format!("{body}\"agentV‸\"\n    }}\n  }}\n}}\n"), Some("c.json"), &CheckOptions::default());
+        let size_key = find(&items, "agentVmSize");
+        assert_eq!(size_key.insert_text, "\"agentVmSize\": ");
+        assert_eq!(replaced(&text, size_key), "\"agentV\"");
+        assert!(!labels(&items).contains(&"agentCount"));
+        assert!(!labels(&items).contains(&"systemServices"), "read-only fields are not offered");
+
+        let (text, items) = complete_with(
+            &format!("{body}\"agentVmSize\": \"Sta‸\"\n    }}\n  }}\n}}\n"),
+            Some("c.json"),
+            &CheckOptions::default(),
+        );
+        let d3 = find(&items, "Standard_D3_v2");
+        assert_eq!(d3.insert_text, "\"Standard_D3_v2\"");
+        assert_eq!(replaced(&text, d3), "\"Sta\"");
+        let catalog = Catalog::get();
+        assert!(items.iter().all(|i| catalog.size(&i.label).unwrap().offered_for(ComputeKind::Aks)));
+
+        let (_, items) = complete_with(
+            "{\n  \"name\": \"aks1\",\n  \"properties\": {\n    \"computeType\": ‸\n  }\n}\n",
+            Some("c.json"),
+            &CheckOptions::default(),
+        );
+        assert!(labels(&items).contains(&"AKS") && labels(&items).contains(&"AmlCompute"));
+        assert_eq!(find(&items, "AKS").insert_text, "\"AKS\"");
+        let (_, items) = complete_with(
+            "{\n  \"name\": \"aks1\",\n  \"properties\": {\n    \"computeType\": \"AKS\",\n    \"disableLocalAuth\": ‸\n  }\n}\n",
+            Some("c.json"),
+            &CheckOptions::default(),
+        );
+        assert_eq!(labels(&items), vec!["true", "false"]);
+        assert_eq!(items[0].insert_text, "true");
+    }
+
+    #[test]
+    fn json_keys_at_the_root_skip_present_ones() {
+        let (text, items) = complete_with(
+            "{\n  \"name\": \"aks1\",\n  ‸\n  \"properties\": {\"computeType\": \"AKS\"}\n}\n",
+            Some("c.json"),
+            &CheckOptions::default(),
+        );
+        let names = labels(&items);
+        assert!(names.contains(&"location") && !names.contains(&"name") && !names.contains(&"properties"), "{names:?}");
+        assert_eq!(replaced(&text, find(&items, "location")), "");
+    }
+
+    #[test]
+    fn no_feature_panics_at_any_offset_of_the_real_specs() {
+        let mut files = 0;
+        for dir in ["../shared/corpus/real/specs-valid", "../shared/corpus/real/specs-invalid"] {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path().to_string_lossy().to_string();
+                let Ok(text) = std::fs::read_to_string(&path) else { continue };
+                let options = CheckOptions::default();
+                let result = check_text(&text, Some(&path), &options);
+                for offset in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
+                    let items = complete(&text, offset, &result, &options);
+                    for it in &items {
+                        let between_cr_lf = offset > 0 && text.as_bytes()[offset - 1] == b'\r';
+                        if let Some(r) = it.replace_range.filter(|_| !between_cr_lf) {
+                            assert!(r.start() <= offset && offset <= r.end(), "{path}@{offset}: {r:?}");
+                        }
+                    }
+                    let _ = crate::ide::hover(&text, offset, &result);
+                }
+                let _ = crate::ide::document_symbols(&text, &result);
+                let _ = crate::ide::code_actions(&text, TextRange::new(0, text.len()), &result);
+                files += 1;
+            }
+        }
+        assert!(files > 10);
+    }
+
+    #[test]
+    fn keys_are_offered_on_a_new_line_of_every_valid_real_spec() {
+        let dir = "../shared/corpus/real/specs-valid";
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path().to_string_lossy().to_string();
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            if !path.ends_with("yml") && !path.ends_with("yaml") {
+                continue;
+            }
+            let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+            let text = format!("{}{eol}", text.trim_end());
+            let options = CheckOptions::default();
+            let result = check_text(&text, Some(&path), &options);
+            if result.kind().is_none() {
+                continue;
+            }
+            let items = complete(&text, text.len(), &result, &options);
+            assert!(!items.is_empty(), "{path}");
+            assert!(
+                !labels(&items).contains(&"name") && !labels(&items).contains(&"type"),
+                "{path}: {:?}",
+                labels(&items)
+            );
+        }
+    }
 }

@@ -4,6 +4,7 @@
 pub mod code_actions;
 pub mod completion;
 pub mod hover;
+mod schema_info;
 pub mod symbols;
 
 pub use code_actions::{Action, ActionKind, code_actions};

@@ -1,0 +1,239 @@
+//! What the IDE features share about schemas and documents: the root schema of a checked
+//! document, the properties a mapping may hold (across `oneOf` branches), and field
+//! documentation. Everything reads the cached `SchemaSet`; nothing compiles per call.
+
+use crate::check::CheckResult;
+use crate::check::catalog::{Catalog, VmSize};
+use crate::check::schema::{JsonType, Schema, SchemaId, SchemaSet};
+use crate::check::validate::find_path;
+use crate::spec::kinds::{ComputeKind, SpecForm};
+use crate::syntax::{Format, Node};
+use serde_json::Value;
+
+/// The schema a checked document is validated against, with its kind and form when known.
+/// A document of unknown kind in ARM form still gets the ARM root (a `oneOf` over all kinds).
+pub(crate) fn document_schema(result: &CheckResult) -> Option<(SchemaId, Option<ComputeKind>)> {
+    let set = SchemaSet::get();
+    let detection = result.detection.as_ref()?;
+    match (detection.kind, detection.form) {
+        (Some(kind), form) => set.lookup(&kind.schema_ref(form)).map(|id| (id, Some(kind))),
+        (None, SpecForm::Arm) => set.lookup("arm-compute.schema.json").map(|id| (id, None)),
+        (None, SpecForm::Cli) => None,
+    }
+}
+
+pub(crate) fn is_json(result: &CheckResult) -> bool {
+    result.parsed.format == Format::Json
+}
+
+/// The schema at `path` (mapping keys and `[]` for list items) under `root`.
+pub(crate) fn schema_at(root: SchemaId, path: &[String]) -> Option<SchemaId> {
+    find_path(SchemaSet::get(), root, path)
+}
+
+/// The properties a mapping schema allows, including those of its `oneOf` and discriminator
+/// branches (a schedule trigger is cron or recurrence), first occurrence wins.
+pub(crate) fn properties(id: SchemaId) -> Vec<(&'static str, SchemaId)> {
+    let mut out = Vec::new();
+    collect_properties(SchemaSet::get(), id, &mut out, 0);
+    out
+}
+
+fn collect_properties(set: &'static SchemaSet, id: SchemaId, out: &mut Vec<(&'static str, SchemaId)>, depth: usize) {
+    if depth > 4 {
+        return;
+    }
+    let s = set.node(id);
+    for (name, pid) in &s.properties {
+        if !out.iter().any(|(n, _)| *n == name.as_str()) {
+            out.push((name.as_str(), *pid));
+        }
+    }
+    let branches = s.one_of.iter().copied().chain(s.discriminator.iter().flat_map(|(_, m)| m.iter().map(|(_, b)| *b)));
+    for b in branches.collect::<Vec<_>>() {
+        collect_properties(set, b, out, depth + 1);
+    }
+}
+
+/// Every schema a field named `name` has in a mapping and its `oneOf`/discriminator branches.
+pub(crate) fn branch_fields(id: SchemaId, name: &str) -> Vec<SchemaId> {
+    fn walk(set: &SchemaSet, id: SchemaId, name: &str, out: &mut Vec<SchemaId>, depth: usize) {
+        if depth > 4 {
+            return;
+        }
+        let s = set.node(id);
+        if let Some(p) = s.property(name)
+            && !out.contains(&p)
+        {
+            out.push(p);
+        }
+        let branches =
+            s.one_of.iter().copied().chain(s.discriminator.iter().flat_map(|(_, m)| m.iter().map(|(_, b)| *b)));
+        for b in branches.collect::<Vec<_>>() {
+            walk(set, b, name, out, depth + 1);
+        }
+    }
+    let mut out = Vec::new();
+    walk(SchemaSet::get(), id, name, &mut out, 0);
+    out
+}
+
+/// The value kinds of a schema, ignoring `null` (ARM fields are nullable).
+pub(crate) fn non_null_types(schema: &Schema) -> Vec<JsonType> {
+    schema.types.iter().copied().filter(|t| *t != JsonType::Null).collect()
+}
+
+pub(crate) fn type_name(t: JsonType) -> &'static str {
+    match t {
+        JsonType::Object => "mapping",
+        JsonType::Array => "list",
+        JsonType::String => "string",
+        JsonType::Integer => "integer",
+        JsonType::Number => "number",
+        JsonType::Boolean => "boolean",
+        JsonType::Null => "null",
+    }
+}
+
+/// "string", "integer or string", "list of string"; empty when the schema says nothing.
+pub(crate) fn type_label(schema: &Schema) -> String {
+    let set = SchemaSet::get();
+    let types = non_null_types(schema);
+    let names: Vec<String> = types
+        .iter()
+        .map(|t| match (t, schema.items) {
+            (JsonType::Array, Some(items)) => {
+                let inner = non_null_types(set.node(items));
+                match inner.as_slice() {
+                    [one] => format!("list of {}", type_name(*one)),
+                    _ => "list".to_string(),
+                }
+            }
+            _ => type_name(*t).to_string(),
+        })
+        .collect();
+    names.join(" or ")
+}
+
+pub(crate) fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The field's documentation: its markdown description (or plain description), then its
+/// default and deprecation when the description does not already say them.
+pub(crate) fn field_docs(schema: &Schema) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let docs = schema.docs().unwrap_or("");
+    if !docs.is_empty() {
+        parts.push(docs.to_string());
+    }
+    if let Some(default) = &schema.default
+        && !docs.contains("Default:")
+    {
+        parts.push(format!("Default: `{}`", value_text(default)));
+    }
+    if schema.deprecated {
+        let msg = schema.deprecation_message.as_deref().unwrap_or("This field is deprecated.");
+        if !docs.contains(msg) {
+            parts.push(format!("_Deprecated:_ {msg}"));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// Whether a schema describes a mapping with named fields.
+pub(crate) fn is_object(schema: &Schema) -> bool {
+    schema.types.contains(&JsonType::Object) || (!schema.properties.is_empty() && schema.types.is_empty())
+}
+
+/// The spec's region: the document's `location` (or ARM `properties.computeLocation`),
+/// else the configured default.
+pub(crate) fn spec_location(root: Option<&Node>, default_location: Option<&str>) -> Option<String> {
+    let from_doc = root.and_then(|r| {
+        r.get("location")
+            .and_then(Node::as_str)
+            .or_else(|| r.get_path(&["properties", "computeLocation"]).and_then(Node::as_str))
+    });
+    from_doc.or(default_location).map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+/// The schemas of every kind that has a field at `path` in `form`, in `ComputeKind` order.
+pub(crate) fn kinds_with_field(path: &[String], form: SpecForm) -> Vec<ComputeKind> {
+    let set = SchemaSet::get();
+    let kinds: &[ComputeKind] = match form {
+        SpecForm::Cli => &ComputeKind::CLI,
+        SpecForm::Arm => &ComputeKind::ALL,
+    };
+    kinds
+        .iter()
+        .copied()
+        .filter(|k| set.lookup(&k.schema_ref(form)).is_some_and(|root| find_path(set, root, path).is_some()))
+        .collect()
+}
+
+/// A VM size as markdown: what it is, who may use it, where, and whether it is retired.
+pub(crate) fn size_card(size: &VmSize) -> String {
+    let catalog = Catalog::get();
+    let mut lines = vec![format!("**{}** · {} family", size.name, size.family), String::new()];
+    lines.push(format!("- vCPUs: {}", size.vcpus));
+    lines.push(format!("- Memory: {} GiB", fmt_num(size.memory_gib)));
+    if size.gpus > 0 {
+        lines.push(format!("- GPUs: {}× {}", size.gpus, size.gpu_model.unwrap_or("GPU")));
+    } else {
+        lines.push("- GPUs: none".to_string());
+    }
+    lines.push(format!("- Low priority: {}", if size.low_priority { "yes" } else { "no" }));
+    let kinds: Vec<String> = ComputeKind::ALL
+        .iter()
+        .filter(|k| size.offered_for(**k))
+        .map(|k| format!("{} (`{}`)", k.display_name(), k.id()))
+        .collect();
+    lines.push(format!("- Compute kinds: {}", if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }));
+    if size.regions.is_empty() {
+        lines.push("- Regions: no region data".to_string());
+    } else {
+        let names: Vec<String> = size
+            .regions
+            .iter()
+            .map(|r| match catalog.region(r) {
+                Some(region) => format!("{} ({})", r, region.display_name),
+                None => r.to_string(),
+            })
+            .collect();
+        lines.push(format!("- Regions with data: {}", names.join(", ")));
+    }
+    if let Some(date) = size.retired {
+        lines.push(format!("- **Retired** on {date}: new computes cannot use it"));
+    }
+    lines.join("\n")
+}
+
+pub(crate) fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 { format!("{}", n as i64) } else { format!("{n}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trigger_properties_include_both_branches() {
+        let set = SchemaSet::get();
+        let root = set.lookup("computeinstance.schema.json").unwrap();
+        let path: Vec<String> =
+            ["schedules", "compute_start_stop", "[]", "trigger"].iter().map(|s| s.to_string()).collect();
+        let trigger = schema_at(root, &path).unwrap();
+        let names: Vec<&str> = properties(trigger).iter().map(|(n, _)| *n).collect();
+        assert!(names.contains(&"expression"), "{names:?}");
+        assert!(names.contains(&"frequency"), "{names:?}");
+    }
+
+    #[test]
+    fn size_is_a_field_of_clusters_and_instances_only() {
+        let kinds = kinds_with_field(&["size".to_string()], SpecForm::Cli);
+        assert_eq!(kinds, vec![ComputeKind::AmlCompute, ComputeKind::ComputeInstance]);
+    }
+}
