@@ -33,6 +33,8 @@ impl Default for ClientCaps {
 struct State {
     docs: Mutex<HashMap<Uri, Document>>,
     options: RwLock<CheckOptions>,
+    /// Bumped on every settings change, so a document is re-checked even at the same version.
+    settings_generation: std::sync::atomic::AtomicU64,
     caps: RwLock<ClientCaps>,
 }
 
@@ -126,6 +128,7 @@ impl Backend {
     async fn apply_settings(&self, value: &serde_json::Value) {
         let (options, warnings) = config::parse(value);
         *self.state.options.write().unwrap_or_else(|e| e.into_inner()) = options;
+        self.state.settings_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         for w in warnings {
             self.log(MessageType::WARNING, format!("settings: {w}")).await;
         }
@@ -148,33 +151,19 @@ impl Backend {
 }
 
 async fn validate_loop(client: Client, state: Arc<State>, uri: Uri) {
+    // A change can be applied before its own `schedule` call asks for a rerun, so the rerun
+    // may find the version this loop already checked: skip it rather than publish it twice.
+    let mut last_checked: Option<(i32, u64)> = None;
     loop {
         let snapshot = {
             let docs = lock(&state.docs);
             docs.get(&uri).map(|d| (d.rope.to_string(), d.version, d.path.clone()))
         };
         let Some((text, version, path)) = snapshot else { return };
-        let options = state.options.read().unwrap_or_else(|e| e.into_inner()).clone();
-        let caps = *state.caps.read().unwrap_or_else(|e| e.into_inner());
-        let checked = tokio::task::spawn_blocking(move || {
-            let result = check_text(&text, Some(&path), &options);
-            let pos = Positions::new(&text, caps.encoding);
-            result.diagnostics.iter().map(|d| to_proto::diagnostic(&pos, d)).collect::<Vec<_>>()
-        })
-        .await;
-        match checked {
-            Ok(diagnostics) => {
-                // Never publish for a version the editor has already moved past.
-                let current = lock(&state.docs).get(&uri).map(|d| d.version);
-                if current == Some(version) && !caps.pull_diagnostics {
-                    client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
-                }
-            }
-            Err(e) => {
-                let message = format!("checking {} failed: {e}", uri.as_str());
-                eprintln!("aml-compute-ls: {message}");
-                client.log_message(MessageType::ERROR, message).await;
-            }
+        let generation = state.settings_generation.load(std::sync::atomic::Ordering::SeqCst);
+        if last_checked != Some((version, generation)) {
+            last_checked = Some((version, generation));
+            check_and_publish(&client, &state, &uri, text, version, path).await;
         }
         let mut docs = lock(&state.docs);
         let Some(doc) = docs.get_mut(&uri) else { return };
@@ -183,6 +172,31 @@ async fn validate_loop(client: Client, state: Arc<State>, uri: Uri) {
         } else {
             doc.validating = false;
             return;
+        }
+    }
+}
+
+async fn check_and_publish(client: &Client, state: &State, uri: &Uri, text: String, version: i32, path: String) {
+    let options = state.options.read().unwrap_or_else(|e| e.into_inner()).clone();
+    let caps = *state.caps.read().unwrap_or_else(|e| e.into_inner());
+    let checked = tokio::task::spawn_blocking(move || {
+        let result = check_text(&text, Some(&path), &options);
+        let pos = Positions::new(&text, caps.encoding);
+        result.diagnostics.iter().map(|d| to_proto::diagnostic(&pos, d)).collect::<Vec<_>>()
+    })
+    .await;
+    match checked {
+        Ok(diagnostics) => {
+            // Never publish for a version the editor has already moved past.
+            let current = lock(&state.docs).get(uri).map(|d| d.version);
+            if current == Some(version) && !caps.pull_diagnostics {
+                client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
+            }
+        }
+        Err(e) => {
+            let message = format!("checking {} failed: {e}", uri.as_str());
+            eprintln!("aml-compute-ls: {message}");
+            client.log_message(MessageType::ERROR, message).await;
         }
     }
 }
