@@ -320,6 +320,18 @@ async fn a_ten_megabyte_document_is_checked_and_other_requests_stay_answered() {
     let p = c.diagnostics_for_version(URI, 1).await;
     assert!(codes(&p).is_empty(), "{:?}", codes(&p));
     assert!(started.elapsed() < TIMEOUT);
+    // A slow request on the big document is cancelled on request.
+    let id = 9_999;
+    c.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": URI}}}))
+        .await;
+    c.notify("$/cancelRequest", json!({"id": id})).await;
+    let reply = loop {
+        let msg = c.next_message().await;
+        if msg.get("id") == Some(&json!(id)) {
+            break msg;
+        }
+    };
+    assert_eq!(reply["error"]["code"], -32800, "{}", reply.to_string().chars().take(300).collect::<String>());
 }
 
 #[tokio::test]

@@ -82,20 +82,28 @@ impl Backend {
         docs.get(uri).map(|d| (d.rope.to_string(), d.version, d.path.clone()))
     }
 
-    /// Checks the current text of a document off the async threads.
-    async fn analyze(&self, uri: &Uri) -> Result<Option<(Arc<Analysis>, ClientCaps)>> {
+    /// Checks the current text of a document and runs `f` on the result, off the async
+    /// threads. A panic anywhere in there becomes an error reply and a log line, not a dead
+    /// server. A closed document answers `None`.
+    async fn with_analysis<T, F>(&self, uri: &Uri, what: &'static str, f: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Analysis, &Positions, &CheckOptions) -> T + Send + 'static,
+    {
         let Some((text, _, path)) = self.snapshot(uri) else { return Ok(None) };
         let options = self.options();
-        let caps = self.caps();
-        let analysis = tokio::task::spawn_blocking(move || {
+        let encoding = self.caps().encoding;
+        let joined = tokio::task::spawn_blocking(move || {
             let result = check_text(&text, Some(&path), &options);
-            Arc::new(Analysis { text, result })
+            let analysis = Analysis { text, result };
+            let pos = Positions::new(&analysis.text, encoding);
+            f(&analysis, &pos, &options)
         })
         .await;
-        match analysis {
-            Ok(a) => Ok(Some((a, caps))),
+        match joined {
+            Ok(value) => Ok(Some(value)),
             Err(e) => {
-                self.log(MessageType::ERROR, format!("checking {} failed: {e}", uri.as_str())).await;
+                self.log(MessageType::ERROR, format!("{what} for {} failed: {e}", uri.as_str())).await;
                 Err(Error::internal_error())
             }
         }
@@ -329,13 +337,12 @@ impl LanguageServer for Backend {
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
-        let items = match self.analyze(&params.text_document.uri).await? {
-            Some((a, caps)) => {
-                let pos = Positions::new(&a.text, caps.encoding);
-                a.result.diagnostics.iter().map(|d| to_proto::diagnostic(&pos, d)).collect()
-            }
-            None => Vec::new(),
-        };
+        let items = self
+            .with_analysis(&params.text_document.uri, "diagnostics", |a, pos, _| {
+                a.result.diagnostics.iter().map(|d| to_proto::diagnostic(pos, d)).collect()
+            })
+            .await?
+            .unwrap_or_default();
         Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
             RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
@@ -347,80 +354,77 @@ impl LanguageServer for Backend {
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let uri = params.text_document_position.text_document.uri;
         let position = params.text_document_position.position;
-        let Some((a, caps)) = self.analyze(&uri).await? else { return Ok(None) };
-        let options = self.options();
-        let items = tokio::task::spawn_blocking(move || {
-            let pos = Positions::new(&a.text, caps.encoding);
-            let offset = pos.offset(position);
-            let items = ide::complete(&a.text, offset, &a.result, &options);
-            items.iter().map(|i| to_proto::completion_item(&pos, i)).collect::<Vec<_>>()
+        self.with_analysis(&uri, "completion", move |a, pos, options| {
+            let items = ide::complete(&a.text, pos.offset(position), &a.result, options);
+            let items = items.iter().map(|i| to_proto::completion_item(pos, i)).collect();
+            CompletionResponse::List(CompletionList { is_incomplete: false, items })
         })
         .await
-        .map_err(|_| Error::internal_error())?;
-        Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let uri = params.text_document_position_params.text_document.uri;
         let position = params.text_document_position_params.position;
-        let Some((a, caps)) = self.analyze(&uri).await? else { return Ok(None) };
-        let pos = Positions::new(&a.text, caps.encoding);
-        let offset = pos.offset(position);
-        Ok(ide::hover(&a.text, offset, &a.result).map(|h| Hover {
-            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
-            range: Some(pos.range(h.range)),
-        }))
+        let hover = self
+            .with_analysis(&uri, "hover", move |a, pos, _| {
+                ide::hover(&a.text, pos.offset(position), &a.result).map(|h| Hover {
+                    contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
+                    range: Some(pos.range(h.range)),
+                })
+            })
+            .await?;
+        Ok(hover.flatten())
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        let Some((a, caps)) = self.analyze(&params.text_document.uri).await? else { return Ok(None) };
-        let pos = Positions::new(&a.text, caps.encoding);
-        let symbols = ide::document_symbols(&a.text, &a.result);
-        Ok(Some(DocumentSymbolResponse::Nested(symbols.iter().map(|s| to_proto::symbol(&pos, s)).collect())))
+        self.with_analysis(&params.text_document.uri, "document symbols", |a, pos, _| {
+            let symbols = ide::document_symbols(&a.text, &a.result);
+            DocumentSymbolResponse::Nested(symbols.iter().map(|s| to_proto::symbol(pos, s)).collect())
+        })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let uri = params.text_document.uri;
-        let Some((a, caps)) = self.analyze(&uri).await? else { return Ok(None) };
-        let pos = Positions::new(&a.text, caps.encoding);
-        let range = TextRange::new(
-            pos.offset(params.range.start),
-            pos.offset(params.range.end).max(pos.offset(params.range.start)),
-        );
-        let wanted = params.context.only.clone();
-        let actions = ide::code_actions(&a.text, range, &a.result);
-        let response = actions
-            .iter()
-            .filter_map(|action| {
-                let kind = match action.kind {
-                    ide::ActionKind::QuickFix => CodeActionKind::QUICKFIX,
-                    ide::ActionKind::Source => CodeActionKind::SOURCE,
-                };
-                if let Some(only) = &wanted
-                    && !only.iter().any(|o| kind.as_str().starts_with(o.as_str()))
-                {
-                    return None;
-                }
-                let edits = action.edits.iter().map(|e| pos.text_edit(e)).collect();
-                let diagnostics: Vec<_> = action
-                    .diagnostics
-                    .iter()
-                    .filter_map(|i| a.result.diagnostics.get(*i))
-                    .map(|d| to_proto::diagnostic(&pos, d))
-                    .collect();
-                Some(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: action.title.clone(),
-                    kind: Some(kind),
-                    diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
-                    edit: Some(WorkspaceEdit {
-                        changes: Some(HashMap::from([(uri.clone(), edits)])),
-                        ..Default::default()
-                    }),
-                    is_preferred: action.preferred.then_some(true),
-                    ..Default::default()
-                }))
-            })
-            .collect();
-        Ok(Some(response))
+        let uri = params.text_document.uri.clone();
+        self.with_analysis(&uri.clone(), "code actions", move |a, pos, _| code_actions(a, pos, &uri, &params)).await
     }
+}
+
+/// Converts the ide layer's actions to LSP code actions, honouring the client's `only` filter.
+fn code_actions(a: &Analysis, pos: &Positions, uri: &Uri, params: &CodeActionParams) -> CodeActionResponse {
+    let start = pos.offset(params.range.start);
+    let range = TextRange::new(start, pos.offset(params.range.end).max(start));
+    let wanted = params.context.only.as_ref();
+    ide::code_actions(&a.text, range, &a.result)
+        .iter()
+        .filter_map(|action| {
+            let kind = match action.kind {
+                ide::ActionKind::QuickFix => CodeActionKind::QUICKFIX,
+                ide::ActionKind::Source => CodeActionKind::SOURCE,
+            };
+            if let Some(only) = wanted
+                && !only.iter().any(|o| kind.as_str().starts_with(o.as_str()))
+            {
+                return None;
+            }
+            let edits = action.edits.iter().map(|e| pos.text_edit(e)).collect();
+            let diagnostics: Vec<_> = action
+                .diagnostics
+                .iter()
+                .filter_map(|i| a.result.diagnostics.get(*i))
+                .map(|d| to_proto::diagnostic(pos, d))
+                .collect();
+            Some(CodeActionOrCommand::CodeAction(CodeAction {
+                title: action.title.clone(),
+                kind: Some(kind),
+                diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(uri.clone(), edits)])),
+                    ..Default::default()
+                }),
+                is_preferred: action.preferred.then_some(true),
+                ..Default::default()
+            }))
+        })
+        .collect()
 }
