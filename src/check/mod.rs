@@ -44,8 +44,9 @@ impl CheckResult {
     }
 }
 
-/// Keys whose values are secrets; placeholders in them are reported without echoing.
-const SECRET_KEYS: &[&str] = &[
+/// Keys whose values are secrets: placeholders in them are reported without echoing, and the
+/// outline never shows them.
+pub(crate) const SECRET_KEYS: &[&str] = &[
     "admin_password",
     "adminUserPassword",
     "password",

@@ -26,17 +26,6 @@ pub struct Symbol {
     pub children: Vec<Symbol>,
 }
 
-/// Keys whose values are never shown (they are secrets).
-const SECRET_KEYS: &[&str] = &[
-    "admin_password",
-    "adminUserPassword",
-    "password",
-    "privateKeyData",
-    "databricksAccessToken",
-    "relayConnectionString",
-    "serviceBusConnectionString",
-];
-
 /// Scalar details longer than this are cut (an SSH key would fill the outline).
 const MAX_DETAIL: usize = 60;
 
@@ -68,18 +57,15 @@ fn children_of(node: &Node) -> Vec<Symbol> {
 
 fn entry_symbol(entry: &Entry) -> Symbol {
     let range = entry.key_range.cover(entry.value.range);
-    let detail = if SECRET_KEYS.contains(&entry.key.text.as_str()) && !entry.value.is_null() {
-        Some("<redacted>".to_string())
-    } else {
-        scalar_detail(&entry.value)
-    };
+    // Nothing under a secret key is shown, whatever its shape (a password typed as a list).
+    let secret = crate::check::SECRET_KEYS.contains(&entry.key.text.as_str()) && !entry.value.is_null();
     Symbol {
         name: entry.key.text.clone(),
-        detail,
+        detail: if secret { Some("<redacted>".to_string()) } else { scalar_detail(&entry.value) },
         kind: kind_of(&entry.value),
         range,
         selection_range: entry.key_range,
-        children: children_of(&entry.value),
+        children: if secret { Vec::new() } else { children_of(&entry.value) },
     }
 }
 
