@@ -1,8 +1,12 @@
 //! aml-compute-ls: the engine behind the language server, the `check` CLI and the Azure
 //! commands for Azure Machine Learning compute-target specs.
 
+pub mod actions;
+pub mod arm;
 pub mod check;
+pub mod cli_azure;
 pub mod diagnostic;
+pub mod emulator;
 pub mod ide;
 pub mod report;
 pub mod server;

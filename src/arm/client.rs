@@ -1,0 +1,555 @@
+//! The ARM REST client for Azure ML computes: one HTTP stack (reqwest with rustls), bearer
+//! tokens from `auth`, bounded retries with backoff and jitter for 429/5xx/timeouts/dropped
+//! connections, and long-running operations handed back as `Operation`s.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use super::auth::{Credential, TokenSource, scope_for};
+use super::computes::{Compute, InstanceAction, UnderlyingAction, Usage, VmSizeInfo, collect_error};
+use super::error::{ArmError, ErrorDetail};
+use super::lro::{OpKind, Operation};
+use super::workspace::Workspace;
+
+/// The public-cloud ARM endpoint.
+pub const PUBLIC_CLOUD_ENDPOINT: &str = "https://management.azure.com";
+/// The api-version azure-ai-ml 1.35.2 uses.
+pub const DEFAULT_API_VERSION: &str = "2025-12-01";
+
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    pub api_version: String,
+    /// Per request.
+    pub timeout: Duration,
+    /// Retries after the first attempt, for 429, 5xx, timeouts and dropped connections.
+    pub max_retries: u32,
+    /// The first backoff; it doubles on each retry (plus up to 50% jitter).
+    pub retry_base: Duration,
+    /// How long `Operation::wait` waits in all.
+    pub lro_timeout: Duration,
+    /// Between status polls when Azure gives no Retry-After.
+    pub poll_interval: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            api_version: DEFAULT_API_VERSION.to_string(),
+            timeout: Duration::from_secs(60),
+            max_retries: 4,
+            retry_base: Duration::from_secs(1),
+            lro_timeout: Duration::from_secs(30 * 60),
+            poll_interval: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Backoff never grows past this, whatever the options say.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// A cheap-to-clone client for one ARM endpoint.
+#[derive(Clone)]
+pub struct ArmClient {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    /// Scheme, host and port, no trailing slash.
+    pub(crate) endpoint: String,
+    pub(crate) origin: url_origin::Origin,
+    pub(crate) tokens: TokenSource,
+    pub(crate) options: ClientOptions,
+}
+
+impl std::fmt::Debug for ArmClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArmClient")
+            .field("endpoint", &self.inner.endpoint)
+            .field("tokens", &self.inner.tokens)
+            .field("options", &self.inner.options)
+            .finish()
+    }
+}
+
+/// A successful response: status, headers and the parsed body (Null when empty).
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Value,
+}
+
+impl ArmClient {
+    /// A client for `endpoint` (`https://management.azure.com`, a sovereign cloud, or the
+    /// emulator). Plain http is refused unless the host is loopback, and so is a static token.
+    pub fn new(endpoint: &str, credential: Credential, options: ClientOptions) -> Result<Self, ArmError> {
+        let endpoint = endpoint.trim().trim_end_matches('/').to_string();
+        let origin = url_origin::Origin::parse(&endpoint)
+            .ok_or_else(|| ArmError::InsecureEndpoint(format!("{endpoint} (not an http(s) URL)")))?;
+        let loopback = is_loopback_host(&origin.host);
+        if origin.scheme != "https" && !loopback {
+            return Err(ArmError::InsecureEndpoint(endpoint));
+        }
+        if matches!(credential, Credential::Static(_)) && !loopback {
+            return Err(ArmError::Auth(format!(
+                "a fixed token is only accepted for a loopback endpoint such as the emulator, not {endpoint}"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(options.timeout.min(Duration::from_secs(30)))
+            .user_agent(concat!("aml-compute-ls/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ArmError::Transport(sanitize_reqwest(&e)))?;
+        let scope = if origin.host.eq_ignore_ascii_case("management.azure.com") {
+            "https://management.azure.com/.default".to_string()
+        } else {
+            scope_for(&endpoint)
+        };
+        let tokens = TokenSource::new(credential, scope);
+        Ok(ArmClient { inner: Arc::new(Inner { http, endpoint, origin, tokens, options }) })
+    }
+
+    pub fn endpoint(&self) -> &str {
+        &self.inner.endpoint
+    }
+
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.options
+    }
+
+    pub(crate) fn compute_url(&self, ws: &Workspace, name: &str) -> String {
+        format!("{}/computes/{}", self.workspace_base(ws), encode_segment(name))
+    }
+
+    fn workspace_base(&self, ws: &Workspace) -> String {
+        format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
+            self.inner.endpoint,
+            encode_segment(&ws.subscription_id),
+            encode_segment(&ws.resource_group),
+            encode_segment(&ws.workspace_name)
+        )
+    }
+
+    fn location_base(&self, subscription_id: &str, location: &str) -> String {
+        format!(
+            "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}",
+            self.inner.endpoint,
+            encode_segment(subscription_id),
+            encode_segment(location)
+        )
+    }
+
+    pub(crate) fn with_api_version(&self, url: &str) -> String {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}api-version={}", self.inner.options.api_version)
+    }
+
+    /// The compute, or None when the workspace has no compute by that name.
+    pub async fn get_compute(&self, ws: &Workspace, name: &str) -> Result<Option<Compute>, ArmError> {
+        let url = self.with_api_version(&self.compute_url(ws, name));
+        match self.send(Method::GET, &url, None).await {
+            Ok(reply) => Ok(Some(Compute::from_json(reply.body))),
+            Err(ArmError::NotFound { what }) if !what.starts_with("The parent of") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The workspace's region. Computes other than clusters are created there, and a cluster
+    /// spec without `location` goes there too (the SDK reads the workspace the same way).
+    pub async fn get_workspace_location(&self, ws: &Workspace) -> Result<String, ArmError> {
+        let url = self.with_api_version(&self.workspace_base(ws));
+        let reply = self.send(Method::GET, &url, None).await?;
+        reply.body.get("location").and_then(|l| l.as_str()).map(String::from).ok_or_else(|| ArmError::Server {
+            status: 200,
+            message: format!("The workspace `{}` was read, but its reply has no location.", ws.workspace_name),
+        })
+    }
+
+    /// Every compute in the workspace, following `nextLink`.
+    pub async fn list_computes(&self, ws: &Workspace) -> Result<Vec<Compute>, ArmError> {
+        let url = self.with_api_version(&format!("{}/computes", self.workspace_base(ws)));
+        let items = self.list_paged(url).await?;
+        Ok(items.into_iter().map(Compute::from_json).collect())
+    }
+
+    /// PUT the body; the operation is long-running (create, update or attach).
+    pub async fn begin_create_or_update(
+        &self,
+        ws: &Workspace,
+        name: &str,
+        body: &Value,
+    ) -> Result<Operation, ArmError> {
+        let resource_url = self.compute_url(ws, name);
+        let reply = self.send(Method::PUT, &self.with_api_version(&resource_url), Some(body)).await?;
+        Ok(Operation::from_reply(self.clone(), OpKind::CreateOrUpdate, resource_url, name, reply))
+    }
+
+    /// DELETE with `underlyingResourceAction=Delete|Detach`.
+    pub async fn begin_delete(
+        &self,
+        ws: &Workspace,
+        name: &str,
+        action: UnderlyingAction,
+    ) -> Result<Operation, ArmError> {
+        let resource_url = self.compute_url(ws, name);
+        let url = format!("{}&underlyingResourceAction={}", self.with_api_version(&resource_url), action.as_str());
+        let reply = self.send(Method::DELETE, &url, None).await?;
+        Ok(Operation::from_reply(self.clone(), OpKind::Delete, resource_url, name, reply))
+    }
+
+    /// POST start, stop or restart to a compute instance.
+    pub async fn begin_instance_action(
+        &self,
+        ws: &Workspace,
+        name: &str,
+        action: InstanceAction,
+    ) -> Result<Operation, ArmError> {
+        let resource_url = self.compute_url(ws, name);
+        let url = self.with_api_version(&format!("{resource_url}/{}", action.path()));
+        let reply = self.send(Method::POST, &url, None).await?;
+        Ok(Operation::from_reply(self.clone(), OpKind::Action, resource_url, name, reply))
+    }
+
+    /// The VM sizes Azure ML offers in a region (not paged).
+    pub async fn list_vm_sizes(&self, subscription_id: &str, location: &str) -> Result<Vec<VmSizeInfo>, ArmError> {
+        let url = self.with_api_version(&format!("{}/vmSizes", self.location_base(subscription_id, location)));
+        let items = self.list_paged(url).await?;
+        Ok(items.iter().map(VmSizeInfo::from_json).collect())
+    }
+
+    /// Quota usage of a region (paged).
+    pub async fn list_usages(&self, subscription_id: &str, location: &str) -> Result<Vec<Usage>, ArmError> {
+        let url = self.with_api_version(&format!("{}/usages", self.location_base(subscription_id, location)));
+        let items = self.list_paged(url).await?;
+        Ok(items.iter().map(Usage::from_json).collect())
+    }
+
+    async fn list_paged(&self, first: String) -> Result<Vec<Value>, ArmError> {
+        let mut out = Vec::new();
+        let mut next = Some(first);
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > 1000 {
+                return Err(ArmError::Server {
+                    status: 200,
+                    message: "the list did not end after 1000 pages (nextLink keeps repeating)".to_string(),
+                });
+            }
+            let reply = self.send(Method::GET, &url, None).await?;
+            if let Some(items) = reply.body.get("value").and_then(Value::as_array) {
+                out.extend(items.iter().cloned());
+            }
+            next = reply.body.get("nextLink").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+        }
+        Ok(out)
+    }
+
+    /// One request with retries. 2xx → Ok; everything else becomes the matching ArmError.
+    pub(crate) async fn send(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Reply, ArmError> {
+        let opts = &self.inner.options;
+        // Tokens go only to the endpoint's own origin (nextLink and status URLs come from the
+        // server, and must not carry our token elsewhere).
+        if !self.inner.origin.same_as(url) {
+            return Err(ArmError::Transport(format!(
+                "the server pointed to {} which is not the configured endpoint {}; refusing to send credentials there",
+                url_origin::Origin::parse(url).map(|o| o.to_string()).unwrap_or_else(|| "an invalid URL".to_string()),
+                self.inner.endpoint
+            )));
+        }
+        let mut attempt: u32 = 0;
+        let mut reauthenticated = false;
+        loop {
+            let token = self.inner.tokens.token().await?;
+            let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.secret()))
+                .map_err(|_| ArmError::Auth("the access token contains characters not allowed in a header".into()))?;
+            auth.set_sensitive(true);
+            let mut request =
+                self.inner.http.request(method.clone(), url).header(AUTHORIZATION, auth).timeout(opts.timeout);
+            if let Some(body) = body {
+                request = request.header(CONTENT_TYPE, "application/json").body(body.to_string());
+            } else if method == Method::POST || method == Method::PUT {
+                request = request.header(reqwest::header::CONTENT_LENGTH, "0");
+            }
+            let outcome = match request.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    match response.bytes().await {
+                        Ok(bytes) => Ok((status, headers, bytes)),
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            let (status, headers, bytes) = match outcome {
+                Ok(parts) => parts,
+                Err(e) => {
+                    let error = if e.is_timeout() {
+                        ArmError::Timeout { waited: opts.timeout }
+                    } else {
+                        ArmError::Transport(sanitize_reqwest(&e))
+                    };
+                    if attempt < opts.max_retries {
+                        tokio::time::sleep(backoff(opts.retry_base, attempt)).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    return Err(with_attempts(error, attempt));
+                }
+            };
+            let body: Value = if bytes.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+            };
+            if status.is_success() {
+                return Ok(Reply { status, headers, body });
+            }
+            let retry_after = retry_after(&headers);
+            match status.as_u16() {
+                401 if !reauthenticated => {
+                    // The token may have been revoked or expired early: sign in afresh once.
+                    self.inner.tokens.invalidate().await;
+                    reauthenticated = true;
+                    continue;
+                }
+                429 | 500 | 502 | 503 | 504 if attempt < opts.max_retries => {
+                    let wait = backoff(opts.retry_base, attempt).max(retry_after.unwrap_or_default());
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    continue;
+                }
+                _ => return Err(error_for(status, &body, retry_after, url, attempt)),
+            }
+        }
+    }
+}
+
+fn with_attempts(error: ArmError, retries: u32) -> ArmError {
+    match error {
+        ArmError::Transport(m) if retries > 0 => ArmError::Transport(format!("{m} (after {} attempts)", retries + 1)),
+        other => other,
+    }
+}
+
+/// The ArmError for a non-2xx reply.
+fn error_for(status: StatusCode, body: &Value, retry_after: Option<Duration>, url: &str, retries: u32) -> ArmError {
+    let error = body.get("error").unwrap_or(body);
+    let code = error.get("code").and_then(Value::as_str).unwrap_or("").to_string();
+    let message = match error.get("message").and_then(Value::as_str) {
+        Some(m) if !m.is_empty() => m.trim_end_matches('.').to_string(),
+        _ => match body {
+            Value::String(s) if !s.trim().is_empty() => s.chars().take(500).collect(),
+            _ => status.canonical_reason().unwrap_or("no message").to_string(),
+        },
+    };
+    let mut details: Vec<ErrorDetail> = Vec::new();
+    if let Some(list) = error.get("details").and_then(Value::as_array) {
+        for d in list {
+            collect_error(d, &mut details);
+        }
+    }
+    match status.as_u16() {
+        401 | 403 => ArmError::Auth(if code.is_empty() {
+            format!("HTTP {}: {message}", status.as_u16())
+        } else {
+            format!("HTTP {} {code}: {message}", status.as_u16())
+        }),
+        404 => {
+            let parent = matches!(
+                code.as_str(),
+                "ParentResourceNotFound"
+                    | "ResourceGroupNotFound"
+                    | "SubscriptionNotFound"
+                    | "WorkspaceNotFound"
+                    | "InvalidSubscriptionId"
+            );
+            let what = resource_from_url(url);
+            ArmError::NotFound {
+                what: if parent {
+                    format!("The parent of {what} ({code}: {message})")
+                } else if code.is_empty() {
+                    what
+                } else {
+                    format!("{what} ({code}: {message})")
+                },
+            }
+        }
+        409 => ArmError::Conflict { code: or_unknown(code), message },
+        400 | 422 => ArmError::BadRequest { code: or_unknown(code), message, details },
+        429 => ArmError::Throttled { retry_after },
+        s => ArmError::Server {
+            status: s,
+            message: if retries > 0 { format!("{message} (after {} attempts)", retries + 1) } else { message },
+        },
+    }
+}
+
+fn or_unknown(code: String) -> String {
+    if code.is_empty() { "Unknown".to_string() } else { code }
+}
+
+/// "compute 'x' in workspace 'w'" (or the path) for NotFound messages.
+fn resource_from_url(url: &str) -> String {
+    let path = url.split('?').next().unwrap_or(url);
+    let segments: Vec<&str> = path.split('/').collect();
+    let after = |key: &str| {
+        segments.iter().position(|s| s.eq_ignore_ascii_case(key)).and_then(|i| segments.get(i + 1)).copied()
+    };
+    match (after("computes"), after("workspaces"), after("locations")) {
+        (Some(c), Some(w), _) => format!("Compute '{c}' in workspace '{w}'"),
+        (None, Some(w), _) => format!("Workspace '{w}'"),
+        (_, _, Some(l)) => format!("Location '{l}'"),
+        _ => "The requested resource".to_string(),
+    }
+}
+
+/// Retry-After in seconds (or `retry-after-ms` / `x-ms-retry-after-ms`), capped at 10 minutes.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let d = if let Some(ms) =
+        get("retry-after-ms").or_else(|| get("x-ms-retry-after-ms")).and_then(|v| v.parse::<u64>().ok())
+    {
+        Duration::from_millis(ms)
+    } else {
+        let v = get("retry-after")?;
+        if let Ok(secs) = v.parse::<f64>() { Duration::from_secs_f64(secs.max(0.0)) } else { http_date_delay(v)? }
+    };
+    Some(d.min(Duration::from_secs(600)))
+}
+
+/// The delay until an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`).
+fn http_date_delay(value: &str) -> Option<Duration> {
+    let parts: Vec<&str> = value.split_whitespace().collect();
+    if parts.len() != 6 {
+        return None;
+    }
+    let day: i64 = parts[1].parse().ok()?;
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        .iter()
+        .position(|m| *m == parts[2])? as i64
+        + 1;
+    let year: i64 = parts[3].parse().ok()?;
+    let hms: Vec<i64> = parts[4].split(':').filter_map(|p| p.parse().ok()).collect();
+    if hms.len() != 3 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146097 + doe - 719468;
+    let at = days * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2];
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() as i64;
+    Some(Duration::from_secs((at - now).max(0) as u64))
+}
+
+/// base · 2^attempt plus up to 50 % jitter, capped.
+pub(crate) fn backoff(base: Duration, attempt: u32) -> Duration {
+    let exp = base.saturating_mul(1u32 << attempt.min(16)).min(MAX_BACKOFF);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let jitter = exp.mul_f64((nanos % 1000) as f64 / 2000.0);
+    (exp + jitter).min(MAX_BACKOFF)
+}
+
+/// A reqwest error's text without its URL (status URLs are signed).
+fn sanitize_reqwest(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        let text = err.to_string();
+        let text = match text.find(" for url (") {
+            Some(at) => text[..at].to_string(),
+            None => text,
+        };
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = err.source();
+    }
+    parts.join(": ")
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare.eq_ignore_ascii_case("localhost") || bare.to_ascii_lowercase().ends_with(".localhost") {
+        return true;
+    }
+    bare.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+}
+
+/// Percent-encodes a path segment (names are plain, but never let one add a path level).
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Just enough URL handling to compare origins without another dependency.
+pub(crate) mod url_origin {
+    use std::fmt;
+
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Origin {
+        pub scheme: String,
+        pub host: String,
+        pub port: u16,
+    }
+
+    impl Origin {
+        pub fn parse(url: &str) -> Option<Origin> {
+            let (scheme, rest) = url.split_once("://")?;
+            let scheme = scheme.to_ascii_lowercase();
+            let default_port = match scheme.as_str() {
+                "https" => 443,
+                "http" => 80,
+                _ => return None,
+            };
+            let authority = rest.split(['/', '?', '#']).next()?;
+            let authority = authority.rsplit_once('@').map(|(_, a)| a).unwrap_or(authority);
+            if authority.is_empty() {
+                return None;
+            }
+            let (host, port) = if let Some(end) = authority.strip_prefix('[').and_then(|a| a.find(']')) {
+                let host = &authority[..end + 2];
+                let port =
+                    authority[end + 2..].strip_prefix(':').map(|p| p.parse().ok()).unwrap_or(Some(default_port))?;
+                (host.to_string(), port)
+            } else {
+                match authority.rsplit_once(':') {
+                    Some((h, p)) => (h.to_string(), p.parse().ok()?),
+                    None => (authority.to_string(), default_port),
+                }
+            };
+            Some(Origin { scheme, host: host.to_ascii_lowercase(), port })
+        }
+
+        pub fn same_as(&self, url: &str) -> bool {
+            Origin::parse(url).as_ref() == Some(self)
+        }
+    }
+
+    impl fmt::Display for Origin {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{}://{}:{}", self.scheme, self.host, self.port)
+        }
+    }
+}

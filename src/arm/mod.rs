@@ -1,0 +1,19 @@
+//! Azure Resource Manager access for Azure ML computes: workspace resolution, sign-in, the
+//! REST client with retries and long-running operations, and spec → request-body translation.
+//! This is the only module below `server/` that talks to the network.
+
+pub mod auth;
+pub mod body;
+pub mod client;
+pub mod computes;
+pub mod error;
+pub mod lro;
+pub mod workspace;
+
+pub use auth::Credential;
+pub use body::request_body;
+pub use client::{ArmClient, ClientOptions, DEFAULT_API_VERSION, PUBLIC_CLOUD_ENDPOINT};
+pub use computes::{Compute, InstanceAction, UnderlyingAction, Usage, VmSizeInfo};
+pub use error::{ArmError, ErrorDetail};
+pub use lro::{Operation, OperationStatus};
+pub use workspace::{PartialWorkspace, Workspace, WorkspaceEnv, resolve_workspace};
