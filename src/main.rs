@@ -1,6 +1,8 @@
 //! The `aml-compute-ls` binary: argument parsing and file IO around the library.
 
+use aml_compute_ls::actions::Op;
 use aml_compute_ls::check::{CheckOptions, CheckResult, Severity, check_text};
+use aml_compute_ls::cli_azure::{self, AzureArgs};
 use aml_compute_ls::report::{self, FileReport, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
@@ -27,6 +29,43 @@ enum Command {
     Check(CheckArgs),
     /// Run the language server over stdio (LSP 3.17).
     Lsp,
+    /// Create the compute a spec describes (or update it if it exists).
+    Create(AzureArgs),
+    /// Attach the existing resource a spec describes (VM, Kubernetes, Synapse, …).
+    Attach(AzureArgs),
+    /// Show a compute's state.
+    Status(AzureArgs),
+    /// List the workspace's computes.
+    List(AzureArgs),
+    /// Start a compute instance.
+    Start(AzureArgs),
+    /// Stop a compute instance.
+    Stop(AzureArgs),
+    /// Restart a compute instance.
+    Restart(AzureArgs),
+    /// Delete a compute (and, for attached computes, the underlying resource).
+    Delete(AzureArgs),
+    /// Detach an attached compute, keeping the underlying resource.
+    Detach(AzureArgs),
+    /// List the VM sizes offered in a region.
+    Sizes(AzureArgs),
+    /// Show core quota usage in a region.
+    Usage(AzureArgs),
+    /// Run the local ARM emulator on loopback until Ctrl-C.
+    Emulator(EmulatorArgs),
+}
+
+#[derive(clap::Args)]
+struct EmulatorArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Keep the emulator's state in this file so it survives a restart.
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
+    /// Seconds each provisioning step takes.
+    #[arg(long, default_value_t = 0.2)]
+    step_seconds: f64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -66,6 +105,32 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Check(args)) => run_check(args),
+        Some(Command::Create(a)) => ExitCode::from(cli_azure::run(Op::Create, a)),
+        Some(Command::Attach(a)) => ExitCode::from(cli_azure::run(Op::Attach, a)),
+        Some(Command::Status(a)) => ExitCode::from(cli_azure::run(Op::Status, a)),
+        Some(Command::List(a)) => ExitCode::from(cli_azure::run(Op::List, a)),
+        Some(Command::Start(a)) => ExitCode::from(cli_azure::run(Op::Start, a)),
+        Some(Command::Stop(a)) => ExitCode::from(cli_azure::run(Op::Stop, a)),
+        Some(Command::Restart(a)) => ExitCode::from(cli_azure::run(Op::Restart, a)),
+        Some(Command::Delete(a)) => ExitCode::from(cli_azure::run(Op::Delete, a)),
+        Some(Command::Detach(a)) => ExitCode::from(cli_azure::run(Op::Detach, a)),
+        Some(Command::Sizes(a)) => ExitCode::from(cli_azure::run(Op::Sizes, a)),
+        Some(Command::Usage(a)) => ExitCode::from(cli_azure::run(Op::Usage, a)),
+        Some(Command::Emulator(a)) => {
+            let config = aml_compute_ls::emulator::EmulatorConfig {
+                port: a.port,
+                state_file: a.state,
+                provisioning_delay: std::time::Duration::from_secs_f64(a.step_seconds.max(0.0)),
+                ..Default::default()
+            };
+            match aml_compute_ls::emulator::run_blocking(config) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: the emulator stopped: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some(Command::Lsp) => {
             aml_compute_ls::server::run_stdio();
             ExitCode::SUCCESS

@@ -1,0 +1,642 @@
+//! The Azure operations as a user runs them, shared by the CLI and the language server so both
+//! say the same things: refuse a spec with errors, resolve the workspace, ask before anything
+//! billable or destructive, report progress, and end with a message that says what happened
+//! and where to look. The front ends supply the questions' answers and show the progress.
+
+use crate::arm::{
+    ArmClient, ArmError, ClientOptions, Compute, Credential, InstanceAction, OperationStatus, PartialWorkspace,
+    UnderlyingAction, Workspace, WorkspaceEnv, request_body, resolve_workspace,
+};
+use crate::check::{CheckOptions, Severity, check_text};
+use crate::syntax::text::{LineIndex, PositionEncoding};
+use serde::Serialize;
+use std::future::Future;
+use std::path::PathBuf;
+
+/// What to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Create,
+    Attach,
+    Status,
+    List,
+    Start,
+    Stop,
+    Restart,
+    Delete,
+    Detach,
+    Sizes,
+    Usage,
+}
+
+impl Op {
+    pub fn parse(command: &str) -> Option<Op> {
+        Some(match command.trim_start_matches("aml.") {
+            "create" => Op::Create,
+            "attach" => Op::Attach,
+            "status" => Op::Status,
+            "list" => Op::List,
+            "start" => Op::Start,
+            "stop" => Op::Stop,
+            "restart" => Op::Restart,
+            "delete" => Op::Delete,
+            "detach" => Op::Detach,
+            "sizes" => Op::Sizes,
+            "usage" => Op::Usage,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Attach => "attach",
+            Op::Status => "status",
+            Op::List => "list",
+            Op::Start => "start",
+            Op::Stop => "stop",
+            Op::Restart => "restart",
+            Op::Delete => "delete",
+            Op::Detach => "detach",
+            Op::Sizes => "sizes",
+            Op::Usage => "usage",
+        }
+    }
+}
+
+/// A spec the operation starts from: its text, and its path when it is a file.
+#[derive(Clone, Debug, Default)]
+pub struct SpecFile {
+    pub path: Option<PathBuf>,
+    pub text: String,
+}
+
+/// What the user pointed the operation at.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    pub spec: Option<SpecFile>,
+    /// A compute name, when no spec gives it (or to override the spec's).
+    pub name: Option<String>,
+    /// A region, for `sizes` and `usage`.
+    pub location: Option<String>,
+    /// A folder to look for the workspace config from when there is no spec (an editor's
+    /// workspace folder).
+    pub search_from: Option<PathBuf>,
+}
+
+/// Where and how to reach Azure (or the emulator).
+#[derive(Clone)]
+pub struct Connection {
+    pub endpoint: String,
+    pub credential: Credential,
+    pub options: ClientOptions,
+    pub explicit: PartialWorkspace,
+    pub settings: PartialWorkspace,
+    pub env: WorkspaceEnv,
+    /// Return once the operation is accepted instead of waiting for it to finish.
+    pub no_wait: bool,
+}
+
+/// How a front end talks to the user while an operation runs.
+pub trait Ui: Send {
+    /// Asks a yes/no question; `action` labels the "yes" button ("Create", "Delete").
+    fn confirm(&mut self, question: &str, action: &str) -> impl Future<Output = bool> + Send;
+    /// Shows progress ("Creating cpu-cluster: InProgress (12 s)").
+    fn progress(&mut self, message: &str) -> impl Future<Output = ()> + Send;
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ComputeSummary {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub compute_type: String,
+    pub state: String,
+    pub status_line: String,
+    pub location: Option<String>,
+    pub vm_size: Option<String>,
+}
+
+impl From<&Compute> for ComputeSummary {
+    fn from(c: &Compute) -> Self {
+        ComputeSummary {
+            name: c.name.clone(),
+            compute_type: c.compute_type.clone(),
+            state: c.state.clone().or_else(|| c.provisioning_state.clone()).unwrap_or_else(|| "Unknown".into()),
+            status_line: c.status_line(),
+            location: c.location.clone(),
+            vm_size: c.vm_size.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SizeSummary {
+    pub name: String,
+    pub vcpus: i64,
+    pub memory_gb: f64,
+    pub gpus: i64,
+    pub low_priority_capable: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageSummary {
+    pub name: String,
+    pub current: i64,
+    pub limit: i64,
+}
+
+/// The result of an operation, as the front ends show it (the LSP returns it as JSON).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    pub ok: bool,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compute: Option<ComputeSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub computes: Vec<ComputeSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sizes: Vec<SizeSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub usages: Vec<UsageSummary>,
+}
+
+impl Outcome {
+    fn failed(message: impl Into<String>) -> Self {
+        Outcome { ok: false, message: message.into(), ..Outcome::default() }
+    }
+
+    fn done(message: impl Into<String>) -> Self {
+        Outcome { ok: true, message: message.into(), ..Outcome::default() }
+    }
+}
+
+/// A link to the compute in Azure ML studio.
+fn studio_link(ws: &Workspace, name: &str) -> String {
+    format!(
+        "https://ml.azure.com/compute/{name}/details?wsid=/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
+        ws.subscription_id, ws.resource_group, ws.workspace_name
+    )
+}
+
+fn describe_ws(ws: &Workspace) -> String {
+    format!("workspace `{}` (resource group `{}`, from {})", ws.workspace_name, ws.resource_group, ws.source)
+}
+
+/// Refuses a spec with errors, naming the first few.
+fn spec_errors(spec: &SpecFile) -> Option<String> {
+    let path = spec.path.as_ref().map(|p| p.to_string_lossy().to_string());
+    let result = check_text(&spec.text, path.as_deref(), &CheckOptions::default());
+    let index = LineIndex::new(&spec.text);
+    let errors: Vec<String> = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let lc = index.line_col(&spec.text, d.range.start(), PositionEncoding::Utf32);
+            format!("line {}:{} {} {}", lc.line + 1, lc.col + 1, d.code, d.message)
+        })
+        .collect();
+    if errors.is_empty() {
+        return None;
+    }
+    let shown: Vec<&String> = errors.iter().take(3).collect();
+    let more = if errors.len() > 3 { format!(" (and {} more)", errors.len() - 3) } else { String::new() };
+    Some(format!(
+        "The spec has {} error{}; fix {} first:\n  {}{more}",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" },
+        if errors.len() == 1 { "it" } else { "them" },
+        shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  ")
+    ))
+}
+
+fn client(conn: &Connection) -> Result<ArmClient, ArmError> {
+    ArmClient::new(&conn.endpoint, conn.credential.clone(), conn.options.clone())
+}
+
+fn workspace(conn: &Connection, target: &Target) -> Result<Workspace, ArmError> {
+    // The search starts in the spec's folder; for a folder, in the folder itself.
+    let inside_folder = target.search_from.as_ref().map(|dir| dir.join("."));
+    let spec_path = target.spec.as_ref().and_then(|s| s.path.as_deref()).or(inside_folder.as_deref());
+    resolve_workspace(&conn.explicit, &conn.settings, spec_path, &conn.env)
+}
+
+/// The compute name: explicit, else the spec's `name`.
+fn compute_name(target: &Target) -> Option<String> {
+    if let Some(n) = &target.name {
+        return Some(n.clone());
+    }
+    let spec = target.spec.as_ref()?;
+    let path = spec.path.as_ref().map(|p| p.to_string_lossy().to_string());
+    let result = check_text(&spec.text, path.as_deref(), &CheckOptions::default());
+    // Both the CLI form and the ARM form keep the name at the top level.
+    result.detection.as_ref()?;
+    result.parsed.root.as_ref()?.get("name")?.as_str().map(String::from)
+}
+
+/// Runs one operation to its end. `cancel` resolves when the user stops waiting.
+pub async fn run<U: Ui>(
+    op: Op,
+    target: &Target,
+    conn: &Connection,
+    ui: &mut U,
+    cancel: impl Future<Output = ()> + Send,
+) -> Outcome {
+    match run_inner(op, target, conn, ui, cancel).await {
+        Ok(outcome) => outcome,
+        Err(e) => Outcome::failed(e.to_string()),
+    }
+}
+
+async fn run_inner<U: Ui>(
+    op: Op,
+    target: &Target,
+    conn: &Connection,
+    ui: &mut U,
+    cancel: impl Future<Output = ()> + Send,
+) -> Result<Outcome, ArmError> {
+    match op {
+        Op::Create | Op::Attach => create(op, target, conn, ui, cancel).await,
+        Op::Status => status(target, conn).await,
+        Op::List => list(target, conn).await,
+        Op::Start | Op::Stop | Op::Restart => instance_action(op, target, conn, ui, cancel).await,
+        Op::Delete | Op::Detach => delete(op, target, conn, ui, cancel).await,
+        Op::Sizes => sizes(target, conn).await,
+        Op::Usage => usage(target, conn).await,
+    }
+}
+
+async fn create<U: Ui>(
+    op: Op,
+    target: &Target,
+    conn: &Connection,
+    ui: &mut U,
+    cancel: impl Future<Output = ()> + Send,
+) -> Result<Outcome, ArmError> {
+    let Some(spec) = target.spec.as_ref() else {
+        return Ok(Outcome::failed(format!("`{}` needs a spec file that describes the compute.", op.name())));
+    };
+    if let Some(errors) = spec_errors(spec) {
+        return Ok(Outcome::failed(errors));
+    }
+    let ws = workspace(conn, target)?;
+    let client = client(conn)?;
+    let location = client.get_workspace_location(&ws).await?;
+    let (name, body) = request_body(&spec.text, spec.path.as_deref(), &ws, Some(&location))?;
+    let kind = body.pointer("/properties/computeType").and_then(|v| v.as_str()).unwrap_or("compute").to_string();
+    let attached = body.pointer("/properties/resourceId").is_some_and(|v| !v.is_null());
+    if op == Op::Create && attached && kind != "AKS" {
+        ui.progress(&format!("`{name}` attaches an existing resource; creating it means attaching it.")).await;
+    }
+    let existing = client.get_compute(&ws, &name).await?;
+    let verb = if attached { "Attach" } else { "Create" };
+    let shape = shape_of(&body);
+    let question = match &existing {
+        Some(current) => format!(
+            "`{name}` already exists in {} ({}). It will be updated{}. Continue?",
+            describe_ws(&ws),
+            current.status_line(),
+            changes(current, &body).map_or(String::new(), |c| format!(": {c}"))
+        ),
+        None if attached => format!("Attach `{name}` ({kind}) to {}?", describe_ws(&ws)),
+        None => format!("{verb} {kind} `{name}`{shape} in {}? This starts billable resources.", describe_ws(&ws)),
+    };
+    let action = if existing.is_some() { "Update" } else { verb };
+    if !ui.confirm(&question, action).await {
+        return Ok(Outcome { workspace: Some(ws.workspace_name.clone()), ..Outcome::failed("Nothing was changed.") });
+    }
+    ui.progress(&format!("Sending `{name}` to {}…", ws.workspace_name)).await;
+    let operation = client.begin_create_or_update(&ws, &name, &body).await?;
+    let done_verb = if existing.is_some() {
+        "Updated"
+    } else if attached {
+        "Attached"
+    } else {
+        "Created"
+    };
+    if conn.no_wait {
+        return Ok(Outcome {
+            workspace: Some(ws.workspace_name.clone()),
+            ..Outcome::done(format!(
+                "{verb} request for `{name}` accepted; it continues in Azure. Check it with `aml-compute-ls status --name {name}` or {}",
+                studio_link(&ws, &name)
+            ))
+        });
+    }
+    let computed = wait(operation, &name, ui, cancel).await;
+    finish(computed, &ws, &name, done_verb)
+}
+
+/// " (Standard_DS3_v2, 0–4 nodes)" for messages.
+fn shape_of(body: &serde_json::Value) -> String {
+    let props = body.pointer("/properties/properties");
+    let size = props
+        .and_then(|p| p.get("vmSize").or_else(|| p.get("agentVmSize")).or_else(|| p.get("virtualMachineSize")))
+        .and_then(|v| v.as_str());
+    let nodes = props.and_then(|p| p.get("scaleSettings")).map(|s| {
+        format!(
+            "{}–{} nodes",
+            s.get("minNodeCount").and_then(|v| v.as_i64()).unwrap_or(0),
+            s.get("maxNodeCount").and_then(|v| v.as_i64()).unwrap_or(0)
+        )
+    });
+    match (size, nodes) {
+        (Some(s), Some(n)) => format!(" ({s}, {n})"),
+        (Some(s), None) => format!(" ({s})"),
+        (None, Some(n)) => format!(" ({n})"),
+        (None, None) => String::new(),
+    }
+}
+
+/// What an update changes, in words, for the fields people care about.
+fn changes(current: &Compute, body: &serde_json::Value) -> Option<String> {
+    let props = body.pointer("/properties/properties")?;
+    let mut out = Vec::new();
+    let new_size = props.get("vmSize").and_then(|v| v.as_str());
+    if let (Some(old), Some(new)) = (current.vm_size.as_deref(), new_size)
+        && !old.eq_ignore_ascii_case(new)
+    {
+        out.push(format!("size {old} → {new}"));
+    }
+    let scale = props.get("scaleSettings");
+    for (label, old, key) in
+        [("min nodes", current.min_nodes, "minNodeCount"), ("max nodes", current.max_nodes, "maxNodeCount")]
+    {
+        let new = scale.and_then(|s| s.get(key)).and_then(|v| v.as_i64());
+        if let (Some(o), Some(n)) = (old, new)
+            && o != n
+        {
+            out.push(format!("{label} {o} → {n}"));
+        }
+    }
+    (!out.is_empty()).then(|| out.join(", "))
+}
+
+async fn wait<U: Ui>(
+    operation: crate::arm::Operation,
+    name: &str,
+    ui: &mut U,
+    cancel: impl Future<Output = ()> + Send,
+) -> Result<Option<Compute>, ArmError> {
+    // The client reports status through a synchronous callback; a channel carries each report
+    // to the (async) front end while the operation is still running.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let label = name.to_string();
+    let mut progress = move |s: &OperationStatus| {
+        let pct = s.percent_complete.map_or(String::new(), |p| format!(" {p:.0}%"));
+        let _ = tx.send(format!("`{label}`: {}{pct} ({} s)", s.status, s.elapsed.as_secs()));
+    };
+    let waiting = operation.wait(&mut progress, cancel);
+    tokio::pin!(waiting);
+    loop {
+        tokio::select! {
+            result = &mut waiting => {
+                while let Ok(message) = rx.try_recv() {
+                    ui.progress(&message).await;
+                }
+                return result;
+            }
+            Some(message) = rx.recv() => ui.progress(&message).await,
+        }
+    }
+}
+
+fn finish(
+    result: Result<Option<Compute>, ArmError>,
+    ws: &Workspace,
+    name: &str,
+    verb: &str,
+) -> Result<Outcome, ArmError> {
+    match result {
+        Ok(compute) => {
+            let summary = compute.as_ref().map(ComputeSummary::from);
+            let state = summary.as_ref().map_or(String::new(), |s| format!(": {}", s.status_line));
+            Ok(Outcome {
+                ok: true,
+                message: format!(
+                    "{verb} `{name}` in {}{state}. See it at {}",
+                    ws.workspace_name,
+                    studio_link(ws, name)
+                ),
+                workspace: Some(ws.workspace_name.clone()),
+                compute: summary,
+                ..Outcome::default()
+            })
+        }
+        Err(ArmError::Cancelled) => Ok(Outcome {
+            ok: true,
+            message: format!(
+                "Stopped waiting. The operation on `{name}` continues in Azure; check it with `aml-compute-ls status --name {name}` or {}",
+                studio_link(ws, name)
+            ),
+            workspace: Some(ws.workspace_name.clone()),
+            ..Outcome::default()
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+async fn status(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> {
+    let Some(name) = compute_name(target) else {
+        return Ok(Outcome::failed("`status` needs a compute name (--name) or a spec that has one."));
+    };
+    let ws = workspace(conn, target)?;
+    match client(conn)?.get_compute(&ws, &name).await? {
+        Some(c) => Ok(Outcome {
+            ok: true,
+            message: format!("`{name}` in {}: {}", ws.workspace_name, c.status_line()),
+            workspace: Some(ws.workspace_name.clone()),
+            compute: Some(ComputeSummary::from(&c)),
+            ..Outcome::default()
+        }),
+        None => Ok(Outcome {
+            ok: true,
+            message: format!("`{name}` does not exist in {} yet.", describe_ws(&ws)),
+            workspace: Some(ws.workspace_name.clone()),
+            compute: Some(ComputeSummary {
+                name,
+                state: "NotCreated".into(),
+                status_line: "Not created".into(),
+                ..ComputeSummary::default()
+            }),
+            ..Outcome::default()
+        }),
+    }
+}
+
+async fn list(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> {
+    let ws = workspace(conn, target)?;
+    let computes = client(conn)?.list_computes(&ws).await?;
+    let summaries: Vec<ComputeSummary> = computes.iter().map(ComputeSummary::from).collect();
+    Ok(Outcome {
+        ok: true,
+        message: format!(
+            "{} compute{} in {}.",
+            summaries.len(),
+            if summaries.len() == 1 { "" } else { "s" },
+            describe_ws(&ws)
+        ),
+        workspace: Some(ws.workspace_name.clone()),
+        computes: summaries,
+        ..Outcome::default()
+    })
+}
+
+async fn instance_action<U: Ui>(
+    op: Op,
+    target: &Target,
+    conn: &Connection,
+    ui: &mut U,
+    cancel: impl Future<Output = ()> + Send,
+) -> Result<Outcome, ArmError> {
+    let Some(name) = compute_name(target) else {
+        return Ok(Outcome::failed(format!("`{}` needs a compute name (--name) or a spec that has one.", op.name())));
+    };
+    let ws = workspace(conn, target)?;
+    let (action, verb, done) = match op {
+        Op::Start => (InstanceAction::Start, "Start", "Started"),
+        Op::Stop => (InstanceAction::Stop, "Stop", "Stopped"),
+        _ => (InstanceAction::Restart, "Restart", "Restarted"),
+    };
+    if op != Op::Stop
+        && !ui
+            .confirm(
+                &format!("{verb} compute instance `{name}` in {}? A running instance is billed.", describe_ws(&ws)),
+                verb,
+            )
+            .await
+    {
+        return Ok(Outcome::failed("Nothing was changed."));
+    }
+    let client = client(conn)?;
+    let operation = client.begin_instance_action(&ws, &name, action).await?;
+    if conn.no_wait {
+        return Ok(Outcome::done(format!("{verb} request for `{name}` accepted; it continues in Azure.")));
+    }
+    let result = wait(operation, &name, ui, cancel).await;
+    let result = match result {
+        // An action's operation has no body: read the instance's new state.
+        Ok(None) => client.get_compute(&ws, &name).await,
+        other => other,
+    };
+    finish(result, &ws, &name, done)
+}
+
+async fn delete<U: Ui>(
+    op: Op,
+    target: &Target,
+    conn: &Connection,
+    ui: &mut U,
+    cancel: impl Future<Output = ()> + Send,
+) -> Result<Outcome, ArmError> {
+    let Some(name) = compute_name(target) else {
+        return Ok(Outcome::failed(format!("`{}` needs a compute name (--name) or a spec that has one.", op.name())));
+    };
+    let ws = workspace(conn, target)?;
+    let client = client(conn)?;
+    let Some(existing) = client.get_compute(&ws, &name).await? else {
+        return Ok(Outcome::done(format!(
+            "`{name}` does not exist in {}; nothing to {}.",
+            describe_ws(&ws),
+            op.name()
+        )));
+    };
+    let (action, question, label) = if op == Op::Detach {
+        if !existing.is_attached {
+            return Ok(Outcome::failed(format!(
+                "`{name}` was created by Azure ML, not attached; use delete to remove it."
+            )));
+        }
+        (
+            UnderlyingAction::Detach,
+            format!("Detach `{name}` from {}? The underlying resource is kept.", describe_ws(&ws)),
+            "Detach",
+        )
+    } else {
+        let what = if existing.is_attached { " and the underlying resource" } else { "" };
+        (
+            UnderlyingAction::Delete,
+            format!("Delete `{name}`{what} from {}? This cannot be undone.", describe_ws(&ws)),
+            "Delete",
+        )
+    };
+    if !ui.confirm(&question, label).await {
+        return Ok(Outcome { workspace: Some(ws.workspace_name.clone()), ..Outcome::failed("Nothing was deleted.") });
+    }
+    let operation = client.begin_delete(&ws, &name, action).await?;
+    if conn.no_wait {
+        return Ok(Outcome::done(format!("{label} request for `{name}` accepted; it continues in Azure.")));
+    }
+    let done = if op == Op::Detach { "Detached" } else { "Deleted" };
+    match wait(operation, &name, ui, cancel).await {
+        Ok(_) => Ok(Outcome {
+            workspace: Some(ws.workspace_name.clone()),
+            ..Outcome::done(format!("{done} `{name}` from {}.", ws.workspace_name))
+        }),
+        Err(e) => finish(Err(e), &ws, &name, done),
+    }
+}
+
+fn location_of(target: &Target, ws_location: Option<String>) -> Option<String> {
+    target
+        .location
+        .clone()
+        .or_else(|| {
+            let spec = target.spec.as_ref()?;
+            let result = check_text(&spec.text, None, &CheckOptions::default());
+            result.parsed.root.as_ref()?.get("location")?.as_str().map(String::from)
+        })
+        .or(ws_location)
+}
+
+async fn sizes(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> {
+    let ws = workspace(conn, target)?;
+    let Some(location) = location_of(target, None) else {
+        return Ok(Outcome::failed(
+            "`sizes` needs a region: pass --location (e.g. eastus) or use a spec with `location`.",
+        ));
+    };
+    let sizes = client(conn)?.list_vm_sizes(&ws.subscription_id, &location).await?;
+    let summaries: Vec<SizeSummary> = sizes
+        .iter()
+        .map(|s| SizeSummary {
+            name: s.name.clone(),
+            vcpus: s.vcpus.unwrap_or(0),
+            memory_gb: s.memory_gb.unwrap_or(0.0),
+            gpus: s.gpus.unwrap_or(0),
+            low_priority_capable: s.low_priority_capable,
+        })
+        .collect();
+    Ok(Outcome {
+        ok: true,
+        message: format!("{} VM sizes offered in {location}.", summaries.len()),
+        workspace: Some(ws.workspace_name.clone()),
+        sizes: summaries,
+        ..Outcome::default()
+    })
+}
+
+async fn usage(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> {
+    let ws = workspace(conn, target)?;
+    let Some(location) = location_of(target, None) else {
+        return Ok(Outcome::failed("`usage` needs a region: pass --location (e.g. eastus)."));
+    };
+    let usages = client(conn)?.list_usages(&ws.subscription_id, &location).await?;
+    let summaries: Vec<UsageSummary> = usages
+        .iter()
+        .map(|u| UsageSummary { name: u.localized_name.clone(), current: u.current, limit: u.limit })
+        .collect();
+    Ok(Outcome {
+        ok: true,
+        message: format!("{} quota entries in {location}.", summaries.len()),
+        workspace: Some(ws.workspace_name.clone()),
+        usages: summaries,
+        ..Outcome::default()
+    })
+}

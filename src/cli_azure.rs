@@ -1,0 +1,290 @@
+//! The Azure subcommands of the CLI (`create`, `status`, …): argument handling, prompts, a
+//! progress spinner on a terminal, and table or JSON output around `actions::run`.
+
+use crate::actions::{self, Connection, Op, Outcome, SpecFile, Target, Ui};
+use crate::arm::{ClientOptions, Credential, PartialWorkspace, WorkspaceEnv, resolve_workspace};
+use crate::emulator::{EMULATOR_TOKEN, EmulatorConfig, RunningEmulator};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+pub const PUBLIC_ENDPOINT: &str = "https://management.azure.com";
+
+/// The workspace the `--emulator` demo uses when nothing else names one.
+pub const DEMO_WORKSPACE: (&str, &str, &str) = ("00000000-0000-0000-0000-000000000000", "demo-rg", "demo-ws");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct AzureArgs {
+    /// The spec file (YAML or JSON) that describes the compute.
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    /// The compute name (instead of, or overriding, the spec's `name`).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Azure subscription id.
+    #[arg(long)]
+    pub subscription: Option<String>,
+    /// Resource group of the workspace.
+    #[arg(long, short = 'g')]
+    pub resource_group: Option<String>,
+    /// Azure ML workspace name.
+    #[arg(long, short = 'w')]
+    pub workspace: Option<String>,
+    /// Region, for `sizes` and `usage`.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Resource Manager endpoint (sovereign clouds, or a running emulator such as http://127.0.0.1:8080).
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Run against an in-process local emulator: try everything with no Azure account.
+    #[arg(long)]
+    pub emulator: bool,
+    /// Where the `--emulator` keeps its state between runs.
+    #[arg(long, value_name = "FILE")]
+    pub emulator_state: Option<PathBuf>,
+    /// Answer yes to every confirmation (needed when not on a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Return once Azure accepted the request instead of waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value = "table")]
+    pub output: OutputFormat,
+}
+
+/// Prompts on the terminal and shows a spinner there; plain lines elsewhere.
+struct CliUi {
+    yes: bool,
+    tty: bool,
+    spinner: usize,
+}
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+impl Ui for CliUi {
+    async fn confirm(&mut self, question: &str, action: &str) -> bool {
+        if self.yes {
+            return true;
+        }
+        if !std::io::stdin().is_terminal() {
+            eprintln!("{question}\nNot on a terminal, so nothing was done: pass --yes to {}.", action.to_lowercase());
+            return false;
+        }
+        self.clear_line();
+        eprint!("{question} [{action}? y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        let read = tokio::task::spawn_blocking(move || std::io::stdin().lock().read_line(&mut answer).map(|_| answer));
+        matches!(read.await, Ok(Ok(a)) if matches!(a.trim().to_lowercase().as_str(), "y" | "yes"))
+    }
+
+    async fn progress(&mut self, message: &str) {
+        if self.tty {
+            self.spinner = (self.spinner + 1) % SPINNER.len();
+            eprint!("\r\x1b[2K{} {message}", SPINNER[self.spinner]);
+            let _ = std::io::stderr().flush();
+        } else {
+            eprintln!("{message}");
+        }
+    }
+}
+
+impl CliUi {
+    fn clear_line(&self) {
+        if self.tty {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+fn partial(args: &AzureArgs) -> PartialWorkspace {
+    PartialWorkspace {
+        subscription_id: args.subscription.clone(),
+        resource_group: args.resource_group.clone(),
+        workspace_name: args.workspace.clone(),
+    }
+}
+
+fn default_state_file() -> PathBuf {
+    std::env::temp_dir().join("aml-compute-ls-emulator.json")
+}
+
+/// Runs one Azure subcommand; returns the process exit code.
+pub fn run(op: Op, args: AzureArgs) -> u8 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return 2;
+        }
+    };
+    runtime.block_on(run_async(op, args))
+}
+
+async fn run_async(op: Op, args: AzureArgs) -> u8 {
+    let spec = match &args.spec {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some(SpecFile { path: Some(path.clone()), text }),
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                return 2;
+            }
+        },
+        None => None,
+    };
+    if matches!(op, Op::Create | Op::Attach) && spec.is_none() {
+        eprintln!("error: `{}` needs the spec file: aml-compute-ls {} SPEC", op.name(), op.name());
+        return 2;
+    }
+    let mut emulator: Option<RunningEmulator> = None;
+    let (endpoint, credential) = if args.emulator {
+        let config = EmulatorConfig {
+            state_file: Some(args.emulator_state.clone().unwrap_or_else(default_state_file)),
+            ..EmulatorConfig::default()
+        };
+        match RunningEmulator::start(config).await {
+            Ok(running) => {
+                let endpoint = running.endpoint();
+                eprintln!(
+                    "Using the local emulator at {endpoint} (no Azure account needed; state in {}).",
+                    args.emulator_state.clone().unwrap_or_else(default_state_file).display()
+                );
+                emulator = Some(running);
+                (endpoint, Credential::Static(EMULATOR_TOKEN.to_string()))
+            }
+            Err(e) => {
+                eprintln!("error: cannot start the emulator: {e}");
+                return 2;
+            }
+        }
+    } else {
+        let endpoint = args.endpoint.clone().unwrap_or_else(|| PUBLIC_ENDPOINT.to_string());
+        let credential = if is_loopback(&endpoint) {
+            Credential::Static(std::env::var("AML_COMPUTE_LS_TOKEN").unwrap_or_else(|_| EMULATOR_TOKEN.to_string()))
+        } else {
+            Credential::AzureIdentity
+        };
+        (endpoint, credential)
+    };
+    let mut explicit = partial(&args);
+    let env = WorkspaceEnv::from_process();
+    let spec_path = args.spec.as_deref();
+    if args.emulator && resolve_workspace(&explicit, &PartialWorkspace::default(), spec_path, &env).is_err() {
+        explicit.subscription_id.get_or_insert(DEMO_WORKSPACE.0.to_string());
+        explicit.resource_group.get_or_insert(DEMO_WORKSPACE.1.to_string());
+        explicit.workspace_name.get_or_insert(DEMO_WORKSPACE.2.to_string());
+    }
+    let conn = Connection {
+        endpoint,
+        credential,
+        options: ClientOptions::default(),
+        explicit,
+        settings: PartialWorkspace::default(),
+        env,
+        no_wait: args.no_wait,
+    };
+    let target = Target { spec, name: args.name.clone(), location: args.location.clone(), search_from: None };
+    let tty = std::io::stderr().is_terminal();
+    let mut ui = CliUi { yes: args.yes, tty, spinner: 0 };
+    let cancel = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let outcome = actions::run(op, &target, &conn, &mut ui, cancel).await;
+    ui.clear_line();
+    print_outcome(&outcome, args.output);
+    if let Some(e) = emulator {
+        e.stop().await;
+    }
+    u8::from(!outcome.ok)
+}
+
+fn print_outcome(outcome: &Outcome, format: OutputFormat) {
+    if format == OutputFormat::Json {
+        println!("{}", serde_json::to_string_pretty(outcome).unwrap_or_default());
+        return;
+    }
+    if !outcome.computes.is_empty() {
+        let rows: Vec<Vec<String>> = outcome
+            .computes
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.compute_type.clone(),
+                    c.status_line.clone(),
+                    c.vm_size.clone().unwrap_or_default(),
+                    c.location.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        print_table(&["NAME", "TYPE", "STATUS", "SIZE", "LOCATION"], &rows);
+    }
+    if !outcome.sizes.is_empty() {
+        let rows: Vec<Vec<String>> = outcome
+            .sizes
+            .iter()
+            .map(|s| {
+                vec![
+                    s.name.clone(),
+                    s.vcpus.to_string(),
+                    format!("{}", s.memory_gb),
+                    s.gpus.to_string(),
+                    if s.low_priority_capable { "yes".into() } else { "no".into() },
+                ]
+            })
+            .collect();
+        print_table(&["NAME", "VCPUS", "MEMORY_GB", "GPUS", "LOW_PRIORITY"], &rows);
+    }
+    if !outcome.usages.is_empty() {
+        let rows: Vec<Vec<String>> =
+            outcome.usages.iter().map(|u| vec![u.name.clone(), u.current.to_string(), u.limit.to_string()]).collect();
+        print_table(&["QUOTA", "CURRENT", "LIMIT"], &rows);
+    }
+    if outcome.ok {
+        println!("{}", outcome.message);
+    } else {
+        eprintln!("error: {}", outcome.message);
+    }
+}
+
+fn print_table(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:<w$}", w = widths[i]))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    println!("{}", line(header.iter().map(|h| h.to_string()).collect()));
+    for row in rows {
+        println!("{}", line(row.clone()));
+    }
+}
+
+/// Whether an endpoint is on this machine (the only place a static token may go).
+pub fn is_loopback(endpoint: &str) -> bool {
+    let rest = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = if host.starts_with('[') {
+        host.split(']').next().unwrap_or("").trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    host == "localhost" || host == "::1" || host.starts_with("127.")
+}
