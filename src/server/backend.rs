@@ -4,9 +4,11 @@
 //! `.await`; no lock is held across an `.await`; checking runs in `spawn_blocking` on a text
 //! snapshot, which also turns a panic into an error reply instead of a dead server.
 
+use super::commands::{self, AzureSettings, CommandArgs, LspUi};
 use super::config;
 use super::documents::Document;
 use super::to_proto::{self, Positions};
+use crate::actions::Op;
 use crate::check::{CheckOptions, CheckResult, check_text};
 use crate::ide;
 use crate::syntax::text::{PositionEncoding, TextRange};
@@ -21,11 +23,19 @@ struct ClientCaps {
     encoding: PositionEncoding,
     pull_diagnostics: bool,
     configuration: bool,
+    work_done_progress: bool,
+    code_lens_refresh: bool,
 }
 
 impl Default for ClientCaps {
     fn default() -> Self {
-        ClientCaps { encoding: PositionEncoding::Utf16, pull_diagnostics: false, configuration: false }
+        ClientCaps {
+            encoding: PositionEncoding::Utf16,
+            pull_diagnostics: false,
+            configuration: false,
+            work_done_progress: false,
+            code_lens_refresh: false,
+        }
     }
 }
 
@@ -36,6 +46,12 @@ struct State {
     /// Bumped on every settings change, so a document is re-checked even at the same version.
     settings_generation: std::sync::atomic::AtomicU64,
     caps: RwLock<ClientCaps>,
+    azure: RwLock<AzureSettings>,
+    /// The last known status line of the compute each open spec describes (for code lenses).
+    statuses: Mutex<HashMap<Uri, String>>,
+    /// Running commands' progress tokens, and how to tell them the user cancelled.
+    cancels: Mutex<HashMap<String, tokio::sync::oneshot::Sender<()>>>,
+    next_token: std::sync::atomic::AtomicU64,
 }
 
 /// A checked snapshot of a document.
@@ -135,6 +151,8 @@ impl Backend {
 
     async fn apply_settings(&self, value: &serde_json::Value) {
         let (options, warnings) = config::parse(value);
+        let section = value.get(config::SECTION).unwrap_or(value);
+        *self.state.azure.write().unwrap_or_else(|e| e.into_inner()) = AzureSettings::from_json(section);
         *self.state.options.write().unwrap_or_else(|e| e.into_inner()) = options;
         self.state.settings_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         for w in warnings {
@@ -231,6 +249,14 @@ impl LanguageServer for Backend {
             encoding: negotiate_encoding(&params),
             pull_diagnostics: params.capabilities.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some(),
             configuration: params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false),
+            work_done_progress: params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+            code_lens_refresh: params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
         };
         *self.state.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
         if let Some(init) = params.initialization_options.as_ref() {
@@ -253,6 +279,11 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 }),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: commands::COMMANDS.iter().map(|c| c.to_string()).collect(),
+                    work_done_progress_options: WorkDoneProgressOptions { work_done_progress: Some(true) },
+                }),
+                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE]),
@@ -386,7 +417,137 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        self.with_analysis(&uri.clone(), "code actions", move |a, pos, _| code_actions(a, pos, &uri, &params)).await
+        let unfiltered = params.context.only.is_none();
+        let azure = self.azure();
+        let response = self
+            .with_analysis(&uri.clone(), "code actions", move |a, pos, _| {
+                let mut actions = code_actions(a, pos, &uri, &params);
+                // The Azure commands as code actions, for clients without code lenses (Helix).
+                if unfiltered {
+                    let ws = azure.workspace_label(commands::uri_path(&uri).as_deref());
+                    for op in commands::ops_for(a.result.kind()) {
+                        let command = commands::command(op, &uri, ws.as_deref());
+                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                            title: format!("Azure ML: {}", command.title),
+                            command: Some(command),
+                            ..Default::default()
+                        }));
+                    }
+                }
+                actions
+            })
+            .await?;
+        Ok(response)
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let azure = self.azure();
+        let status = lock(&self.state.statuses).get(&uri).cloned();
+        let lens_uri = uri.clone();
+        let lenses = self
+            .with_analysis(&uri, "code lenses", move |a, pos, _| {
+                let ops = commands::ops_for(a.result.kind());
+                let Some(first) = ops.first().copied() else { return Vec::new() };
+                let top = pos.range(TextRange::empty(0));
+                let ws = azure.workspace_label(commands::uri_path(&lens_uri).as_deref());
+                let mut create = commands::command(first, &lens_uri, ws.as_deref());
+                if ws.is_none() {
+                    create.title.push_str(" (no workspace configured yet)");
+                }
+                let mut status_cmd = commands::command(Op::Status, &lens_uri, ws.as_deref());
+                status_cmd.title =
+                    format!("Status: {}", status.unwrap_or_else(|| "unknown (click to check)".to_string()));
+                vec![
+                    CodeLens { range: top, command: Some(create), data: None },
+                    CodeLens { range: top, command: Some(status_cmd), data: None },
+                ]
+            })
+            .await?;
+        Ok(lenses)
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
+        let Some(op) = Op::parse(&params.command).filter(|_| commands::COMMANDS.contains(&params.command.as_str()))
+        else {
+            return Err(Error::invalid_params(format!("unknown command `{}`", params.command)));
+        };
+        let args = CommandArgs::parse(&params.arguments);
+        let open_text = args.uri.as_ref().and_then(|u| self.snapshot(u)).map(|(text, _, _)| text);
+        let target = match commands::target(&args, open_text) {
+            Ok(t) => t,
+            Err(message) => {
+                self.client.show_message(MessageType::ERROR, &message).await;
+                return Ok(Some(serde_json::json!({"ok": false, "message": message})));
+            }
+        };
+        let conn = self.azure().connection();
+        // Progress on the client's token, or on one we create when the client supports it.
+        let n = self.state.next_token.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let token = match params.work_done_progress_params.work_done_token {
+            Some(t) => Some(t),
+            None if self.caps().work_done_progress && !args.quiet => {
+                let t = NumberOrString::String(format!("aml-compute-ls/{n}"));
+                self.client.create_work_done_progress(t.clone()).await.ok().map(|_| t)
+            }
+            None => None,
+        };
+        let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel::<()>();
+        let token_key = token.as_ref().map(token_text);
+        if let Some(key) = &token_key {
+            lock(&self.state.cancels).insert(key.clone(), cancel_tx);
+        }
+        let progress = match token {
+            Some(t) => {
+                Some(self.client.progress(t, format!("Azure ML: {}", op.name())).with_cancel_button().begin().await)
+            }
+            None => None,
+        };
+        let mut ui = LspUi { client: self.client.clone(), progress };
+        let cancel = async move {
+            // Only a real cancel stops the wait; the sender going away does not.
+            if cancel_rx.await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        let outcome = commands::execute(op, target, conn, &mut ui, cancel).await;
+        if let Some(key) = token_key {
+            lock(&self.state.cancels).remove(&key);
+        }
+        if let Some(p) = ui.progress.take() {
+            p.finish_with_message(if outcome.ok { "done" } else { "failed" }).await;
+        }
+        if !args.quiet {
+            let typ = if outcome.ok { MessageType::INFO } else { MessageType::ERROR };
+            self.client.show_message(typ, &outcome.message).await;
+        }
+        if let (Some(uri), Some(compute)) = (&args.uri, &outcome.compute) {
+            lock(&self.state.statuses).insert(uri.clone(), compute.status_line.clone());
+            if self.caps().code_lens_refresh {
+                let _ = self.client.code_lens_refresh().await;
+            }
+        }
+        Ok(Some(commands::outcome_json(&outcome)))
+    }
+}
+
+fn token_text(token: &NumberOrString) -> String {
+    match token {
+        NumberOrString::Number(n) => n.to_string(),
+        NumberOrString::String(s) => s.clone(),
+    }
+}
+
+impl Backend {
+    fn azure(&self) -> AzureSettings {
+        self.state.azure.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// `window/workDoneProgress/cancel`: the user pressed cancel on a command's progress.
+    pub async fn progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        if let Some(sender) = lock(&self.state.cancels).remove(&token_text(&params.token)) {
+            let _ = sender.send(());
+        }
     }
 }
 

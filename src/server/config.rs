@@ -66,6 +66,8 @@ pub fn parse(value: &Value) -> (CheckOptions, Vec<String>) {
                 }
                 None => warnings.push("`severity` must map codes to severities".to_string()),
             },
+            // Read by `commands::AzureSettings`.
+            "subscriptionId" | "resourceGroup" | "workspaceName" | "endpoint" | "accessToken" => {}
             other => warnings.push(format!("unknown setting `{SECTION}.{other}`")),
         }
     }

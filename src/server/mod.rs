@@ -1,6 +1,7 @@
 //! The language server over stdio. Only this module names LSP types.
 
 mod backend;
+pub mod commands;
 pub mod config;
 mod documents;
 mod to_proto;
@@ -14,7 +15,9 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let (service, socket) = LspService::new(Backend::new);
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
+        .finish();
     Server::new(input, output, socket).serve(service).await;
 }
 

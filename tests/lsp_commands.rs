@@ -1,0 +1,142 @@
+//! The Azure commands in the editor, end to end: the language server (in-process, over the wire
+//! protocol) talks to a real emulator on loopback. Confirmations go through
+//! `window/showMessageRequest`, progress through `$/progress`, results come back as JSON.
+
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
+
+use aml_compute_ls::emulator::{EmulatorConfig, RunningEmulator};
+use lsp_client::Client;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const SPEC: &str = "name: lens-cluster\ntype: amlcompute\nsize: Standard_DS3_v2\nmin_instances: 0\nmax_instances: 2\n";
+
+async fn setup(answer: Option<&str>) -> (Client, RunningEmulator, String) {
+    let emulator = RunningEmulator::start(EmulatorConfig {
+        provisioning_delay: Duration::from_millis(100),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let settings = json!({"amlComputeLs": {
+        "endpoint": emulator.endpoint(),
+        "subscriptionId": "00000000-0000-0000-0000-000000000000",
+        "resourceGroup": "rg",
+        "workspaceName": "ws",
+    }});
+    let capabilities =
+        json!({"window": {"workDoneProgress": true}, "workspace": {"codeLens": {"refreshSupport": true}}});
+    let (mut client, init) = Client::start(capabilities, settings).await;
+    let commands = init["result"]["capabilities"]["executeCommandProvider"]["commands"].as_array().unwrap().clone();
+    assert!(commands.iter().any(|c| c == "aml.create") && commands.iter().any(|c| c == "aml.sizes"));
+    client.answer = answer.map(String::from);
+    let dir = std::env::temp_dir().join(format!("aml-lsp-cmd-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cluster.yml");
+    std::fs::write(&path, SPEC).unwrap();
+    let uri = format!("file://{}", path.display());
+    client.open(&uri, SPEC).await;
+    (client, emulator, uri)
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+async fn execute(client: &mut Client, command: &str, args: Value) -> Value {
+    let r = client.request("workspace/executeCommand", json!({"command": command, "arguments": [args]})).await;
+    assert!(r.get("error").is_none(), "{r}");
+    r["result"].clone()
+}
+
+fn notifications<'a>(client: &'a Client, method: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+    client.backlog_iter().filter(move |m| m["method"] == method)
+}
+
+#[tokio::test]
+async fn create_asks_first_reports_progress_and_refreshes_the_status_lens() {
+    let (mut c, emulator, uri) = setup(Some("Create")).await;
+    let result = execute(&mut c, "aml.create", json!({"uri": uri})).await;
+    assert_eq!(result["ok"], true, "{result}");
+    assert_eq!(result["compute"]["name"], "lens-cluster");
+    assert!(result["compute"]["statusLine"].as_str().unwrap().starts_with("Succeeded"), "{result}");
+    assert!(result["message"].as_str().unwrap().contains("ml.azure.com"), "{result}");
+    // It asked before creating anything billable, naming the workspace and the shape.
+    let asked: Vec<&Value> = c.server_requests.iter().filter(|m| m["method"] == "window/showMessageRequest").collect();
+    assert_eq!(asked.len(), 1);
+    let question = asked[0]["params"]["message"].as_str().unwrap();
+    assert!(
+        question.contains("lens-cluster") && question.contains("`ws`") && question.contains("billable"),
+        "{question}"
+    );
+    // Progress: a token was created, then begin … end.
+    assert!(c.server_requests.iter().any(|m| m["method"] == "window/workDoneProgress/create"));
+    c.notification_where("$/progress", |m| m["params"]["value"]["kind"] == "end").await;
+    let kinds: Vec<String> =
+        notifications(&c, "$/progress").map(|m| m["params"]["value"]["kind"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kinds.first().map(String::as_str), Some("begin"), "{kinds:?}");
+    assert_eq!(kinds.last().map(String::as_str), Some("end"), "{kinds:?}");
+    // The closing message (it may arrive just after the reply).
+    c.notification_where("window/showMessage", |m| m["params"]["type"] == 3).await;
+    // The status lens now shows the state, and the client was asked to refresh lenses.
+    assert!(c.server_requests.iter().any(|m| m["method"] == "workspace/codeLens/refresh"));
+    let lenses = c.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).await;
+    let titles: Vec<&str> =
+        lenses["result"].as_array().unwrap().iter().map(|l| l["command"]["title"].as_str().unwrap()).collect();
+    assert!(titles.contains(&"Create compute in ws"), "{titles:?}");
+    assert!(titles.iter().any(|t| t.starts_with("Status: Succeeded")), "{titles:?}");
+    // The same commands are code actions (for Helix).
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    assert!(actions["result"].as_array().unwrap().iter().any(|a| a["command"]["command"] == "aml.delete"));
+    // And the list shows it.
+    let list = execute(&mut c, "aml.list", json!({"uri": uri})).await;
+    assert_eq!(list["computes"][0]["name"], "lens-cluster");
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn delete_declined_changes_nothing() {
+    let (mut c, emulator, uri) = setup(Some("Create")).await;
+    assert_eq!(execute(&mut c, "aml.create", json!({"uri": uri})).await["ok"], true);
+    c.answer = Some("Cancel".into());
+    let result = execute(&mut c, "aml.delete", json!({"uri": uri})).await;
+    assert_eq!(result["ok"], false);
+    assert!(result["message"].as_str().unwrap().contains("Nothing was deleted"), "{result}");
+    let status = execute(&mut c, "aml.status", json!({"uri": uri})).await;
+    assert!(status["compute"]["statusLine"].as_str().unwrap().starts_with("Succeeded"), "{status}");
+    // Confirmed, it goes.
+    c.answer = Some("Delete".into());
+    assert_eq!(execute(&mut c, "aml.delete", json!({"uri": uri})).await["ok"], true);
+    let status = execute(&mut c, "aml.status", json!({"uri": uri})).await;
+    assert_eq!(status["compute"]["state"], "NotCreated", "{status}");
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn a_spec_with_errors_is_refused_and_service_errors_are_shown() {
+    let (mut c, emulator, uri) = setup(Some("Create")).await;
+    let broken = "name: lens-cluster-1\ntype: amlcompute\nmin_instances: 3\nmax_instances: 2\n";
+    c.change_full(&uri, 2, broken).await;
+    c.diagnostics_for_version(&uri, 2).await;
+    let result = execute(&mut c, "aml.create", json!({"uri": uri})).await;
+    assert_eq!(result["ok"], false);
+    let message = result["message"].as_str().unwrap();
+    assert!(message.contains("2 errors") && message.contains("AML204") && message.contains("line 1"), "{message}");
+    assert!(!c.server_requests.iter().any(|m| m["method"] == "window/showMessageRequest"), "asked despite errors");
+    c.notification_where("window/showMessage", |m| m["params"]["type"] == 1).await;
+    // A compute instance command on a cluster is the service's error, shown as it is.
+    c.change_full(&uri, 3, SPEC).await;
+    c.diagnostics_for_version(&uri, 3).await;
+    let result = execute(&mut c, "aml.stop", json!({"uri": uri})).await;
+    assert_eq!(result["ok"], false, "{result}");
+    // Unknown command names are an error reply, not a crash.
+    let r = c.request("workspace/executeCommand", json!({"command": "aml.nope", "arguments": []})).await;
+    assert!(r.get("error").is_some());
+    emulator.stop().await;
+}
