@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { COMMANDS, changesState, isServerCommand, planArguments } from "../src/commands";
+
+const SPEC = "file:///w/cpu.yml";
+
+describe("commands and their arguments", () => {
+  it("runs every server command of the contract", () => {
+    const server = COMMANDS.flatMap((c) => (c.serverCommand !== undefined ? [c.serverCommand] : [])).sort();
+    assert.deepEqual(server, ["aml.attach", "aml.create", "aml.delete", "aml.detach", "aml.list", "aml.restart", "aml.sizes", "aml.start", "aml.status", "aml.stop"]);
+    assert.ok(isServerCommand("aml.start"));
+    assert.equal(isServerCommand("editor.action.triggerSuggest"), false);
+  });
+
+  it("refreshes after commands that change a compute only", () => {
+    assert.ok(changesState("aml.create"));
+    assert.ok(changesState("aml.stop"));
+    assert.equal(changesState("aml.status"), false);
+    assert.equal(changesState("aml.list"), false);
+    assert.equal(changesState("aml.sizes"), false);
+  });
+
+  it("passes the active spec to spec commands and refuses without one", () => {
+    assert.deepEqual(planArguments("spec", { activeSpecUri: SPEC }), { kind: "run", args: { uri: SPEC } });
+    assert.deepEqual(planArguments("spec", { folderUri: "file:///w" }), { kind: "needsSpec" });
+  });
+
+  it("prefers the tree item's compute, then the active spec, then asks", () => {
+    assert.deepEqual(planArguments("compute", { treeCompute: { name: "ci", uri: "file:///w" }, activeSpecUri: SPEC }), { kind: "run", args: { name: "ci", uri: "file:///w" } });
+    assert.deepEqual(planArguments("compute", { treeCompute: { name: "ci" }, activeSpecUri: SPEC }), { kind: "run", args: { name: "ci", uri: SPEC } });
+    assert.deepEqual(planArguments("compute", { treeCompute: { name: "ci" } }), { kind: "run", args: { name: "ci" } });
+    assert.deepEqual(planArguments("compute", { activeSpecUri: SPEC }), { kind: "run", args: { uri: SPEC } });
+    assert.deepEqual(planArguments("compute", {}), { kind: "pickCompute" });
+  });
+
+  it("resolves workspace commands from the active spec, else the first folder", () => {
+    assert.deepEqual(planArguments("workspace", { activeSpecUri: SPEC, folderUri: "file:///w" }), { kind: "run", args: { uri: SPEC } });
+    assert.deepEqual(planArguments("workspace", { folderUri: "file:///w" }), { kind: "run", args: { uri: "file:///w" } });
+    assert.deepEqual(planArguments("workspace", {}), { kind: "run", args: {} });
+  });
+});
