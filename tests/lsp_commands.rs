@@ -13,12 +13,14 @@ use std::time::Duration;
 const SPEC: &str = "name: lens-cluster\ntype: amlcompute\nsize: Standard_DS3_v2\nmin_instances: 0\nmax_instances: 2\n";
 
 async fn setup(answer: Option<&str>) -> (Client, RunningEmulator, String) {
-    let emulator = RunningEmulator::start(EmulatorConfig {
-        provisioning_delay: Duration::from_millis(100),
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap();
+    setup_with(answer, Duration::from_millis(100), false).await
+}
+
+/// A server (in-process, or the real binary over stdio) pointed at a fresh emulator, with a
+/// cluster spec open.
+async fn setup_with(answer: Option<&str>, step: Duration, over_stdio: bool) -> (Client, RunningEmulator, String) {
+    let emulator =
+        RunningEmulator::start(EmulatorConfig { provisioning_delay: step, ..EmulatorConfig::default() }).await.unwrap();
     let settings = json!({"amlComputeLs": {
         "endpoint": emulator.endpoint(),
         "subscriptionId": "00000000-0000-0000-0000-000000000000",
@@ -27,7 +29,11 @@ async fn setup(answer: Option<&str>) -> (Client, RunningEmulator, String) {
     }});
     let capabilities =
         json!({"window": {"workDoneProgress": true}, "workspace": {"codeLens": {"refreshSupport": true}}});
-    let (mut client, init) = Client::start(capabilities, settings).await;
+    let (mut client, init) = if over_stdio {
+        Client::spawn_binary(env!("CARGO_BIN_EXE_aml-compute-ls"), capabilities, settings).await
+    } else {
+        Client::start(capabilities, settings).await
+    };
     let commands = init["result"]["capabilities"]["executeCommandProvider"]["commands"].as_array().unwrap().clone();
     assert!(commands.iter().any(|c| c == "aml.create") && commands.iter().any(|c| c == "aml.sizes"));
     client.answer = answer.map(String::from);
@@ -138,5 +144,56 @@ async fn a_spec_with_errors_is_refused_and_service_errors_are_shown() {
     // Unknown command names are an error reply, not a crash.
     let r = c.request("workspace/executeCommand", json!({"command": "aml.nope", "arguments": []})).await;
     assert!(r.get("error").is_some());
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn over_stdio_the_binary_creates_with_confirmation_and_progress() {
+    let (mut c, emulator, uri) = setup_with(Some("Create"), Duration::from_millis(100), true).await;
+    let result = execute(&mut c, "aml.create", json!({"uri": uri})).await;
+    assert_eq!(result["ok"], true, "{result}");
+    assert!(c.server_requests.iter().any(|m| m["method"] == "window/showMessageRequest"));
+    c.notification_where("$/progress", |m| m["params"]["value"]["kind"] == "end").await;
+    let status = execute(&mut c, "aml.status", json!({"uri": uri, "quiet": true})).await;
+    assert!(status["compute"]["statusLine"].as_str().unwrap().starts_with("Succeeded"), "{status}");
+    let r = c.request("shutdown", Value::Null).await;
+    assert!(r.get("error").is_none());
+    emulator.stop().await;
+}
+
+#[tokio::test]
+async fn cancelling_the_progress_stops_waiting_and_says_the_operation_continues() {
+    // Each provisioning step takes 3 s, so the create is still running when we cancel.
+    let (mut c, emulator, uri) = setup_with(Some("Create"), Duration::from_secs(3), false).await;
+    let id = 777;
+    c.send(json!({"jsonrpc": "2.0", "id": id, "method": "workspace/executeCommand", "params": {
+        "command": "aml.create", "arguments": [{"uri": uri}], "workDoneToken": "user-token"
+    }}))
+    .await;
+    // Wait until the operation is under way (progress has begun), then press cancel.
+    c.notification_where("$/progress", |m| {
+        m["params"]["token"] == "user-token" && m["params"]["value"]["kind"] == "begin"
+    })
+    .await;
+    c.notify("window/workDoneProgress/cancel", json!({"token": "user-token"})).await;
+    let reply = loop {
+        let msg = c.next_message().await;
+        if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+            break msg;
+        }
+    };
+    let message = reply["result"]["message"].as_str().unwrap();
+    assert!(message.contains("Stopped waiting") && message.contains("continues in Azure"), "{message}");
+    // And it does continue: the emulator finishes the compute.
+    let mut finished = false;
+    for _ in 0..40 {
+        let status = execute(&mut c, "aml.status", json!({"uri": uri, "quiet": true})).await;
+        if status["compute"]["statusLine"].as_str().unwrap_or("").starts_with("Succeeded") {
+            finished = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(finished, "the create did not finish after the cancel");
     emulator.stop().await;
 }

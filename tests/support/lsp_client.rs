@@ -1,17 +1,19 @@
-//! An LSP client for tests: the real server loop on in-memory pipes, driven over the wire
-//! protocol (Content-Length framing) like an editor.
+//! An LSP client for tests: drives the server over the wire protocol (Content-Length framing)
+//! like an editor, either in-process on in-memory pipes or as the real binary over stdio.
 #![allow(dead_code)]
 
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct Client {
-    writer: WriteHalf<DuplexStream>,
-    reader: BufReader<ReadHalf<DuplexStream>>,
+    writer: Box<dyn AsyncWrite + Unpin + Send>,
+    reader: BufReader<Box<dyn AsyncRead + Unpin + Send>>,
+    /// The server process, when the client runs the binary (killed on drop).
+    _child: Option<tokio::process::Child>,
     next_id: i64,
     /// Notifications and server requests read while waiting for something else.
     backlog: VecDeque<Value>,
@@ -32,9 +34,35 @@ impl Client {
         let (server_read, server_write) = tokio::io::split(server_end);
         tokio::spawn(aml_compute_ls::server::serve(server_read, server_write));
         let (read, write) = tokio::io::split(client_end);
+        Client::connect(Box::new(read), Box::new(write), None, capabilities, init_options).await
+    }
+
+    /// Runs the `aml-compute-ls --stdio` binary and talks to it over its standard streams.
+    pub async fn spawn_binary(binary: &str, capabilities: Value, init_options: Value) -> (Client, Value) {
+        let mut child = tokio::process::Command::new(binary)
+            .arg("--stdio")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the server binary starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        Client::connect(Box::new(stdout), Box::new(stdin), Some(child), capabilities, init_options).await
+    }
+
+    async fn connect(
+        read: Box<dyn AsyncRead + Unpin + Send>,
+        write: Box<dyn AsyncWrite + Unpin + Send>,
+        child: Option<tokio::process::Child>,
+        capabilities: Value,
+        init_options: Value,
+    ) -> (Client, Value) {
         let mut client = Client {
             writer: write,
             reader: BufReader::new(read),
+            _child: child,
             next_id: 1,
             backlog: VecDeque::new(),
             settings: Value::Null,
