@@ -240,6 +240,11 @@ fn compute_name(target: &Target) -> Option<String> {
     result.parsed.root.as_ref()?.get("name")?.as_str().map(String::from)
 }
 
+/// The compute an operation acts on, or the message that says how to name one.
+fn named(op: Op, target: &Target) -> Result<String, String> {
+    compute_name(target).ok_or_else(|| format!("`{}` needs a compute name (--name) or a spec that has one.", op.name()))
+}
+
 /// Runs one operation to its end. `cancel` resolves when the user stops waiting.
 pub async fn run<U: Ui>(
     op: Op,
@@ -443,8 +448,9 @@ fn finish(
 }
 
 async fn status(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> {
-    let Some(name) = compute_name(target) else {
-        return Ok(Outcome::failed("`status` needs a compute name (--name) or a spec that has one."));
+    let name = match named(Op::Status, target) {
+        Ok(name) => name,
+        Err(refusal) => return Ok(Outcome::failed(refusal)),
     };
     let ws = workspace(conn, target)?;
     match client(conn)?.get_compute(&ws, &name).await? {
@@ -495,8 +501,9 @@ async fn instance_action<U: Ui>(
     ui: &mut U,
     cancel: impl Future<Output = ()> + Send,
 ) -> Result<Outcome, ArmError> {
-    let Some(name) = compute_name(target) else {
-        return Ok(Outcome::failed(format!("`{}` needs a compute name (--name) or a spec that has one.", op.name())));
+    let name = match named(op, target) {
+        Ok(name) => name,
+        Err(refusal) => return Ok(Outcome::failed(refusal)),
     };
     let ws = workspace(conn, target)?;
     let (action, verb, done) = match op {
@@ -535,8 +542,9 @@ async fn delete<U: Ui>(
     ui: &mut U,
     cancel: impl Future<Output = ()> + Send,
 ) -> Result<Outcome, ArmError> {
-    let Some(name) = compute_name(target) else {
-        return Ok(Outcome::failed(format!("`{}` needs a compute name (--name) or a spec that has one.", op.name())));
+    let name = match named(op, target) {
+        Ok(name) => name,
+        Err(refusal) => return Ok(Outcome::failed(refusal)),
     };
     let ws = workspace(conn, target)?;
     let client = client(conn)?;
