@@ -76,10 +76,10 @@ pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> Che
         // Staged diagnostics: in YAML a syntax error's line shows only the syntax error (the
         // tree there is a guess); in JSON, whose lines can hold a whole document, only findings
         // that touch the error's range are dropped.
-        let index = LineIndex::new(text);
         let errors: Vec<TextRange> =
             diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.range).collect();
-        if format == Format::Yaml {
+        if format == Format::Yaml && !errors.is_empty() {
+            let index = LineIndex::new(text);
             let error_lines: Vec<usize> = errors.iter().map(|r| index.line_of(r.start())).collect();
             semantic.retain(|d| !error_lines.contains(&index.line_of(d.range.start())));
         } else {
@@ -197,6 +197,9 @@ fn drop_schema_duplicates(diagnostics: &mut Vec<Diagnostic>) {
 /// means all) and `# aml-compute-ls: disable AML404` for the whole file. JSON takes the same
 /// text in `//` comments.
 fn apply_suppressions(text: &str, parsed: &Parsed, diagnostics: &mut Vec<Diagnostic>) {
+    if diagnostics.is_empty() || !parsed.comments.iter().any(|c| c.text.trim_start().starts_with("aml-compute-ls:")) {
+        return;
+    }
     let index = LineIndex::new(text);
     let mut rules: Vec<(Option<usize>, Vec<String>)> = Vec::new();
     for comment in &parsed.comments {
