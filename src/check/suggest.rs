@@ -2,23 +2,47 @@
 
 /// Levenshtein distance, compared case-insensitively and with `-` = `_`.
 pub fn distance(a: &str, b: &str) -> usize {
-    fn norm(c: char) -> char {
-        if c == '-' { '_' } else { c.to_ascii_lowercase() }
+    // Completion and "did you mean" run this against every VM size: short ASCII names take a
+    // path with no allocation at all.
+    const MAX: usize = 64;
+    if a.is_ascii() && b.is_ascii() && a.len() < MAX && b.len() < MAX {
+        let norm = |c: u8| if c == b'-' { b'_' } else { c.to_ascii_lowercase() };
+        let (mut xa, mut xb) = ([0u8; MAX], [0u8; MAX]);
+        for (i, c) in a.bytes().enumerate() {
+            xa[i] = norm(c);
+        }
+        for (i, c) in b.bytes().enumerate() {
+            xb[i] = norm(c);
+        }
+        return levenshtein(&xa[..a.len()], &xb[..b.len()]);
     }
-    // Completion and "did you mean" run this against every VM size per keystroke: one row of
-    // the matrix, no allocation for the strings themselves.
-    let b_chars: Vec<char> = b.chars().map(norm).collect();
-    let mut prev: Vec<usize> = (0..=b_chars.len()).collect();
-    let mut cur = vec![0; b_chars.len() + 1];
-    for (i, ca) in a.chars().map(norm).enumerate() {
+    let norm = |c: char| if c == '-' { '_' } else { c.to_ascii_lowercase() };
+    let a: Vec<char> = a.chars().map(norm).collect();
+    let b: Vec<char> = b.chars().map(norm).collect();
+    levenshtein(&a, &b)
+}
+
+fn levenshtein<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    // A shared prefix or suffix does not change the distance; VM size names all start with
+    // `Standard_`, so dropping it first makes the matrix small.
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    if a.is_empty() || b.is_empty() {
+        return a.len().max(b.len());
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
-        for (j, cb) in b_chars.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b_chars.len()]
+    prev[b.len()]
 }
 
 /// Whether `needle` occurs in `haystack`, ASCII case-insensitively.
@@ -54,6 +78,16 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>, ma
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distance_is_unchanged_by_shared_prefixes_and_suffixes() {
+        assert_eq!(distance("Standard_DS3_v2", "standard_ds3_v3"), 1);
+        assert_eq!(distance("Standard_DS3_v", "Standard_DS3_v2"), 1);
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("abc", "abc"), 0);
+        assert_eq!(distance("", "ab"), 2);
+        assert_eq!(distance("a-b", "A_B"), 0);
+    }
 
     #[test]
     fn typos_find_their_field() {

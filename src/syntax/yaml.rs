@@ -11,6 +11,7 @@ use super::text::TextRange;
 use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
 use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// The result of parsing one YAML text.
 #[derive(Debug, Default)]
@@ -35,7 +36,8 @@ pub fn parse(text: &str) -> YamlParse {
 enum Tok {
     Dash,
     Colon,
-    Scalar(Scalar),
+    /// Shared, so that the parser's many look-aheads copy a pointer, not the text.
+    Scalar(Rc<Scalar>),
     FlowSeqStart,
     FlowSeqEnd,
     FlowMapStart,
@@ -329,7 +331,7 @@ impl<'t> Scanner<'t> {
             ),
         ));
         let text = self.text[start..self.pos].to_string();
-        self.push(Tok::Scalar(Scalar::string(text, ScalarStyle::Plain)), start, self.pos);
+        self.push(Tok::Scalar(Rc::new(Scalar::string(text, ScalarStyle::Plain))), start, self.pos);
     }
 
     fn scan_plain(&mut self) {
@@ -358,7 +360,7 @@ impl<'t> Scanner<'t> {
         }
         let raw = &self.text[start..self.pos];
         let scalar = Scalar { text: raw.to_string(), style: ScalarStyle::Plain, value: resolve_plain(raw) };
-        self.push(Tok::Scalar(scalar), start, self.pos);
+        self.push(Tok::Scalar(Rc::new(scalar)), start, self.pos);
     }
 
     fn scan_quoted(&mut self, quote: u8) {
@@ -382,7 +384,7 @@ impl<'t> Scanner<'t> {
                 let style = if quote == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
                 self.line_has_token = true;
                 self.tokens.push(Token {
-                    tok: Tok::Scalar(Scalar { text, style, value: ScalarValue::Str }),
+                    tok: Tok::Scalar(Rc::new(Scalar { text, style, value: ScalarValue::Str })),
                     range: TextRange::new(start, self.pos),
                     line: open_line,
                     col,
@@ -409,7 +411,11 @@ impl<'t> Scanner<'t> {
                 );
                 let body = &self.text[(start + 1).min(end)..end];
                 let style = if quote == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
-                self.push(Tok::Scalar(Scalar { text: body.to_string(), style, value: ScalarValue::Str }), start, end);
+                self.push(
+                    Tok::Scalar(Rc::new(Scalar { text: body.to_string(), style, value: ScalarValue::Str })),
+                    start,
+                    end,
+                );
             }
         }
     }
@@ -534,7 +540,7 @@ impl<'t> Scanner<'t> {
         }
         self.line_has_token = true;
         self.tokens.push(Token {
-            tok: Tok::Scalar(Scalar { text, style, value: ScalarValue::Str }),
+            tok: Tok::Scalar(Rc::new(Scalar { text, style, value: ScalarValue::Str })),
             range: TextRange::new(start, end.max(start + 1)),
             line: header_line,
             col: header_col,
@@ -856,7 +862,7 @@ impl<'t> Parser<'t> {
             Tok::Scalar(s) if s.style == ScalarStyle::Plain => self.parse_plain(parent_indent),
             Tok::Scalar(s) => {
                 self.advance();
-                Node { kind: NodeKind::Scalar(s.clone()), range: t.range }
+                Node { kind: NodeKind::Scalar(Scalar::clone(s)), range: t.range }
             }
             Tok::FlowSeqStart | Tok::FlowMapStart => {
                 let node = self.parse_flow();
@@ -884,7 +890,8 @@ impl<'t> Parser<'t> {
     /// A plain scalar, folding continuation lines that are indented deeper than the parent.
     fn parse_plain(&mut self, parent_indent: i64) -> Node {
         let first = self.advance().unwrap();
-        let Tok::Scalar(mut scalar) = first.tok else { unreachable!() };
+        let Tok::Scalar(scalar) = first.tok else { unreachable!() };
+        let mut scalar = Rc::unwrap_or_clone(scalar);
         let mut range = first.range;
         let mut last_line = first.line;
         while let Some(next) = self.peek() {
@@ -949,7 +956,7 @@ impl<'t> Parser<'t> {
             match &t.tok {
                 Tok::Scalar(key) => {
                     self.advance();
-                    let key = key.clone();
+                    let key = Scalar::clone(key);
                     let has_colon = matches!(self.peek(), Some(Token { tok: Tok::Colon, line, .. }) if *line == t.line);
                     if !has_colon {
                         self.error(
@@ -1191,7 +1198,7 @@ impl<'t> Parser<'t> {
             Tok::FlowSeqStart | Tok::FlowMapStart => self.parse_flow(),
             Tok::Scalar(s) => {
                 self.advance();
-                let mut scalar = s.clone();
+                let mut scalar = Scalar::clone(s);
                 let mut range = t.range;
                 // Plain scalars in flow context may continue on the next line.
                 let mut last_line = t.line;
