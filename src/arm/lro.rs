@@ -208,27 +208,14 @@ impl Operation {
 
     async fn poll(&self) -> Result<Status, ArmError> {
         match &self.tracker {
-            Tracker::AsyncOperation(url) => {
+            Tracker::AsyncOperation(url) | Tracker::Location(url) => {
                 let reply = self.client.send(Method::GET, url, None).await?;
-                let state = reply.body.get("status").and_then(Value::as_str).unwrap_or("InProgress").to_string();
-                let mut errors = Vec::new();
-                if let Some(error) = reply.body.get("error") {
-                    collect_error(error, &mut errors);
-                }
-                Ok(Status {
-                    state,
-                    percent: reply.body.get("percentComplete").and_then(Value::as_f64),
-                    errors,
-                    retry_after: retry_after(&reply.headers),
-                })
-            }
-            Tracker::Location(url) => {
-                let reply = self.client.send(Method::GET, url, None).await?;
-                let state = if reply.status == StatusCode::ACCEPTED {
-                    reply.body.get("status").and_then(Value::as_str).unwrap_or("InProgress").to_string()
-                } else {
-                    reply.body.get("status").and_then(Value::as_str).unwrap_or("Succeeded").to_string()
-                };
+                // A status document says InProgress until told otherwise; a Location URL
+                // answers 202 while running and 200 or 204 when done, often with no body.
+                let via_location = matches!(self.tracker, Tracker::Location(_));
+                let default =
+                    if via_location && reply.status != StatusCode::ACCEPTED { "Succeeded" } else { "InProgress" };
+                let state = reply.body.get("status").and_then(Value::as_str).unwrap_or(default).to_string();
                 let mut errors = Vec::new();
                 if let Some(error) = reply.body.get("error") {
                     collect_error(error, &mut errors);
