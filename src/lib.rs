@@ -12,3 +12,5 @@ pub mod report;
 pub mod server;
 pub mod spec;
 pub mod syntax;
+#[cfg(test)]
+mod test_corpus;

@@ -16,6 +16,10 @@ use aml_compute_ls::arm::{
 use aml_compute_ls::emulator::{EMULATOR_TOKEN, EmulatorConfig, Faults, RunningEmulator};
 use serde_json::{Value, json};
 
+#[path = "../src/test_corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
 // ---- helpers -----------------------------------------------------------------------------------
 
 fn oracle_ws() -> Workspace {
@@ -634,11 +638,10 @@ fn every_kind_translates_to_the_body_azure_ai_ml_sends() {
 }
 
 /// The PUT bodies in the azure-cli-extensions cassette, decoded from vcrpy's folded quoting.
-fn cassette_put_bodies() -> Option<Vec<Value>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(
-        "../shared/corpus/real/recordings/azure-cli-extensions__src__machinelearningservices__azext_mlv2__tests__latest__recordings__test_compute_aml.yaml",
+fn cassette_put_bodies() -> Vec<Value> {
+    let text = corpus::read(
+        "recordings/azure-cli-extensions__src__machinelearningservices__azext_mlv2__tests__latest__recordings__test_compute_aml.yaml",
     );
-    let text = std::fs::read_to_string(path).ok()?;
     let lines: Vec<&str> = text.lines().collect();
     let mut bodies = Vec::new();
     let mut i = 0;
@@ -655,15 +658,13 @@ fn cassette_put_bodies() -> Option<Vec<Value>> {
         }
         i += 1;
     }
-    Some(bodies)
+    bodies
 }
 
 #[test]
+#[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
 fn cluster_bodies_match_the_recorded_sdk_requests() {
-    let Some(bodies) = cassette_put_bodies() else {
-        eprintln!("skipped: the recordings corpus is not next to this checkout");
-        return;
-    };
+    let bodies = cassette_put_bodies();
     assert_eq!(bodies.len(), 2, "the cassette holds two PUTs");
     let ws = oracle_ws();
     // 1st PUT: `az ml compute create` of a one-node cluster.

@@ -11,6 +11,10 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+#[path = "../src/test_corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
 const SUB: &str = "0e745469-49f8-48c9-873b-24ca87143db1";
 const API: &str = "2024-04-01";
 const PROVIDER: &str = "Microsoft.MachineLearningServices";
@@ -765,17 +769,13 @@ async fn stop_frees_the_port_and_the_endpoint_is_loopback() {
 // ---------------------------------------------------------------------------------------------
 // Checked against the recorded real responses
 
-fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("AML_CORPUS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real"));
-    let recordings = dir.join("recordings");
-    assert!(recordings.is_dir(), "recordings not found at {} (set AML_CORPUS_DIR)", recordings.display());
-    recordings
+/// The corpus' recordings folder.
+fn recordings_dir() -> PathBuf {
+    corpus::dir().join("recordings")
 }
 
 fn recording(name_part: &str) -> String {
-    let dir = corpus_dir();
+    let dir = recordings_dir();
     let entry = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(Result::ok)
@@ -957,6 +957,7 @@ fn compute_extras() -> BTreeSet<String> {
 }
 
 #[tokio::test]
+#[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
 async fn recorded_create_poll_update_list_delete_cassette_matches() {
     let cassette = parse_cassette(&recording("test_compute_aml.yaml"));
     let methods: Vec<(&str, u16)> = cassette.iter().map(|i| (i.method.as_str(), i.status)).collect();
@@ -1045,6 +1046,7 @@ async fn recorded_create_poll_update_list_delete_cassette_matches() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
 async fn recorded_instance_without_public_ip_cassette_matches() {
     let cassette = parse_cassette(&recording("compute_instance_with_no_public_ip.yaml"));
     assert_eq!(cassette.len(), 2);
@@ -1066,6 +1068,7 @@ fn spec_example(name_part: &str) -> Value {
 }
 
 #[tokio::test]
+#[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
 async fn recorded_get_examples_match_for_each_compute_kind() {
     let (emulator, api) = start().await;
     let allowed = compute_extras();
@@ -1107,6 +1110,7 @@ async fn recorded_get_examples_match_for_each_compute_kind() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
 async fn recorded_create_with_schedules_example_matches() {
     let example = spec_example("Compute__createOrUpdate__ComputeInstanceWithSchedules.json");
     let mut request = example["parameters"]["parameters"].clone();
@@ -1137,6 +1141,7 @@ async fn recorded_create_with_schedules_example_matches() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
 async fn recorded_delete_example_matches() {
     let example = spec_example("Compute__delete.json");
     let (emulator, api) = start().await;
@@ -1156,6 +1161,7 @@ async fn recorded_delete_example_matches() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
 async fn recorded_vm_sizes_and_usages_match() {
     let (emulator, api) = start().await;
     create_and_wait(&api, &compute_path("ws", "usage-cluster"), &cluster(2)).await;

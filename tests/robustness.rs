@@ -2,21 +2,33 @@
 //! (characters deleted, YAML and JSON punctuation inserted, lines cut), are checked.
 
 use aml_compute_ls::check::{CheckOptions, check_text};
-use std::path::PathBuf;
+use std::path::Path;
 
+mod support;
+
+/// The real-world corpus' specs (valid and invalid).
 fn corpus_files() -> Vec<(String, String)> {
-    let dir = std::env::var_os("AML_CORPUS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real"));
+    let mut files = support::corpus::files("specs-valid");
+    files.extend(support::corpus::files("specs-invalid"));
+    files
+}
+
+/// The project's own specs: `examples/` and every fixture, so a fresh clone is covered too.
+fn own_files() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for sub in ["specs-valid", "specs-invalid"] {
-        for entry in std::fs::read_dir(dir.join(sub)).expect("shared corpus present") {
+    let mut folders = vec![root.join("examples"), root.join("tests/fixtures")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap_or_else(|e| panic!("{}: {e}", folder.display())) {
             let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            files.push((path.to_string_lossy().to_string(), text));
+            if path.is_dir() {
+                folders.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                files.push((path.to_string_lossy().into_owned(), support::strip_annotations(&text)));
+            }
         }
     }
-    files.push(("examples.json".into(), include_str!("../examples/aks-inference.json").into()));
+    files.sort();
     files
 }
 
@@ -36,11 +48,24 @@ const INSERTS: &[&str] = &[
 ];
 
 #[test]
-fn damaged_specs_never_panic() {
+#[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
+fn damaged_corpus_specs_never_panic() {
+    let checked = check_damaged_copies(corpus_files(), 20261128);
+    assert!(checked > 4000, "only {checked} damaged copies");
+}
+
+#[test]
+fn damaged_own_specs_never_panic() {
+    let checked = check_damaged_copies(own_files(), 20261202);
+    assert!(checked > 4000, "only {checked} damaged copies");
+}
+
+/// Checks 60 damaged copies of each file; returns how many were checked.
+fn check_damaged_copies(files: Vec<(String, String)>, seed: u64) -> usize {
     let options = CheckOptions { default_location: Some("eastus".into()), ..CheckOptions::default() };
-    let mut rng = Lcg(20261128);
+    let mut rng = Lcg(seed);
     let mut checked = 0;
-    for (path, text) in corpus_files() {
+    for (path, text) in files {
         let _ = check_text(&text, Some(&path), &options);
         let boundaries: Vec<usize> = (0..=text.len()).filter(|i| text.is_char_boundary(*i)).collect();
         for _ in 0..60 {
@@ -63,5 +88,5 @@ fn damaged_specs_never_panic() {
             checked += 1;
         }
     }
-    assert!(checked > 4000);
+    checked
 }

@@ -294,14 +294,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
     fn every_disable_action_on_real_invalid_specs_silences_its_finding() {
-        let dir = std::path::Path::new("../shared/corpus/real/specs-invalid");
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
         let mut checked = 0;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = path.to_string_lossy().to_string();
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        for (name, text) in crate::test_corpus::files("specs-invalid") {
             let result = check(&text, &name);
             for (i, d) in result.diagnostics.iter().enumerate() {
                 let actions = code_actions(&text, d.range, &result);

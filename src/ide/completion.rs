@@ -1288,13 +1288,11 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
     fn no_feature_panics_at_any_offset_of_the_real_specs() {
         let mut files = 0;
-        for dir in ["../shared/corpus/real/specs-valid", "../shared/corpus/real/specs-invalid"] {
-            let Ok(entries) = std::fs::read_dir(dir) else { continue };
-            for entry in entries.flatten() {
-                let path = entry.path().to_string_lossy().to_string();
-                let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        for folder in ["specs-valid", "specs-invalid"] {
+            for (path, text) in crate::test_corpus::files(folder) {
                 let options = CheckOptions::default();
                 let result = check_text(&text, Some(&path), &options);
                 for offset in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
@@ -1316,12 +1314,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
     fn keys_are_offered_on_a_new_line_of_every_valid_real_spec() {
-        let dir = "../shared/corpus/real/specs-valid";
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for entry in entries.flatten() {
-            let path = entry.path().to_string_lossy().to_string();
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let mut checked = 0;
+        for (path, text) in crate::test_corpus::files("specs-valid") {
             if !path.ends_with("yml") && !path.ends_with("yaml") {
                 continue;
             }
@@ -1339,6 +1335,8 @@ mod tests {
                 "{path}: {:?}",
                 labels(&items)
             );
+            checked += 1;
         }
+        assert!(checked > 10, "only {checked} YAML compute specs in the corpus");
     }
 }

@@ -122,7 +122,7 @@ mod tests {
     }
 
     fn corpus(name: &str) -> String {
-        std::fs::read_to_string(format!("../shared/corpus/real/specs-valid/{name}")).unwrap()
+        crate::test_corpus::read(&format!("specs-valid/{name}"))
     }
 
     fn names(symbols: &[Symbol]) -> Vec<&str> {
@@ -130,6 +130,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
     fn a_compute_spec_is_one_compute_symbol_named_after_its_name() {
         let text = corpus("azure-sdk-for-python__sdk__ml__azure-ai-ml__tests__test_configs__compute__compute-aml.yaml");
         let out = symbols(&text, "aml.yaml");
@@ -156,6 +157,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
     fn schedule_items_are_named_by_their_action() {
         let text = corpus(
             "azure-sdk-for-python__sdk__ml__azure-ai-ml__tests__test_configs__compute__compute-ci-schedules.yaml",

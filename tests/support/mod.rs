@@ -12,6 +12,10 @@
 //! of its first line ends its carets with `…`.
 #![allow(dead_code)]
 
+/// The same locator the unit tests use: one answer for every test.
+#[path = "../../src/test_corpus.rs"]
+pub mod corpus;
+
 use aml_compute_ls::check::{CheckOptions, Diagnostic, check_text};
 use aml_compute_ls::syntax::text::{LineIndex, PositionEncoding};
 
