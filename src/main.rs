@@ -1,8 +1,10 @@
 //! The `aml-compute-ls` binary: argument parsing and file IO around the library.
 
 use aml_compute_ls::actions::Op;
+use aml_compute_ls::check::catalog::Catalog;
 use aml_compute_ls::check::{CheckOptions, CheckResult, Severity, check_text};
 use aml_compute_ls::cli_azure::{self, AzureArgs};
+use aml_compute_ls::diagnostic::{Code, codes, docs};
 use aml_compute_ls::report::{self, FileReport, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
@@ -53,6 +55,15 @@ enum Command {
     Usage(AzureArgs),
     /// Run the local ARM emulator on loopback until Ctrl-C.
     Emulator(EmulatorArgs),
+    /// Explain a diagnostic code (`explain AML201`), or list every code.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// A code (`AML201`, `201`) or slug (`name-length`); none lists every code.
+    #[arg(value_name = "CODE")]
+    code: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -86,6 +97,9 @@ struct CheckArgs {
     /// Switch off a code (AML404) or slug (idle-nodes-billed), or a family (sizes). Repeatable.
     #[arg(long, value_name = "CODE")]
     disable: Vec<String>,
+    /// Apply every safe fix (quoting, punctuation, line endings) in place, then report what is left.
+    #[arg(long)]
+    fix: bool,
     /// Files or folders to check; `-` reads one spec from standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
@@ -105,6 +119,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Check(args)) => run_check(args),
+        Some(Command::Explain(args)) => run_explain(args),
         Some(Command::Create(a)) => ExitCode::from(cli_azure::run(Op::Create, a)),
         Some(Command::Attach(a)) => ExitCode::from(cli_azure::run(Op::Attach, a)),
         Some(Command::Status(a)) => ExitCode::from(cli_azure::run(Op::Status, a)),
@@ -164,6 +179,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    if let Some(message) = args.location.as_deref().and_then(|l| Catalog::get().unknown_region_message(l)) {
+        eprintln!("warning: --location: {message} VM sizes are not checked against a region.");
+    }
+    if args.fix && args.paths.iter().any(|p| p == "-") {
+        eprintln!("error: --fix rewrites files in place, so it cannot take `-` (standard input)");
+        return ExitCode::from(2);
+    }
     let mut inputs = Vec::new();
     let mut io_failed = false;
     for p in &args.paths {
@@ -186,7 +208,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
             inputs.push(Input { path: p.clone(), text: read_text(path) });
         }
     }
-    let results = check_all(&inputs, &options);
+    let mut results = check_all(&inputs, &options);
+    if args.fix {
+        match fix_in_place(&mut inputs, &mut results, &options) {
+            Ok(()) => {}
+            Err(()) => io_failed = true,
+        }
+    }
     let mut reports = Vec::new();
     for (input, result) in inputs.iter().zip(&results) {
         match (&input.text, result) {
@@ -206,8 +234,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             report::render_human(&reports, Style { color })
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(rendered.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+    if write_stdout(&rendered) != ExitCode::SUCCESS {
         return ExitCode::from(2);
     }
     if io_failed {
@@ -215,6 +242,96 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
     let has_errors = reports.iter().any(|r| r.result.diagnostics.iter().any(|d| d.severity == Severity::Error));
     ExitCode::from(u8::from(has_errors))
+}
+
+/// How many times `--fix` re-checks and fixes a file: a fix can uncover another finding (a
+/// quoted value that is then out of range), and a fix that does not converge must not loop.
+const MAX_FIX_PASSES: usize = 5;
+
+/// Applies each finding's safe fix to every file and writes the files that changed;
+/// `results` become those of the fixed text. Prints what changed and what could not be fixed.
+fn fix_in_place(inputs: &mut [Input], results: &mut [Option<CheckResult>], options: &CheckOptions) -> Result<(), ()> {
+    let mut failed = false;
+    for (input, result) in inputs.iter_mut().zip(results.iter_mut()) {
+        let (Ok(text), Some(checked)) = (&mut input.text, result.as_mut()) else { continue };
+        let original = text.clone();
+        let mut fixed_codes: Vec<String> = Vec::new();
+        for _ in 0..MAX_FIX_PASSES {
+            let edits = aml_compute_ls::check::fix_all::preferred_fix_edits(checked);
+            if edits.is_empty() {
+                break;
+            }
+            fixed_codes.extend(edits.iter().map(|(code, _)| code.id()));
+            let next = aml_compute_ls::diagnostic::apply_edits(
+                text,
+                &edits.into_iter().flat_map(|(_, e)| e).collect::<Vec<_>>(),
+            );
+            if next == *text {
+                break;
+            }
+            *text = next;
+            *checked = check_text(text, Some(&input.path), options);
+        }
+        if *text == original {
+            continue;
+        }
+        if let Err(e) = std::fs::write(&input.path, text.as_bytes()) {
+            eprintln!("error: {}: cannot write the fixed file: {e}", input.path);
+            *text = original;
+            *checked = check_text(text, Some(&input.path), options);
+            failed = true;
+            continue;
+        }
+        fixed_codes.sort();
+        let count = fixed_codes.len();
+        fixed_codes.dedup();
+        eprintln!(
+            "fixed {count} finding{} in {} ({})",
+            if count == 1 { "" } else { "s" },
+            input.path,
+            fixed_codes.join(", ")
+        );
+    }
+    if failed { Err(()) } else { Ok(()) }
+}
+
+fn run_explain(args: ExplainArgs) -> ExitCode {
+    let Some(wanted) = args.code else {
+        let mut list = String::new();
+        for code in codes::ALL {
+            list.push_str(&format!(
+                "{}  {:<28} {:<11} {}\n",
+                code.id(),
+                code.slug,
+                code.default_severity.as_str(),
+                code.summary
+            ));
+        }
+        return write_stdout(&list);
+    };
+    let Some(code) = Code::find(&wanted) else {
+        eprintln!("error: `{wanted}` is not a diagnostic code or slug; `aml-compute-ls explain` lists them all");
+        return ExitCode::from(2);
+    };
+    match docs::section(&code) {
+        Some(page) => {
+            let online = docs::link(&code).map(|url| format!("\nOnline: {url}\n")).unwrap_or_default();
+            write_stdout(&format!("{page}\n{online}"))
+        }
+        None => {
+            eprintln!("error: {} has no documentation page (a bug: please report it)", code.id());
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is an error exit, not a panic.
+fn write_stdout(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(2),
+    }
 }
 
 fn read_text(path: &Path) -> Result<String, String> {

@@ -2,7 +2,9 @@
 //! programs (`--format json`, LSP-style positions) and for code scanning (SARIF 2.1.0).
 
 use crate::check::{CheckResult, Diagnostic, Severity, codes};
-use crate::syntax::text::{LineIndex, PositionEncoding};
+use crate::diagnostic::docs;
+use crate::syntax::text::{LineIndex, PositionEncoding, TextRange};
+use crate::syntax::{Node, NodeKind};
 use serde_json::{Value, json};
 
 /// One checked file, as the reports see it.
@@ -10,18 +12,6 @@ pub struct FileReport<'a> {
     pub path: &'a str,
     pub text: &'a str,
     pub result: &'a CheckResult,
-}
-
-/// Where docs/diagnostics.md lives. The source tree's copy by default; packagers and the LSP
-/// `docsUrl` setting can point elsewhere (a web copy) via `AML_COMPUTE_LS_DOCS_URL` at build time.
-pub const DOCS_URL: &str = match option_env!("AML_COMPUTE_LS_DOCS_URL") {
-    Some(url) => url,
-    None => concat!("file://", env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"),
-};
-
-/// The anchor of a code in docs/diagnostics.md.
-pub fn docs_link(code: &codes::Code) -> String {
-    format!("{DOCS_URL}#{}-{}", code.id().to_lowercase(), code.slug)
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -48,14 +38,60 @@ fn position(index: &LineIndex, text: &str, offset: usize) -> Value {
     json!({"line": lc.line, "character": lc.col})
 }
 
-fn diagnostic_json(index: &LineIndex, text: &str, d: &Diagnostic) -> Value {
+fn diagnostic_json(index: &LineIndex, text: &str, d: &Diagnostic, secrets: &[TextRange]) -> Value {
+    let range =
+        |r: TextRange| json!({"start": position(index, text, r.start()), "end": position(index, text, r.end())});
+    let fixes: Vec<Value> = d
+        .fixes
+        .iter()
+        .map(|fix| {
+            let mut out = json!({"title": fix.title, "preferred": fix.preferred});
+            // A fix whose edits touch a secret value would print the secret: say it exists,
+            // and leave its edits to the editor or `check --fix`.
+            if fix
+                .edits
+                .iter()
+                .any(|e| secrets.iter().any(|s| s.start() <= e.range.end() && e.range.start() <= s.end()))
+            {
+                out["edits"] = Value::Null;
+                out["withheld"] = json!("the edits touch a secret value");
+            } else {
+                out["edits"] =
+                    fix.edits.iter().map(|e| json!({"range": range(e.range), "newText": e.new_text})).collect();
+            }
+            out
+        })
+        .collect();
     json!({
-        "range": {"start": position(index, text, d.range.start()), "end": position(index, text, d.range.end())},
+        "range": range(d.range),
         "severity": d.severity.as_str(),
         "code": d.code.id(),
         "slug": d.code.slug,
         "message": d.message,
+        "fixes": fixes,
     })
+}
+
+/// The ranges of every value held under a secret key (`admin_password`, …), at any depth.
+fn secret_value_ranges(result: &CheckResult) -> Vec<TextRange> {
+    let mut ranges = Vec::new();
+    let mut pending: Vec<&Node> = result.parsed.root.iter().collect();
+    while let Some(node) = pending.pop() {
+        match &node.kind {
+            NodeKind::Mapping(entries) => {
+                for entry in entries {
+                    if crate::check::SECRET_KEYS.iter().any(|k| k.eq_ignore_ascii_case(entry.key.text.as_str())) {
+                        ranges.push(entry.value.range);
+                    } else {
+                        pending.push(&entry.value);
+                    }
+                }
+            }
+            NodeKind::Sequence(items) => pending.extend(items),
+            NodeKind::Scalar(_) | NodeKind::Missing => {}
+        }
+    }
+    ranges
 }
 
 pub fn render_json(files: &[FileReport]) -> String {
@@ -64,10 +100,11 @@ pub fn render_json(files: &[FileReport]) -> String {
         .iter()
         .map(|f| {
             let index = LineIndex::new(f.text);
+            let secrets = secret_value_ranges(f.result);
             json!({
                 "path": f.path,
                 "kind": f.result.kind().map(|k| k.id()),
-                "diagnostics": f.result.diagnostics.iter().map(|d| diagnostic_json(&index, f.text, d)).collect::<Vec<_>>(),
+                "diagnostics": f.result.diagnostics.iter().map(|d| diagnostic_json(&index, f.text, d, &secrets)).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -83,13 +120,21 @@ pub fn render_sarif(files: &[FileReport]) -> String {
     let rules: Vec<Value> = codes::ALL
         .iter()
         .map(|c| {
-            json!({
+            let mut rule = json!({
                 "id": c.id(),
                 "name": c.slug,
                 "shortDescription": {"text": c.summary},
-                "helpUri": docs_link(c),
                 "defaultConfiguration": {"level": sarif_level(c.default_severity)},
-            })
+            });
+            // The code's page travels in the report itself; a link only where a public docs
+            // URL was configured at build time.
+            if let Some(page) = docs::section(c) {
+                rule["help"] = json!({"text": page, "markdown": page});
+            }
+            if let Some(url) = docs::link(c) {
+                rule["helpUri"] = json!(url);
+            }
+            rule
         })
         .collect();
     let mut results = Vec::new();
@@ -118,16 +163,15 @@ pub fn render_sarif(files: &[FileReport]) -> String {
             }));
         }
     }
+    let mut driver = json!({"name": "aml-compute-ls", "version": env!("CARGO_PKG_VERSION"), "rules": rules});
+    if let Some(url) = docs::DOCS_URL {
+        driver["informationUri"] = json!(url);
+    }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "aml-compute-ls",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": DOCS_URL,
-                "rules": rules,
-            }},
+            "tool": {"driver": driver},
             "columnKind": "utf16CodeUnits",
             "results": results,
         }],

@@ -127,6 +127,26 @@ impl Catalog {
         let squashed: String = name.chars().filter(|c| !c.is_whitespace()).collect();
         self.regions.iter().find(|r| r.name.eq_ignore_ascii_case(&squashed))
     }
+
+    /// Why a region name is not one the catalog knows, with a did-you-mean; `None` when it is
+    /// known. One wording for a spec's `location` and for a `--location` argument.
+    pub fn unknown_region_message(&self, name: &str) -> Option<String> {
+        if self.region(name).is_some() {
+            return None;
+        }
+        let mut message = format!(
+            "`{name}` is not an Azure region name aml-compute-ls knows; region names look like `eastus` or `westeurope`."
+        );
+        if let Some(first) = self.region_suggestions(name).first() {
+            message.push_str(&format!(" Did you mean `{first}`?"));
+        }
+        Some(message)
+    }
+
+    /// The known region names closest to a mistyped one, best first.
+    pub fn region_suggestions(&self, name: &str) -> Vec<&'static str> {
+        crate::check::suggest::closest(name, self.regions.iter().map(|r| r.name), 3)
+    }
 }
 
 #[cfg(test)]

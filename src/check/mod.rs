@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod edits;
+pub mod fix_all;
 pub mod placeholders;
 pub mod rules;
 pub mod schema;

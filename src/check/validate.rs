@@ -207,10 +207,7 @@ impl<'a> Validator<'a> {
                     ),
                 )
                 .with_severity(Severity::Hint)
-                .with_fix(Fix::preferred(
-                    "Remove the quotes",
-                    vec![TextEdit::replace(node.range, scalar.text.clone())],
-                )),
+                .with_fix(Fix::safe("Remove the quotes", vec![TextEdit::replace(node.range, scalar.text.clone())])),
             );
             return false;
         }
@@ -316,7 +313,7 @@ impl<'a> Validator<'a> {
         };
         let mut fixes = Vec::new();
         if schema.allows(JsonType::String) && !scalar.is_quoted() {
-            fixes.push(Fix::preferred(
+            fixes.push(Fix::safe(
                 format!("Quote it: \"{}\"", scalar.text),
                 vec![TextEdit::replace(node.range, format!("\"{}\"", scalar.text.replace('"', "\\\"")))],
             ));
@@ -324,16 +321,14 @@ impl<'a> Validator<'a> {
         if scalar.value == ScalarValue::Str {
             if unquoted_fits(&scalar.text, schema) && scalar.is_quoted() {
                 let plain = if self.json { scalar.text.to_lowercase() } else { scalar.text.clone() };
-                fixes.push(Fix::preferred(
-                    format!("Remove the quotes: {plain}"),
-                    vec![TextEdit::replace(node.range, plain)],
-                ));
+                fixes
+                    .push(Fix::safe(format!("Remove the quotes: {plain}"), vec![TextEdit::replace(node.range, plain)]));
             }
             if schema.allows(JsonType::Integer)
                 && let Some(seconds) = iso_duration_seconds(&scalar.text)
             {
                 let n = if self.unit_is_minutes(schema) { seconds / 60 } else { seconds };
-                fixes.push(Fix::preferred(format!("Use {n}"), vec![TextEdit::replace(node.range, n.to_string())]));
+                fixes.push(Fix::safe(format!("Use {n}"), vec![TextEdit::replace(node.range, n.to_string())]));
             }
             if schema.allows(JsonType::Array) && !self.json {
                 fixes.push(Fix::preferred(

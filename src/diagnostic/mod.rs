@@ -4,6 +4,7 @@
 //! too; `check` re-exports it.
 
 pub mod codes;
+pub mod docs;
 
 use crate::syntax::text::TextRange;
 pub use codes::Code;
@@ -65,15 +66,23 @@ pub struct Fix {
     pub edits: Vec<TextEdit>,
     /// The single obvious fix; editors may apply it with one keystroke.
     pub preferred: bool,
+    /// The fix changes only how the spec is written, never what it asks for (quoting,
+    /// punctuation, line endings), so `check --fix` may apply it without a person choosing.
+    pub safe: bool,
 }
 
 impl Fix {
     pub fn new(title: impl Into<String>, edits: Vec<TextEdit>) -> Self {
-        Fix { title: title.into(), edits, preferred: false }
+        Fix { title: title.into(), edits, preferred: false, safe: false }
     }
 
     pub fn preferred(title: impl Into<String>, edits: Vec<TextEdit>) -> Self {
-        Fix { title: title.into(), edits, preferred: true }
+        Fix { title: title.into(), edits, preferred: true, safe: false }
+    }
+
+    /// A preferred fix that keeps the spec's meaning (see `safe`).
+    pub fn safe(title: impl Into<String>, edits: Vec<TextEdit>) -> Self {
+        Fix { title: title.into(), edits, preferred: true, safe: true }
     }
 }
 

@@ -45,7 +45,7 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 }
 
 pub fn diagnostic(pos: &Positions, d: &Diagnostic) -> lsp::Diagnostic {
-    let href = crate::report::docs_link(&d.code).parse::<lsp::Uri>().ok();
+    let href = crate::diagnostic::docs::link(&d.code).and_then(|link| link.parse::<lsp::Uri>().ok());
     let tags: Vec<lsp::DiagnosticTag> = d
         .tags
         .iter()

@@ -274,10 +274,7 @@ impl<'t> Parser<'t> {
                             range,
                             format!("Object keys must be strings in double quotes: \"{text}\"."),
                         )
-                        .with_fix(Fix::preferred(
-                            "Quote the key",
-                            vec![TextEdit::replace(range, format!("\"{text}\""))],
-                        )),
+                        .with_fix(Fix::safe("Quote the key", vec![TextEdit::replace(range, format!("\"{text}\""))])),
                     );
                 } else {
                     self.pos = (key_start + 1).min(self.bytes.len());
@@ -380,7 +377,7 @@ impl<'t> Parser<'t> {
         let range = TextRange::new(at, at + 1);
         self.diagnostics.push(
             Diagnostic::new(codes::TRAILING_COMMA, range, "JSON does not allow a comma after the last item.")
-                .with_fix(Fix::preferred("Remove the trailing comma", vec![TextEdit::delete(range)])),
+                .with_fix(Fix::safe("Remove the trailing comma", vec![TextEdit::delete(range)])),
         );
     }
 

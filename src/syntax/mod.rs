@@ -68,7 +68,7 @@ fn text_level_diagnostics(text: &str) -> Vec<Diagnostic> {
                 TextRange::new(0, 3),
                 "The file starts with a UTF-8 byte-order mark. The Azure ML CLI reads it, but some tools do not; save the file as UTF-8 without BOM.",
             )
-            .with_fix(Fix::preferred("Remove the byte-order mark", vec![TextEdit::delete(TextRange::new(0, 3))])),
+            .with_fix(Fix::safe("Remove the byte-order mark", vec![TextEdit::delete(TextRange::new(0, 3))])),
         );
     }
     let crlf = text.matches("\r\n").count();
@@ -92,7 +92,7 @@ fn text_level_diagnostics(text: &str) -> Vec<Diagnostic> {
                 TextRange::new(start, at + 1),
                 format!("The file mixes line endings: {crlf} CRLF and {lf} LF. Line {} ends with {minor}; use {major} throughout.", line + 1),
             )
-            .with_fix(Fix::preferred(format!("Convert all line endings to {major}"), edits)),
+            .with_fix(Fix::safe(format!("Convert all line endings to {major}"), edits)),
         );
     }
     out

@@ -150,7 +150,7 @@ impl<'t> Scanner<'t> {
                     tabs,
                     "Tabs are not allowed in YAML indentation; indent with spaces.",
                 )
-                .with_fix(Fix::preferred(
+                .with_fix(Fix::safe(
                     "Replace the indentation with spaces",
                     vec![TextEdit::replace(indentation, spaces)],
                 )),

@@ -155,14 +155,8 @@ fn check_location<'a>(
             .with_fix(Fix::new("Remove `location`", vec![crate::check::edits::remove_entry(ctx.text, entry, ctx.json)])),
         );
     }
-    if catalog.region(value).is_none() {
-        let suggestions = closest(value, catalog.regions.iter().map(|r| r.name), 3);
-        let mut message = format!(
-            "`{value}` is not an Azure region name aml-compute-ls knows; region names look like `eastus` or `westeurope`."
-        );
-        if let Some(first) = suggestions.first() {
-            message.push_str(&format!(" Did you mean `{first}`?"));
-        }
+    if let Some(message) = catalog.unknown_region_message(value) {
+        let suggestions = catalog.region_suggestions(value);
         out.push(
             Diagnostic::new(codes::UNKNOWN_LOCATION, entry.value.range, message)
                 .with_fixes(change_to(entry, &suggestions)),
