@@ -2,6 +2,7 @@
 
 use aml_compute_ls::actions::Op;
 use aml_compute_ls::check::catalog::Catalog;
+use aml_compute_ls::check::local_files::LocalFiles;
 use aml_compute_ls::check::{CheckOptions, CheckResult, Severity, check_text};
 use aml_compute_ls::cli_azure::{self, AzureArgs};
 use aml_compute_ls::diagnostic::{Code, codes, docs};
@@ -168,7 +169,11 @@ struct Input {
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
-    let mut options = CheckOptions { default_location: args.location.clone(), ..CheckOptions::default() };
+    let mut options = CheckOptions {
+        default_location: args.location.clone(),
+        local_files: Some(LocalFiles::on_disk()),
+        ..CheckOptions::default()
+    };
     for d in &args.disable {
         if FAMILIES.contains(&d.as_str()) {
             options.disabled_families.push(d.clone());

@@ -1,5 +1,5 @@
-//! `check --fix`, fix edits in `check --format json`, `explain`, `--location` checking and
-//! docs links: the real binary on real files.
+//! `check --fix`, fix edits in `check --format json`, `explain`, `--location` checking, docs
+//! links and key files that do not exist: the real binary on real files.
 
 use serde_json::Value;
 use std::process::Command;
@@ -139,4 +139,23 @@ fn an_unknown_location_argument_warns_with_a_suggestion() {
     assert_eq!(out.status.code(), Some(0));
     let known = bin().args(["check", "--location", "westeurope", file.to_str().unwrap()]).output().unwrap();
     assert!(!String::from_utf8_lossy(&known.stderr).contains("warning"));
+}
+
+#[test]
+fn a_key_file_that_does_not_exist_warns_on_its_value_and_tilde_is_the_home_folder() {
+    let home = temp_dir("home");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/attached-vm.yml");
+    let without = bin().args(["check", "--format", "json", example]).env("HOME", &home).output().unwrap();
+    let doc: Value = serde_json::from_slice(&without.stdout).unwrap();
+    let found = &doc["files"][0]["diagnostics"];
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["code"], "AML507", "{found}");
+    assert_eq!(found[0]["severity"], "warning", "{found}");
+    assert!(found[0]["message"].as_str().unwrap().contains(&format!("{}/.ssh/id_rsa", home.display())), "{found}");
+    assert_eq!(without.status.code(), Some(0));
+    std::fs::create_dir_all(home.join(".ssh")).unwrap();
+    std::fs::write(home.join(".ssh/id_rsa"), "not a real key").unwrap();
+    let with = bin().args(["check", "--format", "json", example]).env("HOME", &home).output().unwrap();
+    let doc: Value = serde_json::from_slice(&with.stdout).unwrap();
+    assert_eq!(doc["files"][0]["diagnostics"], serde_json::json!([]), "{doc}");
 }

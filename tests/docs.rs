@@ -4,8 +4,11 @@
 //!
 //! In the examples, a line ending in `␍` (U+240D) stands for a line ending in CRLF.
 
+use aml_compute_ls::check::local_files::LocalFiles;
 use aml_compute_ls::check::{CheckOptions, check_text};
 use aml_compute_ls::diagnostic::codes::{ALL, Code};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const DOC: &str = include_str!("../docs/diagnostics.md");
 
@@ -69,8 +72,14 @@ fn example(body: &str, label: &str) -> Option<(&'static str, String)> {
     None
 }
 
+/// The codes a doc example gets, as `check` reports them, with the on-disk checks against a
+/// home folder that holds `~/.ssh/id_rsa` and nothing else.
 fn codes_of(path: &str, text: &str) -> Vec<String> {
-    check_text(text, Some(path), &CheckOptions::default()).diagnostics.iter().map(|d| d.code.id()).collect()
+    let home = PathBuf::from("/home/docs-example");
+    let key = home.join(".ssh/id_rsa");
+    let files = LocalFiles { home: Some(home), is_file: Arc::new(move |p: &Path| p == key) };
+    let options = CheckOptions { local_files: Some(files), ..CheckOptions::default() };
+    check_text(text, Some(path), &options).diagnostics.iter().map(|d| d.code.id()).collect()
 }
 
 fn expected_heading(code: &Code) -> String {

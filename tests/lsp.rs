@@ -375,3 +375,21 @@ async fn hover_and_symbols_describe_the_spec() {
         root["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(children, vec!["name", "type", "size", "min_instances"]);
 }
+
+#[tokio::test]
+async fn a_key_file_missing_next_to_the_spec_is_reported_and_found_once_it_exists() {
+    let dir = std::env::temp_dir().join(format!("aml-lsp-keyfile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = "name: my-vm\ntype: virtualmachine\nresource_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm\nssh_settings:\n  admin_username: azureuser\n  ssh_private_key_file: keys/vm.pem\n";
+    let uri = format!("file://{}/vm.yml", dir.display());
+    let mut c = Client::default().await;
+    let published = c.open(&uri, spec).await;
+    assert_eq!(codes(&published), vec!["AML507"]);
+    assert_eq!(published["diagnostics"][0]["range"]["start"], json!({"line": 5, "character": 24}));
+    std::fs::create_dir_all(dir.join("keys")).unwrap();
+    std::fs::write(dir.join("keys/vm.pem"), "not a real key").unwrap();
+    let uri2 = format!("file://{}/vm2.yml", dir.display());
+    let published = c.open(&uri2, spec).await;
+    assert_eq!(codes(&published), Vec::<String>::new());
+}

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod edits;
 pub mod fix_all;
+pub mod local_files;
 pub mod placeholders;
 pub mod rules;
 pub mod schema;
@@ -29,6 +30,8 @@ pub struct CheckOptions {
     pub disabled_codes: Vec<String>,
     /// Severity overrides by code id or slug.
     pub severity_overrides: Vec<(String, Severity)>,
+    /// Whether to check that files the spec names exist, and how (`None`: not checked).
+    pub local_files: Option<local_files::LocalFiles>,
 }
 
 /// Everything known about one checked document.
@@ -66,7 +69,13 @@ pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> Che
     if let (Some(root), Some(detection)) = (parsed.root.as_ref(), detection.as_ref()) {
         let mut semantic = Vec::new();
         match detection.kind {
-            Some(kind) => check_spec(text, &parsed, root, kind, detection.form, options, &mut semantic),
+            Some(kind) => {
+                check_spec(text, &parsed, root, kind, detection.form, options, &mut semantic);
+                if let Some(files) = &options.local_files {
+                    let spec_path = path.map(std::path::Path::new);
+                    semantic.extend(local_files::missing_files(root, detection, spec_path, files));
+                }
+            }
             None => semantic.push(unknown_kind(root, detection, format == Format::Json)),
         }
         let placeholder_ranges = placeholders::check(root, SECRET_KEYS, &mut semantic);

@@ -70,13 +70,21 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The document's path as `check` takes it: the file's path for a `file:` URI (so that files a
+/// spec names are found beside it), else the URI's last segment (enough to tell YAML from JSON).
 fn path_of(uri: &Uri) -> String {
-    uri.as_str().rsplit('/').next().unwrap_or("").to_string()
+    let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
+    match uri.to_file_path().filter(|_| is_file) {
+        Some(path) => path.to_string_lossy().into_owned(),
+        None => uri.as_str().rsplit('/').next().unwrap_or("").to_string(),
+    }
 }
 
 impl Backend {
     pub fn new(client: Client) -> Self {
-        Backend { client, state: Arc::new(State::default()) }
+        // Until the client sends settings, the defaults are what an empty settings section means.
+        let options = RwLock::new(config::parse(&serde_json::Value::Null).0);
+        Backend { client, state: Arc::new(State { options, ..State::default() }) }
     }
 
     fn caps(&self) -> ClientCaps {

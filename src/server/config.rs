@@ -1,6 +1,7 @@
 //! Server settings (docs/settings.md), from `initializationOptions`,
 //! `workspace/didChangeConfiguration` and `workspace/configuration` (section `amlComputeLs`).
 
+use crate::check::local_files::LocalFiles;
 use crate::check::{CheckOptions, Severity};
 use serde_json::Value;
 
@@ -15,7 +16,8 @@ const FAMILIES: &[&str] =
 /// the returned warnings) so a typo in settings never stops the server.
 pub fn parse(value: &Value) -> (CheckOptions, Vec<String>) {
     let section = value.get(SECTION).unwrap_or(value);
-    let mut options = CheckOptions::default();
+    // The editor checks what `az ml compute attach` would read on this machine, as `check` does.
+    let mut options = CheckOptions { local_files: Some(LocalFiles::on_disk()), ..CheckOptions::default() };
     let mut warnings = Vec::new();
     let Some(obj) = section.as_object() else { return (options, warnings) };
     for (key, v) in obj {
