@@ -8,6 +8,19 @@ use serde_json::Value;
 /// The settings section the server asks for and reads.
 pub const SECTION: &str = "amlComputeLs";
 
+/// Every key of the section the server reads; docs/settings.md documents each one.
+pub const KEYS: &[&str] = &[
+    "location",
+    "rules",
+    "disable",
+    "severity",
+    "subscriptionId",
+    "resourceGroup",
+    "workspaceName",
+    "endpoint",
+    "accessToken",
+];
+
 const FAMILIES: &[&str] =
     &["syntax", "schema", "names", "sizes", "nodes", "security", "network", "resource-ids", "workspace"];
 
@@ -91,6 +104,18 @@ mod tests {
         assert_eq!(o.severity_overrides, vec![("ssh-password".to_string(), Severity::Error)]);
         let (o2, _) = parse(&serde_json::json!({"location": "eastus"}));
         assert_eq!(o2.default_location.as_deref(), Some("eastus"));
+    }
+
+    #[test]
+    fn every_key_read_is_known_and_documented_and_no_other_key_is() {
+        let docs = include_str!("../../docs/settings.md");
+        for key in KEYS {
+            let (_, warnings) = parse(&serde_json::json!({ *key: null }));
+            assert!(!warnings.iter().any(|w| w.contains("unknown setting")), "{key}: {warnings:?}");
+            assert!(docs.contains(&format!("| `{key}` |")), "docs/settings.md has no row for `{key}`");
+        }
+        let (_, warnings) = parse(&serde_json::json!({"subscription": "x"}));
+        assert_eq!(warnings, vec!["unknown setting `amlComputeLs.subscription`"]);
     }
 
     #[test]
