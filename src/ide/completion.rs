@@ -1290,27 +1290,44 @@ mod tests {
     #[test]
     #[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
     fn no_feature_panics_at_any_offset_of_the_real_specs() {
+        let mut files = crate::test_corpus::files("specs-valid");
+        files.extend(crate::test_corpus::files("specs-invalid"));
+        assert!(no_feature_panics_at_any_offset(files) > 10);
+    }
+
+    #[test]
+    fn no_feature_panics_at_any_offset_of_the_examples() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let files: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+            .collect();
+        assert!(no_feature_panics_at_any_offset(files) >= 5);
+    }
+
+    /// Runs completion and hover at every offset, and symbols and code actions once, on each
+    /// file; returns how many files were checked.
+    fn no_feature_panics_at_any_offset(specs: Vec<(String, String)>) -> usize {
         let mut files = 0;
-        for folder in ["specs-valid", "specs-invalid"] {
-            for (path, text) in crate::test_corpus::files(folder) {
-                let options = CheckOptions::default();
-                let result = check_text(&text, Some(&path), &options);
-                for offset in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
-                    let items = complete(&text, offset, &result, &options);
-                    for it in &items {
-                        let between_cr_lf = offset > 0 && text.as_bytes()[offset - 1] == b'\r';
-                        if let Some(r) = it.replace_range.filter(|_| !between_cr_lf) {
-                            assert!(r.start() <= offset && offset <= r.end(), "{path}@{offset}: {r:?}");
-                        }
+        for (path, text) in specs {
+            let options = CheckOptions::default();
+            let result = check_text(&text, Some(&path), &options);
+            for offset in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
+                let items = complete(&text, offset, &result, &options);
+                for it in &items {
+                    let between_cr_lf = offset > 0 && text.as_bytes()[offset - 1] == b'\r';
+                    if let Some(r) = it.replace_range.filter(|_| !between_cr_lf) {
+                        assert!(r.start() <= offset && offset <= r.end(), "{path}@{offset}: {r:?}");
                     }
-                    let _ = crate::ide::hover(&text, offset, &result);
                 }
-                let _ = crate::ide::document_symbols(&text, &result);
-                let _ = crate::ide::code_actions(&text, TextRange::new(0, text.len()), &result);
-                files += 1;
+                let _ = crate::ide::hover(&text, offset, &result);
             }
+            let _ = crate::ide::document_symbols(&text, &result);
+            let _ = crate::ide::code_actions(&text, TextRange::new(0, text.len()), &result);
+            files += 1;
         }
-        assert!(files > 10);
+        files
     }
 
     #[test]
