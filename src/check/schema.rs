@@ -58,6 +58,138 @@ impl JsonType {
     }
 }
 
+/// The draft-07 `format`s the schemas use; any other is refused when the schemas compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringFormat {
+    /// RFC 3339 `date-time`: `2026-01-01T18:00:00Z`, `2026-01-01T18:00:00.5+01:00`.
+    DateTime,
+    /// `8-4-4-4-12` hexadecimal digits.
+    Uuid,
+}
+
+impl StringFormat {
+    fn parse(name: &str) -> Option<StringFormat> {
+        match name {
+            "date-time" => Some(StringFormat::DateTime),
+            "uuid" => Some(StringFormat::Uuid),
+            _ => None,
+        }
+    }
+
+    /// What a value of this format looks like, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            StringFormat::DateTime => "an RFC 3339 date and time such as 2026-01-01T18:00:00Z",
+            StringFormat::Uuid => "a GUID such as 00000000-0000-0000-0000-000000000000",
+        }
+    }
+
+    pub fn matches(self, text: &str) -> bool {
+        match self {
+            StringFormat::Uuid => {
+                let groups: Vec<&str> = text.split('-').collect();
+                groups.len() == 5
+                    && groups
+                        .iter()
+                        .zip([8, 4, 4, 4, 12])
+                        .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+            }
+            StringFormat::DateTime => is_rfc3339_date_time(text),
+        }
+    }
+}
+
+/// RFC 3339 section 5.6 `date-time`, with the field ranges checked (not the calendar).
+fn is_rfc3339_date_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |from: usize, n: usize| b.len() >= from + n && b[from..from + n].iter().all(u8::is_ascii_digit);
+    let number = |from: usize, n: usize| text[from..from + n].parse::<u32>().unwrap_or(u32::MAX);
+    if b.len() < 20 || !digits(0, 4) || b[4] != b'-' || !digits(5, 2) || b[7] != b'-' || !digits(8, 2) {
+        return false;
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') || !digits(11, 2) || b[13] != b':' || !digits(14, 2) || b[16] != b':' {
+        return false;
+    }
+    if !digits(17, 2) || !(1..=12).contains(&number(5, 2)) || !(1..=31).contains(&number(8, 2)) {
+        return false;
+    }
+    if number(11, 2) > 23 || number(14, 2) > 59 || number(17, 2) > 60 {
+        return false;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            i + 6 == b.len()
+                && digits(i + 1, 2)
+                && b[i + 3] == b':'
+                && digits(i + 4, 2)
+                && number(i + 1, 2) <= 23
+                && number(i + 4, 2) <= 59
+        }
+        _ => false,
+    }
+}
+
+/// Every keyword the schemas may use: what the validator implements, annotations it shows
+/// (or keeps for other tools), and our `x-` keywords. Anything else fails compilation, so a
+/// schema can never say something the validator silently ignores.
+const KEYWORDS: &[&str] = &[
+    // Structure and values.
+    "$ref",
+    "$schema",
+    "definitions",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "propertyNames",
+    "items",
+    "enum",
+    "const",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "pattern",
+    "format",
+    "oneOf",
+    "anyOf",
+    "discriminator",
+    // Annotations.
+    "title",
+    "description",
+    "markdownDescription",
+    "default",
+    "examples",
+    "readOnly",
+    "deprecated",
+    "deprecationMessage",
+    // Ours (schemas/README.md).
+    "x-caseInsensitive",
+    "x-caseTransform",
+    "x-secret",
+    "x-valueKind",
+    "x-unit",
+    "x-armResourceTypes",
+    // Kept for readers and other tools; no validation meaning.
+    "x-discriminator",
+    "x-supportedComputeType",
+];
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Additional {
     Forbidden,
@@ -91,6 +223,11 @@ pub struct Schema {
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
     pub min_items: Option<usize>,
+    /// `pattern`, compiled (unanchored, as draft-07 says).
+    pub pattern: Option<regex::Regex>,
+    pub format: Option<StringFormat>,
+    /// `propertyNames`: the schema every key of a mapping must meet.
+    pub property_names: Option<SchemaId>,
     pub one_of: Vec<SchemaId>,
     pub discriminator: Option<(String, Vec<(String, SchemaId)>)>,
     pub title: Option<String>,
@@ -125,6 +262,9 @@ impl Default for Schema {
             min_length: None,
             max_length: None,
             min_items: None,
+            pattern: None,
+            format: None,
+            property_names: None,
             one_of: Vec::new(),
             discriminator: None,
             title: None,
@@ -281,6 +421,12 @@ impl Compiler<'_> {
             // `true`/`false` schemas.
             return Ok(Schema::default());
         };
+        if let Some(unknown) = obj.keys().find(|k| !KEYWORDS.contains(&k.as_str())) {
+            return Err(format!(
+                "{file}: the schema keyword `{unknown}` is not implemented by aml-compute-ls's validator \
+                 (implement it in check/schema.rs and check/validate.rs, or remove it)"
+            ));
+        }
         let mut s = Schema::default();
         if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
             let target = self.resolve(file, r)?;
@@ -335,6 +481,19 @@ impl Compiler<'_> {
         s.min_length = count("minLength").or(s.min_length);
         s.max_length = count("maxLength").or(s.max_length);
         s.min_items = count("minItems").or(s.min_items);
+        if let Some(pattern) = obj.get("pattern").and_then(Value::as_str) {
+            let compiled = regex::Regex::new(pattern).map_err(|e| format!("{file}: bad `pattern` {pattern:?}: {e}"))?;
+            s.pattern = Some(compiled);
+        }
+        if let Some(format) = obj.get("format").and_then(Value::as_str) {
+            s.format = Some(
+                StringFormat::parse(format)
+                    .ok_or_else(|| format!("{file}: the `format` {format:?} is not implemented by the validator"))?,
+            );
+        }
+        if let Some(names) = obj.get("propertyNames") {
+            s.property_names = Some(self.child(file, names)?);
+        }
         for key in ["oneOf", "anyOf"] {
             if let Some(branches) = obj.get(key).and_then(Value::as_array) {
                 for b in branches {
@@ -422,6 +581,38 @@ fn overlay_annotations(base: &mut Schema, overlay: Schema) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_keyword_the_validator_does_not_implement_is_refused() {
+        for keyword in ["patternProperties", "allOf", "if", "uniqueItems", "minProperties"] {
+            let schema = format!(r#"{{"type":"object","{keyword}":{{}}}}"#);
+            let err = SchemaSet::compile(&[("t.schema.json", &schema)]).err().unwrap_or_default();
+            assert!(err.contains(&format!("`{keyword}` is not implemented")), "{keyword}: {err}");
+        }
+        let err = SchemaSet::compile(&[("t.schema.json", r#"{"type":"string","format":"email"}"#)]).err();
+        assert!(err.is_some_and(|e| e.contains("\"email\" is not implemented")));
+        assert!(SchemaSet::compile(SCHEMA_FILES).is_ok());
+    }
+
+    #[test]
+    fn date_times_and_uuids_are_recognised() {
+        let dt = StringFormat::DateTime;
+        for ok in ["2026-01-01T18:00:00Z", "2026-12-31t23:59:60.123+01:00", "2026-01-01 18:00:00-05:30"] {
+            assert!(dt.matches(ok), "{ok}");
+        }
+        for bad in [
+            "2026-01-01",
+            "2026-13-01T00:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T18:00:00",
+            "2026-01-01T18:00:00.Z",
+        ] {
+            assert!(!dt.matches(bad), "{bad}");
+        }
+        assert!(StringFormat::Uuid.matches("0a1B2c3d-0000-4000-8000-00000000000f"));
+        assert!(!StringFormat::Uuid.matches("0a1b2c3d-0000-4000-8000-00000000000"));
+        assert!(!StringFormat::Uuid.matches("0a1b2c3d00004000800000000000000f"));
+    }
 
     #[test]
     fn embedded_schemas_compile_and_roots_resolve() {

@@ -425,6 +425,32 @@ impl<'a> Validator<'a> {
                 format!("{} must be at most {max} characters long (it has {len}).", place.field()),
             ));
         }
+        if let Some(pattern) = &schema.pattern
+            && !pattern.is_match(text)
+        {
+            self.out.push(Diagnostic::new(
+                codes::INVALID_FORMAT,
+                node.range,
+                match schema.value_kind.as_deref() {
+                    Some("cidr") => format!("{} must be an IPv4 CIDR range such as 10.0.0.0/16.", place.field()),
+                    Some("ipAddress") => format!("{} must be an IPv4 address such as 10.0.0.10.", place.field()),
+                    _ => format!(
+                        "{} does not have the expected form (it must match `{}`).",
+                        place.field(),
+                        pattern.as_str()
+                    ),
+                },
+            ));
+        }
+        if let Some(format) = schema.format
+            && !format.matches(text)
+        {
+            self.out.push(Diagnostic::new(
+                codes::INVALID_FORMAT,
+                node.range,
+                format!("{} must be {}.", place.field(), format.describe()),
+            ));
+        }
     }
 
     fn walk_mapping(&mut self, node: &Node, entries: &[Entry], schema: &Schema, place: Place) {
@@ -432,6 +458,12 @@ impl<'a> Validator<'a> {
             if !entry.has_colon {
                 // Half-typed key: the parser already reported it, and completion will offer keys.
                 continue;
+            }
+            if let Some(names) = schema.property_names {
+                // A key checked as the string it is (an identity's resource id, say).
+                let key = Node { kind: NodeKind::Scalar(entry.key.clone()), range: entry.key_range };
+                let key_place = Place { path: place.path, key_range: Some(entry.key_range) };
+                self.walk(&key, names, key_place);
             }
             let mut path = place.path.to_vec();
             path.push(entry.key.text.clone());
