@@ -2,7 +2,7 @@
 //! progress spinner on a terminal, and table or JSON output around `actions::run`.
 
 use crate::actions::{self, Connection, Op, Outcome, SpecFile, Target, Ui};
-use crate::arm::{ClientOptions, Credential, PartialWorkspace, WorkspaceEnv, resolve_workspace};
+use crate::arm::{ClientOptions, Credential, PartialWorkspace, Workspace, WorkspaceEnv};
 use crate::emulator::{EMULATOR_TOKEN, EmulatorConfig, RunningEmulator};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -11,6 +11,18 @@ pub const PUBLIC_ENDPOINT: &str = "https://management.azure.com";
 
 /// The workspace the `--emulator` demo uses when nothing else names one.
 pub const DEMO_WORKSPACE: (&str, &str, &str) = ("00000000-0000-0000-0000-000000000000", "demo-rg", "demo-ws");
+
+/// The emulator's demo workspace, used when nothing names a workspace and the endpoint is on
+/// this machine (`--emulator`, or `--endpoint http://127.0.0.1:PORT` of a running emulator):
+/// Azure has no workspace there to fall back on, and failing would only get in the way.
+pub fn demo_workspace_for(endpoint: &str) -> Option<Workspace> {
+    is_loopback(endpoint).then(|| Workspace {
+        subscription_id: DEMO_WORKSPACE.0.to_string(),
+        resource_group: DEMO_WORKSPACE.1.to_string(),
+        workspace_name: DEMO_WORKSPACE.2.to_string(),
+        source: "the emulator's demo workspace, as nothing else named one".to_string(),
+    })
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -159,8 +171,9 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
                 (endpoint, Credential::Static(EMULATOR_TOKEN.to_string()))
             }
             Err(e) => {
+                // Not a usage error: the place for the state (or the port) is the problem.
                 eprintln!("error: cannot start the emulator: {e}");
-                return 2;
+                return 1;
             }
         }
     } else {
@@ -172,22 +185,16 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
         };
         (endpoint, credential)
     };
-    let mut explicit = partial(&args);
-    let env = WorkspaceEnv::from_process();
-    let spec_path = args.spec.as_deref();
-    if args.emulator && resolve_workspace(&explicit, &PartialWorkspace::default(), spec_path, &env).is_err() {
-        explicit.subscription_id.get_or_insert(DEMO_WORKSPACE.0.to_string());
-        explicit.resource_group.get_or_insert(DEMO_WORKSPACE.1.to_string());
-        explicit.workspace_name.get_or_insert(DEMO_WORKSPACE.2.to_string());
-    }
+    let fallback_workspace = demo_workspace_for(&endpoint);
     let conn = Connection {
         endpoint,
         credential,
         options: ClientOptions::default(),
-        explicit,
+        explicit: partial(&args),
         settings: PartialWorkspace::default(),
-        env,
+        env: WorkspaceEnv::from_process(),
         no_wait: args.no_wait,
+        fallback_workspace,
     };
     let target = Target { spec, name: args.name.clone(), location: args.location.clone(), search_from: None };
     let tty = std::io::stderr().is_terminal();
@@ -201,10 +208,13 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
     if let Some(e) = emulator {
         e.stop().await;
     }
-    u8::from(!outcome.ok)
+    if outcome.usage_error { 2 } else { u8::from(!outcome.ok) }
 }
 
 fn print_outcome(outcome: &Outcome, format: OutputFormat) {
+    for warning in &outcome.warnings {
+        eprintln!("warning: {warning}");
+    }
     if format == OutputFormat::Json {
         println!("{}", serde_json::to_string_pretty(outcome).unwrap_or_default());
         return;

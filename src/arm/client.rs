@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::auth::{Credential, TokenSource, scope_for};
 use super::computes::{Compute, InstanceAction, UnderlyingAction, Usage, VmSizeInfo, collect_error};
 use super::error::{ArmError, ErrorDetail};
+use super::ids::{ComputeName, Location, SubscriptionId, WorkspaceId, location_path};
 use super::lro::{OpKind, Operation};
 use super::workspace::Workspace;
 
@@ -124,27 +125,22 @@ impl ArmClient {
         &self.inner.options
     }
 
-    pub(crate) fn compute_url(&self, ws: &Workspace, name: &str) -> String {
-        format!("{}/computes/{}", self.workspace_base(ws), encode_segment(name))
+    /// The compute's URL, from checked segments: a name or id that breaks its rule is an
+    /// `InvalidArgument` error here, before any request.
+    pub(crate) fn compute_url(&self, ws: &Workspace, name: &str) -> Result<String, ArmError> {
+        let id = WorkspaceId::parse(ws)?;
+        let name = ComputeName::parse(name)?;
+        Ok(format!("{}{}", self.inner.endpoint, id.compute_path(&name)))
     }
 
-    fn workspace_base(&self, ws: &Workspace) -> String {
-        format!(
-            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
-            self.inner.endpoint,
-            encode_segment(&ws.subscription_id),
-            encode_segment(&ws.resource_group),
-            encode_segment(&ws.workspace_name)
-        )
+    fn workspace_base(&self, ws: &Workspace) -> Result<String, ArmError> {
+        Ok(format!("{}{}", self.inner.endpoint, WorkspaceId::parse(ws)?.path()))
     }
 
-    fn location_base(&self, subscription_id: &str, location: &str) -> String {
-        format!(
-            "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}",
-            self.inner.endpoint,
-            encode_segment(subscription_id),
-            encode_segment(location)
-        )
+    fn location_base(&self, subscription_id: &str, location: &str) -> Result<String, ArmError> {
+        let subscription = SubscriptionId::parse(subscription_id)?;
+        let location = Location::parse(location)?;
+        Ok(format!("{}{}", self.inner.endpoint, location_path(&subscription, &location)))
     }
 
     pub(crate) fn with_api_version(&self, url: &str) -> String {
@@ -154,7 +150,7 @@ impl ArmClient {
 
     /// The compute, or None when the workspace has no compute by that name.
     pub async fn get_compute(&self, ws: &Workspace, name: &str) -> Result<Option<Compute>, ArmError> {
-        let url = self.with_api_version(&self.compute_url(ws, name));
+        let url = self.with_api_version(&self.compute_url(ws, name)?);
         match self.send(Method::GET, &url, None).await {
             Ok(reply) => Ok(Some(Compute::from_json(reply.body))),
             Err(ArmError::NotFound { what }) if !what.starts_with("The parent of") => Ok(None),
@@ -165,7 +161,7 @@ impl ArmClient {
     /// The workspace's region. Computes other than clusters are created there, and a cluster
     /// spec without `location` goes there too (the SDK reads the workspace the same way).
     pub async fn get_workspace_location(&self, ws: &Workspace) -> Result<String, ArmError> {
-        let url = self.with_api_version(&self.workspace_base(ws));
+        let url = self.with_api_version(&self.workspace_base(ws)?);
         let reply = self.send(Method::GET, &url, None).await?;
         reply.body.get("location").and_then(|l| l.as_str()).map(String::from).ok_or_else(|| ArmError::Server {
             status: 200,
@@ -175,7 +171,7 @@ impl ArmClient {
 
     /// Every compute in the workspace, following `nextLink`.
     pub async fn list_computes(&self, ws: &Workspace) -> Result<Vec<Compute>, ArmError> {
-        let url = self.with_api_version(&format!("{}/computes", self.workspace_base(ws)));
+        let url = self.with_api_version(&format!("{}/computes", self.workspace_base(ws)?));
         let items = self.list_paged(url).await?;
         Ok(items.into_iter().map(Compute::from_json).collect())
     }
@@ -187,7 +183,7 @@ impl ArmClient {
         name: &str,
         body: &Value,
     ) -> Result<Operation, ArmError> {
-        let resource_url = self.compute_url(ws, name);
+        let resource_url = self.compute_url(ws, name)?;
         let reply = self.send(Method::PUT, &self.with_api_version(&resource_url), Some(body)).await?;
         Ok(Operation::from_reply(self.clone(), OpKind::CreateOrUpdate, resource_url, name, reply))
     }
@@ -199,7 +195,7 @@ impl ArmClient {
         name: &str,
         action: UnderlyingAction,
     ) -> Result<Operation, ArmError> {
-        let resource_url = self.compute_url(ws, name);
+        let resource_url = self.compute_url(ws, name)?;
         let url = format!("{}&underlyingResourceAction={}", self.with_api_version(&resource_url), action.as_str());
         let reply = self.send(Method::DELETE, &url, None).await?;
         Ok(Operation::from_reply(self.clone(), OpKind::Delete, resource_url, name, reply))
@@ -212,7 +208,7 @@ impl ArmClient {
         name: &str,
         action: InstanceAction,
     ) -> Result<Operation, ArmError> {
-        let resource_url = self.compute_url(ws, name);
+        let resource_url = self.compute_url(ws, name)?;
         let url = self.with_api_version(&format!("{resource_url}/{}", action.path()));
         let reply = self.send(Method::POST, &url, None).await?;
         Ok(Operation::from_reply(self.clone(), OpKind::Action, resource_url, name, reply))
@@ -220,14 +216,14 @@ impl ArmClient {
 
     /// The VM sizes Azure ML offers in a region (not paged).
     pub async fn list_vm_sizes(&self, subscription_id: &str, location: &str) -> Result<Vec<VmSizeInfo>, ArmError> {
-        let url = self.with_api_version(&format!("{}/vmSizes", self.location_base(subscription_id, location)));
+        let url = self.with_api_version(&format!("{}/vmSizes", self.location_base(subscription_id, location)?));
         let items = self.list_paged(url).await?;
         Ok(items.iter().map(VmSizeInfo::from_json).collect())
     }
 
     /// Quota usage of a region (paged).
     pub async fn list_usages(&self, subscription_id: &str, location: &str) -> Result<Vec<Usage>, ArmError> {
-        let url = self.with_api_version(&format!("{}/usages", self.location_base(subscription_id, location)));
+        let url = self.with_api_version(&format!("{}/usages", self.location_base(subscription_id, location)?));
         let items = self.list_paged(url).await?;
         Ok(items.iter().map(Usage::from_json).collect())
     }
@@ -488,19 +484,6 @@ fn is_loopback_host(host: &str) -> bool {
         return true;
     }
     bare.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
-}
-
-/// Percent-encodes a path segment (names are plain, but never let one add a path level).
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Just enough URL handling to compare origins without another dependency.

@@ -75,9 +75,18 @@ pub enum ArmError {
     /// The spec cannot be turned into a request body.
     #[error("The spec cannot be sent to Azure: {0}")]
     Spec(String),
+    /// A name or id given to the command breaks its rule (see `arm::ids`); nothing was sent.
+    #[error("{0} Nothing was sent to Azure.")]
+    InvalidArgument(String),
 }
 
 impl ArmError {
+    /// Whether the user asked for something impossible (a bad name or id, an insecure
+    /// endpoint): the CLI exits 2 for these, as for any usage error.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, ArmError::InvalidArgument(_) | ArmError::InsecureEndpoint(_))
+    }
+
     /// Whether retrying the same request later could succeed.
     pub fn is_transient(&self) -> bool {
         matches!(
@@ -94,7 +103,7 @@ fn throttled_advice(retry_after: &Option<Duration>) -> String {
     }
 }
 
-fn details_suffix(details: &[ErrorDetail]) -> String {
+pub(crate) fn details_suffix(details: &[ErrorDetail]) -> String {
     if details.is_empty() {
         return String::new();
     }

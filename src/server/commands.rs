@@ -58,6 +58,7 @@ impl AzureSettings {
             Credential::AzureIdentity
         };
         Connection {
+            fallback_workspace: crate::cli_azure::demo_workspace_for(&endpoint),
             endpoint,
             credential,
             options: ClientOptions::default(),
@@ -71,7 +72,10 @@ impl AzureSettings {
     /// "in demo-ws" for lens titles, or why no workspace resolves.
     pub fn workspace_label(&self, spec_path: Option<&std::path::Path>) -> Option<String> {
         let conn = self.connection();
-        resolve_workspace(&conn.explicit, &conn.settings, spec_path, &conn.env).ok().map(|w| w.workspace_name)
+        resolve_workspace(&conn.explicit, &conn.settings, spec_path, &conn.env)
+            .ok()
+            .or(conn.fallback_workspace)
+            .map(|w| w.workspace_name)
     }
 }
 
