@@ -74,6 +74,11 @@ pub fn prepare_body(
             errors.join("; ")
         )));
     }
+    if result.detection.is_none()
+        && result.parsed.root.as_ref().and_then(crate::spec::kinds::deployment_template).is_some()
+    {
+        return Err(ArmError::Spec(format!("{shown}: {}", crate::check::DEPLOYMENT_TEMPLATE_MESSAGE)));
+    }
     let (Some(root), Some(detection)) = (result.parsed.root.as_ref(), result.detection.as_ref()) else {
         return Err(ArmError::Spec(format!(
             "{shown} is not a compute spec: it has no `type:` (CLI YAML) or `properties.computeType` (ARM body)."

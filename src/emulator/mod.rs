@@ -10,6 +10,7 @@
 //! order, never headers or bodies, so no secret is in it).
 
 mod faults;
+pub mod rest_schema;
 mod routes;
 mod state;
 mod validate;

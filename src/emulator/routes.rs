@@ -3,6 +3,7 @@
 //! segments (`resourceGroups`, the provider namespace, …) case-insensitively.
 
 use super::faults::{FaultsPatch, Injected};
+use super::rest_schema::{self, RestSchema};
 use super::state::{self, Operation, Step, StepAction, Store, StoredCompute, compute_key, same_region};
 use super::validate::{self, Rejection};
 use super::wire::{self, ErrorDetail, ErrorResponse, PROVIDER, Page, Usage, UsageName, VirtualMachineSize};
@@ -510,6 +511,29 @@ impl Ctx<'_> {
             Ok(n) => n,
             Err(r) => return rp(r),
         };
+        // Then the body must be a `ComputeResource` as the REST spec defines it (secrets are
+        // null by now, which optional fields allow; violations name paths and rules, never values).
+        let violations = RestSchema::embedded().validate(&request, rest_schema::embedded_exceptions());
+        if !violations.is_empty() {
+            let details: Vec<ErrorDetail> = violations
+                .iter()
+                .map(|v| ErrorDetail {
+                    target: Some(v.path.clone()),
+                    ..ErrorDetail::new("InvalidRequestContent", v.to_string())
+                })
+                .collect();
+            let mut detail = ErrorDetail::new(
+                "InvalidRequestContent",
+                format!(
+                    "The request body is not a valid ComputeResource for api-version 2025-12-01 ({} problem{}): {}.",
+                    violations.len(),
+                    if violations.len() == 1 { "" } else { "s" },
+                    violations.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("; ")
+                ),
+            );
+            detail.details = details;
+            return rp(Rejection { status: 400, detail });
+        }
         let key = compute_key(ws_key, name);
         let existing = store.computes.get(&key).cloned();
         if let Some(old) = &existing {
