@@ -2,6 +2,7 @@
 //! progress spinner on a terminal, and table or JSON output around `actions::run`.
 
 use crate::actions::{self, Connection, Op, Outcome, SpecFile, Target, Ui};
+use crate::arm::client::Notifier;
 use crate::arm::{ClientOptions, Credential, PartialWorkspace, Workspace, WorkspaceEnv};
 use crate::emulator::{EMULATOR_TOKEN, EmulatorConfig, RunningEmulator};
 use std::io::{BufRead, IsTerminal, Write};
@@ -189,7 +190,11 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
     let conn = Connection {
         endpoint,
         credential,
-        options: ClientOptions::default(),
+        options: ClientOptions {
+            // Said on stderr whatever the output format, so a slow Azure is never a silent one.
+            notify: Some(Notifier(std::sync::Arc::new(|message: &str| eprintln!("\r\x1b[2K{message}")))),
+            ..ClientOptions::default()
+        },
         explicit: partial(&args),
         settings: PartialWorkspace::default(),
         env: WorkspaceEnv::from_process(),

@@ -2,9 +2,10 @@
 //! tokens from `auth`, bounded retries with backoff and jitter for 429/5xx/timeouts/dropped
 //! connections, and long-running operations handed back as `Operation`s.
 
+use std::future::Future;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -12,7 +13,7 @@ use serde_json::Value;
 
 use super::auth::{Credential, TokenSource, scope_for};
 use super::computes::{Compute, InstanceAction, UnderlyingAction, Usage, VmSizeInfo, collect_error};
-use super::error::{ArmError, ErrorDetail};
+use super::error::{ArmError, ErrorDetail, human_duration};
 use super::ids::{ComputeName, Location, SubscriptionId, WorkspaceId, location_path};
 use super::lro::{OpKind, Operation};
 use super::workspace::Workspace;
@@ -35,6 +36,29 @@ pub struct ClientOptions {
     pub lro_timeout: Duration,
     /// Between status polls when Azure gives no Retry-After.
     pub poll_interval: Duration,
+    /// One call in all: every attempt, retry and backoff of one request fits in it, so a
+    /// server that never answers (or trickles) costs this long at most, not
+    /// `timeout × (1 + max_retries)`.
+    pub request_budget: Duration,
+    /// The longest `Retry-After` waited for; a server asking for more gets an error that says
+    /// how long it asked for, at once, instead of a silent wait.
+    pub max_retry_after: Duration,
+    /// A reply body larger than this is not read (no compute reply comes near it).
+    pub max_response_bytes: usize,
+    /// After this long without an answer, and then as often, `notify` says what is awaited.
+    pub slow_notice: Duration,
+    /// Where "still waiting for …" notices go (the CLI's stderr, the editor's log).
+    pub notify: Option<Notifier>,
+}
+
+/// A callback for notices while a request is slow.
+#[derive(Clone)]
+pub struct Notifier(pub Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for Notifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Notifier")
+    }
 }
 
 impl Default for ClientOptions {
@@ -46,6 +70,11 @@ impl Default for ClientOptions {
             retry_base: Duration::from_secs(1),
             lro_timeout: Duration::from_secs(30 * 60),
             poll_interval: Duration::from_secs(5),
+            request_budget: Duration::from_secs(120),
+            max_retry_after: Duration::from_secs(60),
+            max_response_bytes: 32 * 1024 * 1024,
+            slow_notice: Duration::from_secs(10),
+            notify: None,
         }
     }
 }
@@ -249,7 +278,8 @@ impl ArmClient {
         Ok(out)
     }
 
-    /// One request with retries. 2xx → Ok; everything else becomes the matching ArmError.
+    /// One request with retries, all within `request_budget`. 2xx → Ok; everything else
+    /// becomes the matching ArmError.
     pub(crate) async fn send(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Reply, ArmError> {
         let opts = &self.inner.options;
         // Tokens go only to the endpoint's own origin (nextLink and status URLs come from the
@@ -261,41 +291,45 @@ impl ArmClient {
                 self.inner.endpoint
             )));
         }
+        let started = Instant::now();
+        let deadline = started + opts.request_budget;
+        let what = format!("{method} {}", resource_from_url(url));
         let mut attempt: u32 = 0;
         let mut reauthenticated = false;
         loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(timed_out(&what, started, attempt));
+            }
             let token = self.inner.tokens.token().await?;
             let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.secret()))
                 .map_err(|_| ArmError::Auth("the access token contains characters not allowed in a header".into()))?;
             auth.set_sensitive(true);
-            let mut request =
-                self.inner.http.request(method.clone(), url).header(AUTHORIZATION, auth).timeout(opts.timeout);
+            let attempt_timeout = opts.timeout.min(remaining);
+            let mut request = self.inner.http.request(method.clone(), url).header(AUTHORIZATION, auth);
             if let Some(body) = body {
                 request = request.header(CONTENT_TYPE, "application/json").body(body.to_string());
             } else if method == Method::POST || method == Method::PUT {
                 request = request.header(reqwest::header::CONTENT_LENGTH, "0");
             }
-            let outcome = match request.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(bytes) => Ok((status, headers, bytes)),
-                        Err(e) => Err(e),
-                    }
-                }
-                Err(e) => Err(e),
+            let exchange = read_reply(request, opts.max_response_bytes);
+            let outcome = match self.with_notices(exchange, attempt_timeout, &what, started, deadline).await {
+                Some(result) => result,
+                None => Err(Failure::TimedOut),
             };
             let (status, headers, bytes) = match outcome {
                 Ok(parts) => parts,
-                Err(e) => {
-                    let error = if e.is_timeout() {
-                        ArmError::Timeout { waited: opts.timeout }
-                    } else {
-                        ArmError::Transport(sanitize_reqwest(&e))
+                Err(Failure::TooLarge) => {
+                    return Err(ArmError::TooLarge { what, limit: opts.max_response_bytes as u64 });
+                }
+                Err(failure) => {
+                    let error = match failure {
+                        Failure::Http(e) if !e.is_timeout() => ArmError::Transport(sanitize_reqwest(&e)),
+                        _ => timed_out(&what, started, attempt + 1),
                     };
-                    if attempt < opts.max_retries {
-                        tokio::time::sleep(backoff(opts.retry_base, attempt)).await;
+                    let pause = backoff(opts.retry_base, attempt);
+                    if attempt < opts.max_retries && Instant::now() + pause < deadline {
+                        tokio::time::sleep(pause).await;
                         attempt += 1;
                         continue;
                     }
@@ -319,8 +353,14 @@ impl ArmClient {
                     continue;
                 }
                 429 | 500 | 502 | 503 | 504 if attempt < opts.max_retries => {
-                    let wait = backoff(opts.retry_base, attempt).max(retry_after.unwrap_or_default());
-                    tokio::time::sleep(wait).await;
+                    if let Some(asked) = retry_after.filter(|d| *d > opts.max_retry_after) {
+                        return Err(ArmError::WaitTooLong { what, asked, limit: opts.max_retry_after });
+                    }
+                    let pause = backoff(opts.retry_base, attempt).max(retry_after.unwrap_or_default());
+                    if Instant::now() + pause >= deadline {
+                        return Err(error_for(status, &body, retry_after, url, attempt));
+                    }
+                    tokio::time::sleep(pause).await;
                     attempt += 1;
                     continue;
                 }
@@ -328,6 +368,73 @@ impl ArmClient {
             }
         }
     }
+
+    /// Runs one exchange with a timeout; while it runs, every `slow_notice` says what is
+    /// awaited and for how long the budget still lasts. None when the timeout hit.
+    async fn with_notices<T>(
+        &self,
+        exchange: impl Future<Output = T>,
+        timeout: Duration,
+        what: &str,
+        started: Instant,
+        deadline: Instant,
+    ) -> Option<T> {
+        let opts = &self.inner.options;
+        let timer = tokio::time::sleep(timeout);
+        tokio::pin!(exchange, timer);
+        let mut next_notice = opts.slow_notice;
+        loop {
+            let notice = tokio::time::sleep_until((started + next_notice).into());
+            tokio::select! {
+                result = &mut exchange => return Some(result),
+                _ = &mut timer => return None,
+                _ = notice => {
+                    if let Some(notify) = &opts.notify {
+                        (notify.0)(&format!(
+                            "Still waiting for Azure to answer {what} ({} so far; giving up in {}).",
+                            human_duration(started.elapsed()),
+                            human_duration(deadline.saturating_duration_since(Instant::now()))
+                        ));
+                    }
+                    next_notice += opts.slow_notice.max(Duration::from_millis(10));
+                }
+            }
+        }
+    }
+}
+
+/// Why one exchange produced no reply.
+enum Failure {
+    Http(reqwest::Error),
+    TimedOut,
+    TooLarge,
+}
+
+fn timed_out(what: &str, started: Instant, attempts: u32) -> ArmError {
+    let tries = if attempts > 1 { format!(", {attempts} attempts") } else { String::new() };
+    ArmError::Timeout { waited: started.elapsed(), what: format!("Azure did not answer {what}{tries}") }
+}
+
+/// Sends the request and reads the reply, refusing (without reading on) a body over `limit`
+/// bytes, whether its Content-Length says so up front or it just keeps coming.
+async fn read_reply(
+    request: reqwest::RequestBuilder,
+    limit: usize,
+) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
+    let mut response = request.send().await.map_err(Failure::Http)?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(Failure::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Http)? {
+        if bytes.len() + chunk.len() > limit {
+            return Err(Failure::TooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, bytes))
 }
 
 fn with_attempts(error: ArmError, retries: u32) -> ArmError {
