@@ -13,6 +13,23 @@ pub const PUBLIC_ENDPOINT: &str = "https://management.azure.com";
 /// The workspace the `--emulator` demo uses when nothing else names one.
 pub const DEMO_WORKSPACE: (&str, &str, &str) = ("00000000-0000-0000-0000-000000000000", "demo-rg", "demo-ws");
 
+/// What `aml-compute-ls emulator` prints once it listens: how to point the other commands and
+/// an editor at it, and which workspace they get.
+pub fn emulator_banner(endpoint: &str) -> String {
+    let (sub, rg, ws) = DEMO_WORKSPACE;
+    format!(
+        "aml-compute-ls emulator listening on {endpoint}\n\
+         Bearer token: {EMULATOR_TOKEN} (sent automatically to loopback endpoints).\n\
+         Point the other commands at it with --endpoint, for example:\n\
+         \x20 aml-compute-ls create examples/cpu-cluster.yml --endpoint {endpoint} --yes\n\
+         \x20 aml-compute-ls list --endpoint {endpoint}\n\
+         They use its demo workspace `{ws}` (subscription {sub}, resource group `{rg}`) unless you name another \
+         with --subscription, -g and -w.\n\
+         In an editor, set amlComputeLs.endpoint to {endpoint}.\n\
+         Press Ctrl-C to stop."
+    )
+}
+
 /// The emulator's demo workspace, used when nothing names a workspace and the endpoint is on
 /// this machine (`--emulator`, or `--endpoint http://127.0.0.1:PORT` of a running emulator):
 /// Azure has no workspace there to fall back on, and failing would only get in the way.
@@ -25,20 +42,34 @@ pub fn demo_workspace_for(endpoint: &str) -> Option<Workspace> {
     })
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
+    #[default]
     Table,
     Json,
 }
 
-#[derive(clap::Args, Debug, Clone)]
+/// Everything an Azure subcommand may be given; each subcommand's own argument struct (below)
+/// fills in only what it takes, so `--help` lists only those.
+#[derive(Debug, Clone, Default)]
 pub struct AzureArgs {
-    /// The spec file (YAML or JSON) that describes the compute.
-    #[arg(value_name = "SPEC")]
     pub spec: Option<PathBuf>,
-    /// The compute name (instead of, or overriding, the spec's `name`).
-    #[arg(long)]
     pub name: Option<String>,
+    pub subscription: Option<String>,
+    pub resource_group: Option<String>,
+    pub workspace: Option<String>,
+    pub location: Option<String>,
+    pub endpoint: Option<String>,
+    pub emulator: bool,
+    pub emulator_state: Option<PathBuf>,
+    pub yes: bool,
+    pub no_wait: bool,
+    pub output: OutputFormat,
+}
+
+/// Which workspace (each falls back to editor settings, a `config.json` and `az configure`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct WorkspaceArgs {
     /// Azure subscription id.
     #[arg(long)]
     pub subscription: Option<String>,
@@ -48,9 +79,11 @@ pub struct AzureArgs {
     /// Azure ML workspace name.
     #[arg(long, short = 'w')]
     pub workspace: Option<String>,
-    /// Region, for `sizes` and `usage`.
-    #[arg(long)]
-    pub location: Option<String>,
+}
+
+/// Where the requests go.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ConnectArgs {
     /// Resource Manager endpoint (sovereign clouds, or a running emulator such as http://127.0.0.1:8080).
     #[arg(long)]
     pub endpoint: Option<String>,
@@ -60,15 +93,157 @@ pub struct AzureArgs {
     /// Where the `--emulator` keeps its state between runs.
     #[arg(long, value_name = "FILE")]
     pub emulator_state: Option<PathBuf>,
-    /// Answer yes to every confirmation (needed when not on a terminal).
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value = "table")]
+    pub output: OutputFormat,
+}
+
+/// `create` and `attach`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SendArgs {
+    /// The spec file (YAML or JSON) that describes the compute.
+    #[arg(value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// The compute name, overriding the spec's `name` (the request goes to this name).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Answer yes to the confirmation (needed when not on a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// Return once Azure accepted the request instead of waiting for it to finish.
     #[arg(long)]
     pub no_wait: bool,
-    /// Output format.
-    #[arg(long, short = 'o', value_enum, default_value = "table")]
-    pub output: OutputFormat,
+}
+
+/// `status`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct StatusArgs {
+    /// A spec file whose `name` names the compute.
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    /// The compute name (instead of, or overriding, the spec's `name`).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `start`, `restart`, `delete` and `detach`: they ask first.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ActArgs {
+    /// A spec file whose `name` names the compute.
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    /// The compute name (instead of, or overriding, the spec's `name`).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Answer yes to the confirmation (needed when not on a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Return once Azure accepted the request instead of waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// `stop`: nothing is billed by stopping, so it does not ask.
+#[derive(clap::Args, Debug, Clone)]
+pub struct StopArgs {
+    /// A spec file whose `name` names the compute instance.
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    /// The compute instance name (instead of, or overriding, the spec's `name`).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Return once Azure accepted the request instead of waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// `list`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `sizes` and `usage`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RegionArgs {
+    /// The region (eastus, westus2, …); else the `location` of SPEC.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// A spec file whose `location` names the region.
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+fn base(workspace: WorkspaceArgs, connect: ConnectArgs) -> AzureArgs {
+    AzureArgs {
+        subscription: workspace.subscription,
+        resource_group: workspace.resource_group,
+        workspace: workspace.workspace,
+        endpoint: connect.endpoint,
+        emulator: connect.emulator,
+        emulator_state: connect.emulator_state,
+        output: connect.output,
+        ..AzureArgs::default()
+    }
+}
+
+impl From<SendArgs> for AzureArgs {
+    fn from(a: SendArgs) -> Self {
+        AzureArgs { spec: Some(a.spec), name: a.name, yes: a.yes, no_wait: a.no_wait, ..base(a.workspace, a.connect) }
+    }
+}
+
+impl From<StatusArgs> for AzureArgs {
+    fn from(a: StatusArgs) -> Self {
+        AzureArgs { spec: a.spec, name: a.name, ..base(a.workspace, a.connect) }
+    }
+}
+
+impl From<ActArgs> for AzureArgs {
+    fn from(a: ActArgs) -> Self {
+        AzureArgs { spec: a.spec, name: a.name, yes: a.yes, no_wait: a.no_wait, ..base(a.workspace, a.connect) }
+    }
+}
+
+impl From<StopArgs> for AzureArgs {
+    fn from(a: StopArgs) -> Self {
+        AzureArgs { spec: a.spec, name: a.name, no_wait: a.no_wait, ..base(a.workspace, a.connect) }
+    }
+}
+
+impl From<ListArgs> for AzureArgs {
+    fn from(a: ListArgs) -> Self {
+        base(a.workspace, a.connect)
+    }
+}
+
+impl From<RegionArgs> for AzureArgs {
+    fn from(a: RegionArgs) -> Self {
+        AzureArgs { spec: a.spec, location: a.location, ..base(a.workspace, a.connect) }
+    }
 }
 
 /// Prompts on the terminal and shows a spinner there; plain lines elsewhere.

@@ -65,7 +65,7 @@ fn run(endpoint: &str, home: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_aml-compute-ls"))
         .args(args)
         .args(["--endpoint", endpoint])
-        .args(if ["status", "list", "sizes", "usage"].contains(&args[0]) { &[][..] } else { &["--yes"][..] })
+        .args(if ["status", "list", "sizes", "usage", "stop"].contains(&args[0]) { &[][..] } else { &["--yes"][..] })
         .env("HOME", home)
         .env("AML_COMPUTE_LS_TOKEN", EMULATOR_TOKEN)
         .env_remove("AZURE_CONFIG_DIR")

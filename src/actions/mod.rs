@@ -346,6 +346,11 @@ async fn create<U: Ui>(
     if let Some(errors) = spec_errors(spec) {
         return Ok(Outcome::failed(errors));
     }
+    let path = spec.path.as_ref().map(|p| p.to_string_lossy().to_string());
+    let checked = check_text(&spec.text, path.as_deref(), &CheckOptions::default());
+    if let Some(refusal) = crate::arm::body::not_a_compute_spec(&checked, path.as_deref().unwrap_or("the spec")) {
+        return Err(refusal);
+    }
     // `--name` wins over the spec's name (the PUT goes to the name given); both are checked
     // before the first request.
     let name = named(op, target)?;

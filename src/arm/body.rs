@@ -74,15 +74,11 @@ pub fn prepare_body(
             errors.join("; ")
         )));
     }
-    if result.detection.is_none()
-        && result.parsed.root.as_ref().and_then(crate::spec::kinds::deployment_template).is_some()
-    {
-        return Err(ArmError::Spec(format!("{shown}: {}", crate::check::DEPLOYMENT_TEMPLATE_MESSAGE)));
+    if let Some(refusal) = not_a_compute_spec(&result, &shown) {
+        return Err(refusal);
     }
     let (Some(root), Some(detection)) = (result.parsed.root.as_ref(), result.detection.as_ref()) else {
-        return Err(ArmError::Spec(format!(
-            "{shown} is not a compute spec: it has no `type:` (CLI YAML) or `properties.computeType` (ARM body)."
-        )));
+        return Err(ArmError::Spec(format!("{shown} is not a compute spec.")));
     };
     let Some(kind) = detection.kind else {
         return Err(ArmError::Spec(format!("{shown} names a compute type this tool does not know.")));
@@ -112,6 +108,20 @@ pub fn prepare_body(
     let mut left_out = read_only::strip(&mut body, &compute_type);
     left_out.retain(|p| p != "name");
     Ok(PreparedBody { name, body, left_out })
+}
+
+/// Why a checked document cannot be sent at all (an ARM deployment template, or no compute
+/// spec), in the words `check` uses too; `shown` names the file.
+pub fn not_a_compute_spec(result: &crate::check::CheckResult, shown: &str) -> Option<ArmError> {
+    if result.detection.is_some() {
+        return None;
+    }
+    if result.parsed.root.as_ref().and_then(crate::spec::kinds::deployment_template).is_some() {
+        return Some(ArmError::Spec(format!("{shown}: {}", crate::check::DEPLOYMENT_TEMPLATE_MESSAGE)));
+    }
+    Some(ArmError::Spec(format!(
+        "{shown} is not a compute spec: it has no `type:` (CLI YAML) or `properties.computeType` (ARM body)."
+    )))
 }
 
 struct Ctx<'a> {

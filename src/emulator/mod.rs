@@ -144,7 +144,9 @@ impl RunningEmulator {
     pub async fn start(config: EmulatorConfig) -> io::Result<RunningEmulator> {
         let store = match &config.state_file {
             Some(path) => {
-                let store = state::Store::load(path)?;
+                let store = state::Store::load(path).map_err(|e| {
+                    io::Error::new(e.kind(), format!("cannot read its state file {}: {e}", path.display()))
+                })?;
                 store.save(path).map_err(|e| {
                     io::Error::new(e.kind(), format!("cannot write its state file {}: {e}", path.display()))
                 })?;
@@ -203,17 +205,13 @@ impl RunningEmulator {
     }
 }
 
-/// Blocking entry for `aml-compute-ls emulator [--port N]`: serves until Ctrl-C.
-pub fn run_blocking(config: EmulatorConfig) -> io::Result<()> {
+/// Blocking entry for `aml-compute-ls emulator [--port N]`: serves until Ctrl-C. `on_ready`
+/// gets the endpoint once the port is bound (the front end says how to use it).
+pub fn run_blocking(config: EmulatorConfig, on_ready: impl FnOnce(&str)) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
-        let token_is_default = config.token == EMULATOR_TOKEN;
         let emulator = RunningEmulator::start(config).await?;
-        eprintln!("aml-compute-ls emulator listening on {}", emulator.endpoint());
-        if token_is_default {
-            eprintln!("bearer token: {EMULATOR_TOKEN}");
-        }
-        eprintln!("press Ctrl-C to stop");
+        on_ready(&emulator.endpoint());
         tokio::signal::ctrl_c().await?;
         emulator.stop().await;
         Ok(())
