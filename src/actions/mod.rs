@@ -359,9 +359,11 @@ async fn create<U: Ui>(
     let location = client.get_workspace_location(&ws).await?;
     let prepared = prepare_body(&spec.text, spec.path.as_deref(), &ws, Some(&location))?;
     let body = prepared.body;
-    let renamed = (prepared.name != name)
-        .then(|| format!(" (named by --name; the spec's name is `{}`)", prepared.name))
-        .unwrap_or_default();
+    let renamed = if prepared.name == name {
+        String::new()
+    } else {
+        format!(" (named by --name; the spec's name is `{}`)", prepared.name)
+    };
     let left_out = match prepared.left_out.len() {
         0 => String::new(),
         n => format!(

@@ -210,11 +210,7 @@ impl RestSchema {
                 };
                 self.check_object(&shape, map, &path, &pattern, out, depth);
             }
-            Some("object") => {
-                if !value.is_object() {
-                    violation("type", "expected an object".to_string(), out);
-                }
-            }
+            Some("object") if !value.is_object() => violation("type", "expected an object".to_string(), out),
             Some("array") => {
                 let Some(items) = value.as_array() else {
                     violation("type", "expected an array".to_string(), out);
