@@ -206,7 +206,12 @@ pub async fn execute(
     ui: &mut LspUi,
     cancel: impl Future<Output = ()> + Send,
 ) -> Outcome {
-    actions::run(op, &target, &conn, ui, cancel).await
+    let outcome = actions::run(op, &target, &conn, ui, cancel).await;
+    // Warnings (an unknown region) are shown as such; the result's message follows as usual.
+    for warning in &outcome.warnings {
+        ui.client.show_message(MessageType::WARNING, warning).await;
+    }
+    outcome
 }
 
 /// The title of each command, for code actions and lenses.
