@@ -362,12 +362,17 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
         (endpoint, credential)
     };
     let fallback_workspace = demo_workspace_for(&endpoint);
+    let tty = std::io::stderr().is_terminal();
     let conn = Connection {
         endpoint,
         credential,
         options: ClientOptions {
             // Said on stderr whatever the output format, so a slow Azure is never a silent one.
-            notify: Some(Notifier(std::sync::Arc::new(|message: &str| eprintln!("\r\x1b[2K{message}")))),
+            notify: Some(Notifier(std::sync::Arc::new(move |message: &str| {
+                // On a terminal the notice replaces the spinner's line; elsewhere it is a plain line.
+                let clear = if tty { "\r\x1b[2K" } else { "" };
+                eprintln!("{clear}{message}");
+            }))),
             ..ClientOptions::default()
         },
         explicit: partial(&args),
@@ -377,7 +382,6 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
         fallback_workspace,
     };
     let target = Target { spec, name: args.name.clone(), location: args.location.clone(), search_from: None };
-    let tty = std::io::stderr().is_terminal();
     let mut ui = CliUi { yes: args.yes, tty, spinner: 0 };
     let cancel = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -24,7 +24,6 @@ use std::path::{Path, PathBuf};
 use support::capture::CaptureServer;
 use support::shared::rest_api_dir;
 
-
 struct Yes;
 
 impl Ui for Yes {
@@ -74,8 +73,7 @@ fn fake_home() -> PathBuf {
 /// (spec, compute type, exact bytes of the PUT body) for every spec, through `actions::run`
 /// against a capture server (no_wait, so the PUT is the last request).
 async fn captured_bodies() -> Vec<(PathBuf, String, Vec<u8>)> {
-    // SAFETY: every test in this file that reads HOME sets it to this same folder first.
-    unsafe { std::env::set_var("HOME", fake_home()) };
+    let home = fake_home();
     let server = CaptureServer::start().await;
     let mut out = Vec::new();
     for path in specs() {
@@ -92,7 +90,7 @@ async fn captured_bodies() -> Vec<(PathBuf, String, Vec<u8>)> {
                 workspace_name: Some("demo-ws".into()),
             },
             settings: PartialWorkspace::default(),
-            env: WorkspaceEnv::default(),
+            env: WorkspaceEnv { home: Some(home.clone()), ..WorkspaceEnv::default() },
             no_wait: true,
             fallback_workspace: None,
         };

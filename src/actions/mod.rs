@@ -5,7 +5,8 @@
 
 use crate::arm::{
     ArmClient, ArmError, ClientOptions, Compute, ComputeName, Credential, InstanceAction, Location, OperationStatus,
-    PartialWorkspace, UnderlyingAction, Workspace, WorkspaceEnv, WorkspaceId, prepare_body, resolve_workspace,
+    PartialWorkspace, UnderlyingAction, Workspace, WorkspaceEnv, WorkspaceId, prepare_body_with_home,
+    resolve_workspace,
 };
 use crate::check::{CheckOptions, Severity, check_text};
 use crate::syntax::text::{LineIndex, PositionEncoding};
@@ -357,7 +358,8 @@ async fn create<U: Ui>(
     let ws = workspace(conn, target)?;
     let client = client(conn)?;
     let location = client.get_workspace_location(&ws).await?;
-    let prepared = prepare_body(&spec.text, spec.path.as_deref(), &ws, Some(&location))?;
+    let prepared =
+        prepare_body_with_home(&spec.text, spec.path.as_deref(), &ws, Some(&location), conn.env.home.as_deref())?;
     let body = prepared.body;
     let renamed = if prepared.name == name {
         String::new()

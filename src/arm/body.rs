@@ -43,12 +43,25 @@ pub fn request_body(
 
 /// The compute name and the PUT body for a spec, with the read-only fields it had removed.
 /// `workspace_location` is where computes other than clusters are placed (the SDK replaces
-/// their `location` by it) and where a cluster without `location` goes.
+/// their `location` by it) and where a cluster without `location` goes. `~` in a key file's
+/// path is the process's home folder (`HOME`, else `USERPROFILE`).
 pub fn prepare_body(
     text: &str,
     path: Option<&Path>,
     ws: &Workspace,
     workspace_location: Option<&str>,
+) -> Result<PreparedBody, ArmError> {
+    let home = ["HOME", "USERPROFILE"].iter().find_map(|k| std::env::var_os(k).filter(|v| !v.is_empty()));
+    prepare_body_with_home(text, path, ws, workspace_location, home.as_deref().map(Path::new))
+}
+
+/// [`prepare_body`] with the home folder given (the caller's `WorkspaceEnv` has it).
+pub fn prepare_body_with_home(
+    text: &str,
+    path: Option<&Path>,
+    ws: &Workspace,
+    workspace_location: Option<&str>,
+    home: Option<&Path>,
 ) -> Result<PreparedBody, ArmError> {
     let path_str = path.map(|p| p.to_string_lossy().into_owned());
     let result = check_text(text, path_str.as_deref(), &CheckOptions::default());
@@ -83,7 +96,7 @@ pub fn prepare_body(
     let Some(kind) = detection.kind else {
         return Err(ArmError::Spec(format!("{shown} names a compute type this tool does not know.")));
     };
-    let ctx = Ctx { ws, workspace_location, base_dir: path.and_then(Path::parent) };
+    let ctx = Ctx { ws, workspace_location, base_dir: path.and_then(Path::parent), home };
     let (name, mut body) = match detection.form {
         SpecForm::Arm => arm_passthrough(root, &ctx)?,
         SpecForm::Cli => {
@@ -128,6 +141,7 @@ struct Ctx<'a> {
     ws: &'a Workspace,
     workspace_location: Option<&'a str>,
     base_dir: Option<&'a Path>,
+    home: Option<&'a Path>,
 }
 
 impl Ctx<'_> {
@@ -579,7 +593,7 @@ fn virtual_machine(root: &Node, ctx: &Ctx) -> Result<Value, ArmError> {
     insert_opt(&mut account, "username", opt_str(ssh, "admin_username").map(Value::String));
     insert_opt(&mut account, "password", opt_str(ssh, "admin_password").map(Value::String));
     if let Some(file) = opt_str(ssh, "ssh_private_key_file") {
-        let key_path = match (home_relative(&file), ctx.base_dir) {
+        let key_path = match (home_relative(&file, ctx.home), ctx.base_dir) {
             (Some(in_home), _) => in_home,
             (None, Some(dir)) if Path::new(&file).is_relative() => dir.join(&file),
             (None, _) => Path::new(&file).to_path_buf(),
@@ -608,12 +622,11 @@ fn virtual_machine(root: &Node, ctx: &Ctx) -> Result<Value, ArmError> {
     Ok(Value::Object(out))
 }
 
-/// `~` and `~/…` in the home folder (`HOME`, else `USERPROFILE`), as the SDK's
-/// `os.path.expanduser` reads `ssh_private_key_file`; None for any other path.
-fn home_relative(file: &str) -> Option<std::path::PathBuf> {
+/// `~` and `~/…` in the home folder, as the SDK's `os.path.expanduser` reads
+/// `ssh_private_key_file`; None for any other path (or when no home folder is known).
+fn home_relative(file: &str, home: Option<&Path>) -> Option<std::path::PathBuf> {
     let rest = if file == "~" { "" } else { file.strip_prefix("~/").or_else(|| file.strip_prefix("~\\"))? };
-    let home = ["HOME", "USERPROFILE"].iter().find_map(|k| std::env::var_os(k).filter(|v| !v.is_empty()))?;
-    Some(Path::new(&home).join(rest))
+    Some(home?.join(rest))
 }
 
 fn kubernetes(root: &Node, ctx: &Ctx) -> Result<Value, ArmError> {

@@ -13,7 +13,7 @@ pub mod read_only;
 pub mod workspace;
 
 pub use auth::Credential;
-pub use body::{PreparedBody, prepare_body, request_body};
+pub use body::{PreparedBody, prepare_body, prepare_body_with_home, request_body};
 pub use client::{ArmClient, ClientOptions, DEFAULT_API_VERSION, PUBLIC_CLOUD_ENDPOINT};
 pub use computes::{Compute, InstanceAction, UnderlyingAction, Usage, VmSizeInfo};
 pub use error::{ArmError, ErrorDetail};
