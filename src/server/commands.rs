@@ -5,6 +5,7 @@
 //! showing progress (`$/progress`, cancellable).
 
 use crate::actions::{self, Connection, Op, Outcome, SpecFile, Target, Ui};
+use crate::arm::client::Notifier;
 use crate::arm::{ClientOptions, Credential, PartialWorkspace, WorkspaceEnv, resolve_workspace};
 use crate::cli_azure::{PUBLIC_ENDPOINT, is_loopback};
 use crate::emulator::EMULATOR_TOKEN;
@@ -206,6 +207,14 @@ pub async fn execute(
     ui: &mut LspUi,
     cancel: impl Future<Output = ()> + Send,
 ) -> Outcome {
+    // A slow Azure is said in the editor's log: what is awaited, and for how long still.
+    let mut conn = conn;
+    let client = ui.client.clone();
+    let runtime = tokio::runtime::Handle::current();
+    conn.options.notify = Some(Notifier(std::sync::Arc::new(move |message: &str| {
+        let (client, message) = (client.clone(), message.to_string());
+        runtime.spawn(async move { client.log_message(MessageType::WARNING, message).await });
+    })));
     let outcome = actions::run(op, &target, &conn, ui, cancel).await;
     // Warnings (an unknown region) are shown as such; the result's message follows as usual.
     for warning in &outcome.warnings {
