@@ -22,7 +22,8 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// Run the language server on stdio (what editors pass; same as `lsp`).
-    #[arg(long)]
+    // Clients such as vscode-languageclient add `--stdio` on their own: a repeat is harmless.
+    #[arg(long, overrides_with = "stdio")]
     stdio: bool,
     #[command(subcommand)]
     command: Option<Command>,
@@ -33,7 +34,7 @@ enum Command {
     /// Check compute spec files (YAML or JSON) and report problems.
     Check(CheckArgs),
     /// Run the language server over stdio (LSP 3.17).
-    Lsp,
+    Lsp(LspArgs),
     /// Create the compute a spec describes (or update it if it exists).
     Create(SendArgs),
     /// Attach the existing resource a spec describes (VM, Kubernetes, Synapse, …).
@@ -60,6 +61,13 @@ enum Command {
     Emulator(EmulatorArgs),
     /// Explain a diagnostic code (`explain AML201`), or list every code.
     Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct LspArgs {
+    /// Accepted for clients that pass it (`lsp --stdio`); stdio is the only transport.
+    #[arg(long, hide = true, overrides_with = "stdio")]
+    stdio: bool,
 }
 
 #[derive(clap::Args)]
@@ -152,7 +160,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Some(Command::Lsp) => {
+        Some(Command::Lsp(_)) => {
             aml_compute_ls::server::run_stdio();
             ExitCode::SUCCESS
         }

@@ -384,6 +384,11 @@ fn each_subcommand_shows_only_its_options_and_a_bare_call_shows_all() {
         assert_eq!(h.contains("--name"), !["list", "sizes", "usage"].contains(&cmd), "{cmd}:\n{h}");
         assert_eq!(h.contains("--no-wait"), !["status", "list", "sizes", "usage"].contains(&cmd), "{cmd}:\n{h}");
     }
+    // `--stdio` is no longer on every subcommand, yet what clients pass still starts the server.
+    for args in [&["--stdio"][..], &["--stdio", "--stdio"], &["lsp", "--stdio"], &["lsp"]] {
+        let r = run_plain(&home, args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
     let bare = run_plain(&home, &[]);
     assert_eq!(bare.code, 2);
     let all = bare.stdout + &bare.stderr;
