@@ -302,6 +302,48 @@ async fn update_of_an_existing_compute_returns_200_updating() {
 }
 
 #[tokio::test]
+async fn bodies_that_break_the_rest_spec_are_refused_with_every_problem() {
+    let (emulator, api) = start().await;
+    // A body pasted from a GET (read-only fields), a typo, a wrong type and a closed enum.
+    let body = json!({
+        "id": "/subscriptions/x/computes/pasted",
+        "location": "eastus",
+        "properties": {
+            "computeType": "ComputeInstance",
+            "provisioningState": "Succeeded",
+            "properties": {
+                "vmSize": "STANDARD_DS3_V2",
+                "vmSizee": "typo",
+                "enableNodePublicIp": "yes",
+                "sshSettings": {"sshPublicAccess": "Disabled", "adminUserName": "azureuser"},
+                "schedules": {"computeStartStop": [{"action": "Stop", "id": "s1"}]}
+            }
+        }
+    });
+    let r = api.put(&compute_path("ws1", "pasted-ci"), &body).await;
+    assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "InvalidRequestContent"), "{}", r.body);
+    let targets: Vec<&str> =
+        r.body["error"]["details"].as_array().unwrap().iter().filter_map(|d| d["target"].as_str()).collect();
+    for want in [
+        "id",
+        "properties.provisioningState",
+        "properties.properties.vmSizee",
+        "properties.properties.enableNodePublicIp",
+        "properties.properties.sshSettings.adminUserName",
+        "properties.properties.schedules.computeStartStop[0].id",
+    ] {
+        assert!(targets.contains(&want), "{want} not reported: {targets:?}");
+    }
+    // Nothing was stored.
+    assert_eq!(api.get(&compute_path("ws1", "pasted-ci")).await.status, StatusCode::NOT_FOUND);
+    // The same body without those problems is accepted.
+    let fixed = json!({"location": "eastus", "properties": {"computeType": "ComputeInstance",
+        "properties": {"vmSize": "STANDARD_DS3_V2", "sshSettings": {"sshPublicAccess": "Disabled"}}}});
+    assert_eq!(api.put(&compute_path("ws1", "pasted-ci"), &fixed).await.status, StatusCode::CREATED);
+    emulator.stop().await;
+}
+
+#[tokio::test]
 async fn missing_compute_is_404_resource_not_found() {
     let (emulator, api) = start().await;
     let r = api.get(&compute_path("ws1", "nothing-here")).await;
