@@ -305,7 +305,7 @@ impl RestSchema {
 
 #[derive(Default)]
 struct Shape<'a> {
-    properties: Map2<'a>,
+    properties: PropertyMap<'a>,
     required: Vec<&'a str>,
     additional: Option<&'a Value>,
     nullable: bool,
@@ -314,7 +314,7 @@ struct Shape<'a> {
     structured: bool,
 }
 
-type Map2<'a> = std::collections::BTreeMap<&'a str, &'a Value>;
+type PropertyMap<'a> = std::collections::BTreeMap<&'a str, &'a Value>;
 
 /// The exceptions built into the emulator (`wire_exceptions.json`).
 pub fn embedded_exceptions() -> &'static [Exception] {
