@@ -2,7 +2,8 @@
 //! progress spinner on a terminal, and table or JSON output around `actions::run`.
 
 use crate::actions::{self, Connection, Op, Outcome, SpecFile, Target, Ui};
-use crate::arm::{ClientOptions, Credential, PartialWorkspace, WorkspaceEnv, resolve_workspace};
+use crate::arm::client::Notifier;
+use crate::arm::{ClientOptions, Credential, PartialWorkspace, Workspace, WorkspaceEnv};
 use crate::emulator::{EMULATOR_TOKEN, EmulatorConfig, RunningEmulator};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -12,20 +13,63 @@ pub const PUBLIC_ENDPOINT: &str = "https://management.azure.com";
 /// The workspace the `--emulator` demo uses when nothing else names one.
 pub const DEMO_WORKSPACE: (&str, &str, &str) = ("00000000-0000-0000-0000-000000000000", "demo-rg", "demo-ws");
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// What `aml-compute-ls emulator` prints once it listens: how to point the other commands and
+/// an editor at it, and which workspace they get.
+pub fn emulator_banner(endpoint: &str) -> String {
+    let (sub, rg, ws) = DEMO_WORKSPACE;
+    format!(
+        "aml-compute-ls emulator listening on {endpoint}\n\
+         Bearer token: {EMULATOR_TOKEN} (sent automatically to loopback endpoints).\n\
+         Point the other commands at it with --endpoint, for example:\n\
+         \x20 aml-compute-ls create examples/cpu-cluster.yml --endpoint {endpoint} --yes\n\
+         \x20 aml-compute-ls list --endpoint {endpoint}\n\
+         They use its demo workspace `{ws}` (subscription {sub}, resource group `{rg}`) unless you name another \
+         with --subscription, -g and -w.\n\
+         In an editor, set amlComputeLs.endpoint to {endpoint}.\n\
+         Press Ctrl-C to stop."
+    )
+}
+
+/// The emulator's demo workspace, used when nothing names a workspace and the endpoint is on
+/// this machine (`--emulator`, or `--endpoint http://127.0.0.1:PORT` of a running emulator):
+/// Azure has no workspace there to fall back on, and failing would only get in the way.
+pub fn demo_workspace_for(endpoint: &str) -> Option<Workspace> {
+    is_loopback(endpoint).then(|| Workspace {
+        subscription_id: DEMO_WORKSPACE.0.to_string(),
+        resource_group: DEMO_WORKSPACE.1.to_string(),
+        workspace_name: DEMO_WORKSPACE.2.to_string(),
+        source: "the emulator's demo workspace, as nothing else named one".to_string(),
+    })
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
+    #[default]
     Table,
     Json,
 }
 
-#[derive(clap::Args, Debug, Clone)]
+/// Everything an Azure subcommand may be given; each subcommand's own argument struct (below)
+/// fills in only what it takes, so `--help` lists only those.
+#[derive(Debug, Clone, Default)]
 pub struct AzureArgs {
-    /// The spec file (YAML or JSON) that describes the compute.
-    #[arg(value_name = "SPEC")]
     pub spec: Option<PathBuf>,
-    /// The compute name (instead of, or overriding, the spec's `name`).
-    #[arg(long)]
     pub name: Option<String>,
+    pub subscription: Option<String>,
+    pub resource_group: Option<String>,
+    pub workspace: Option<String>,
+    pub location: Option<String>,
+    pub endpoint: Option<String>,
+    pub emulator: bool,
+    pub emulator_state: Option<PathBuf>,
+    pub yes: bool,
+    pub no_wait: bool,
+    pub output: OutputFormat,
+}
+
+/// Which workspace (each falls back to editor settings, a `config.json` and `az configure`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct WorkspaceArgs {
     /// Azure subscription id.
     #[arg(long)]
     pub subscription: Option<String>,
@@ -35,9 +79,11 @@ pub struct AzureArgs {
     /// Azure ML workspace name.
     #[arg(long, short = 'w')]
     pub workspace: Option<String>,
-    /// Region, for `sizes` and `usage`.
-    #[arg(long)]
-    pub location: Option<String>,
+}
+
+/// Where the requests go.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ConnectArgs {
     /// Resource Manager endpoint (sovereign clouds, or a running emulator such as http://127.0.0.1:8080).
     #[arg(long)]
     pub endpoint: Option<String>,
@@ -47,15 +93,157 @@ pub struct AzureArgs {
     /// Where the `--emulator` keeps its state between runs.
     #[arg(long, value_name = "FILE")]
     pub emulator_state: Option<PathBuf>,
-    /// Answer yes to every confirmation (needed when not on a terminal).
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value = "table")]
+    pub output: OutputFormat,
+}
+
+/// `create` and `attach`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SendArgs {
+    /// The spec file (YAML or JSON) that describes the compute.
+    #[arg(value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// The compute name, overriding the spec's `name` (the request goes to this name).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Answer yes to the confirmation (needed when not on a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// Return once Azure accepted the request instead of waiting for it to finish.
     #[arg(long)]
     pub no_wait: bool,
-    /// Output format.
-    #[arg(long, short = 'o', value_enum, default_value = "table")]
-    pub output: OutputFormat,
+}
+
+/// `status`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct StatusArgs {
+    /// A spec file whose `name` names the compute.
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    /// The compute name (instead of, or overriding, the spec's `name`).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `start`, `restart`, `delete` and `detach`: they ask first.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ActArgs {
+    /// A spec file whose `name` names the compute.
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    /// The compute name (instead of, or overriding, the spec's `name`).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Answer yes to the confirmation (needed when not on a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Return once Azure accepted the request instead of waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// `stop`: nothing is billed by stopping, so it does not ask.
+#[derive(clap::Args, Debug, Clone)]
+pub struct StopArgs {
+    /// A spec file whose `name` names the compute instance.
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    /// The compute instance name (instead of, or overriding, the spec's `name`).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Return once Azure accepted the request instead of waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// `list`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `sizes` and `usage`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RegionArgs {
+    /// The region (eastus, westus2, …); else the `location` of SPEC.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// A spec file whose `location` names the region.
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+fn base(workspace: WorkspaceArgs, connect: ConnectArgs) -> AzureArgs {
+    AzureArgs {
+        subscription: workspace.subscription,
+        resource_group: workspace.resource_group,
+        workspace: workspace.workspace,
+        endpoint: connect.endpoint,
+        emulator: connect.emulator,
+        emulator_state: connect.emulator_state,
+        output: connect.output,
+        ..AzureArgs::default()
+    }
+}
+
+impl From<SendArgs> for AzureArgs {
+    fn from(a: SendArgs) -> Self {
+        AzureArgs { spec: Some(a.spec), name: a.name, yes: a.yes, no_wait: a.no_wait, ..base(a.workspace, a.connect) }
+    }
+}
+
+impl From<StatusArgs> for AzureArgs {
+    fn from(a: StatusArgs) -> Self {
+        AzureArgs { spec: a.spec, name: a.name, ..base(a.workspace, a.connect) }
+    }
+}
+
+impl From<ActArgs> for AzureArgs {
+    fn from(a: ActArgs) -> Self {
+        AzureArgs { spec: a.spec, name: a.name, yes: a.yes, no_wait: a.no_wait, ..base(a.workspace, a.connect) }
+    }
+}
+
+impl From<StopArgs> for AzureArgs {
+    fn from(a: StopArgs) -> Self {
+        AzureArgs { spec: a.spec, name: a.name, no_wait: a.no_wait, ..base(a.workspace, a.connect) }
+    }
+}
+
+impl From<ListArgs> for AzureArgs {
+    fn from(a: ListArgs) -> Self {
+        base(a.workspace, a.connect)
+    }
+}
+
+impl From<RegionArgs> for AzureArgs {
+    fn from(a: RegionArgs) -> Self {
+        AzureArgs { spec: a.spec, location: a.location, ..base(a.workspace, a.connect) }
+    }
 }
 
 /// Prompts on the terminal and shows a spinner there; plain lines elsewhere.
@@ -159,8 +347,9 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
                 (endpoint, Credential::Static(EMULATOR_TOKEN.to_string()))
             }
             Err(e) => {
+                // Not a usage error: the place for the state (or the port) is the problem.
                 eprintln!("error: cannot start the emulator: {e}");
-                return 2;
+                return 1;
             }
         }
     } else {
@@ -172,25 +361,27 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
         };
         (endpoint, credential)
     };
-    let mut explicit = partial(&args);
-    let env = WorkspaceEnv::from_process();
-    let spec_path = args.spec.as_deref();
-    if args.emulator && resolve_workspace(&explicit, &PartialWorkspace::default(), spec_path, &env).is_err() {
-        explicit.subscription_id.get_or_insert(DEMO_WORKSPACE.0.to_string());
-        explicit.resource_group.get_or_insert(DEMO_WORKSPACE.1.to_string());
-        explicit.workspace_name.get_or_insert(DEMO_WORKSPACE.2.to_string());
-    }
+    let fallback_workspace = demo_workspace_for(&endpoint);
+    let tty = std::io::stderr().is_terminal();
     let conn = Connection {
         endpoint,
         credential,
-        options: ClientOptions::default(),
-        explicit,
+        options: ClientOptions {
+            // Said on stderr whatever the output format, so a slow Azure is never a silent one.
+            notify: Some(Notifier(std::sync::Arc::new(move |message: &str| {
+                // On a terminal the notice replaces the spinner's line; elsewhere it is a plain line.
+                let clear = if tty { "\r\x1b[2K" } else { "" };
+                eprintln!("{clear}{message}");
+            }))),
+            ..ClientOptions::default()
+        },
+        explicit: partial(&args),
         settings: PartialWorkspace::default(),
-        env,
+        env: WorkspaceEnv::from_process(),
         no_wait: args.no_wait,
+        fallback_workspace,
     };
     let target = Target { spec, name: args.name.clone(), location: args.location.clone(), search_from: None };
-    let tty = std::io::stderr().is_terminal();
     let mut ui = CliUi { yes: args.yes, tty, spinner: 0 };
     let cancel = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -201,10 +392,13 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
     if let Some(e) = emulator {
         e.stop().await;
     }
-    u8::from(!outcome.ok)
+    if outcome.usage_error { 2 } else { u8::from(!outcome.ok) }
 }
 
 fn print_outcome(outcome: &Outcome, format: OutputFormat) {
+    for warning in &outcome.warnings {
+        eprintln!("warning: {warning}");
+    }
     if format == OutputFormat::Json {
         println!("{}", serde_json::to_string_pretty(outcome).unwrap_or_default());
         return;

@@ -4,7 +4,7 @@ use aml_compute_ls::actions::Op;
 use aml_compute_ls::check::catalog::Catalog;
 use aml_compute_ls::check::local_files::LocalFiles;
 use aml_compute_ls::check::{CheckOptions, CheckResult, Severity, check_text};
-use aml_compute_ls::cli_azure::{self, AzureArgs};
+use aml_compute_ls::cli_azure::{self, ActArgs, ListArgs, RegionArgs, SendArgs, StatusArgs, StopArgs};
 use aml_compute_ls::diagnostic::{Code, codes, docs};
 use aml_compute_ls::report::{self, FileReport, Style};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -16,11 +16,14 @@ use std::process::ExitCode;
 #[command(
     name = "aml-compute-ls",
     version,
-    about = "Language server and checker for Azure Machine Learning compute specs"
+    about = "Language server and checker for Azure Machine Learning compute specs",
+    // A bare `aml-compute-ls` shows the full help (and exits 2, as any usage error).
+    arg_required_else_help = true
 )]
 struct Cli {
     /// Run the language server on stdio (what editors pass; same as `lsp`).
-    #[arg(long, global = true)]
+    // Clients such as vscode-languageclient add `--stdio` on their own: a repeat is harmless.
+    #[arg(long, overrides_with = "stdio")]
     stdio: bool,
     #[command(subcommand)]
     command: Option<Command>,
@@ -31,33 +34,40 @@ enum Command {
     /// Check compute spec files (YAML or JSON) and report problems.
     Check(CheckArgs),
     /// Run the language server over stdio (LSP 3.17).
-    Lsp,
+    Lsp(LspArgs),
     /// Create the compute a spec describes (or update it if it exists).
-    Create(AzureArgs),
+    Create(SendArgs),
     /// Attach the existing resource a spec describes (VM, Kubernetes, Synapse, …).
-    Attach(AzureArgs),
+    Attach(SendArgs),
     /// Show a compute's state.
-    Status(AzureArgs),
+    Status(StatusArgs),
     /// List the workspace's computes.
-    List(AzureArgs),
+    List(ListArgs),
     /// Start a compute instance.
-    Start(AzureArgs),
+    Start(ActArgs),
     /// Stop a compute instance.
-    Stop(AzureArgs),
+    Stop(StopArgs),
     /// Restart a compute instance.
-    Restart(AzureArgs),
+    Restart(ActArgs),
     /// Delete a compute (and, for attached computes, the underlying resource).
-    Delete(AzureArgs),
+    Delete(ActArgs),
     /// Detach an attached compute, keeping the underlying resource.
-    Detach(AzureArgs),
+    Detach(ActArgs),
     /// List the VM sizes offered in a region.
-    Sizes(AzureArgs),
+    Sizes(RegionArgs),
     /// Show core quota usage in a region.
-    Usage(AzureArgs),
+    Usage(RegionArgs),
     /// Run the local ARM emulator on loopback until Ctrl-C.
     Emulator(EmulatorArgs),
     /// Explain a diagnostic code (`explain AML201`), or list every code.
     Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct LspArgs {
+    /// Accepted for clients that pass it (`lsp --stdio`); stdio is the only transport.
+    #[arg(long, hide = true, overrides_with = "stdio")]
+    stdio: bool,
 }
 
 #[derive(clap::Args)]
@@ -121,17 +131,17 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => run_check(args),
         Some(Command::Explain(args)) => run_explain(args),
-        Some(Command::Create(a)) => ExitCode::from(cli_azure::run(Op::Create, a)),
-        Some(Command::Attach(a)) => ExitCode::from(cli_azure::run(Op::Attach, a)),
-        Some(Command::Status(a)) => ExitCode::from(cli_azure::run(Op::Status, a)),
-        Some(Command::List(a)) => ExitCode::from(cli_azure::run(Op::List, a)),
-        Some(Command::Start(a)) => ExitCode::from(cli_azure::run(Op::Start, a)),
-        Some(Command::Stop(a)) => ExitCode::from(cli_azure::run(Op::Stop, a)),
-        Some(Command::Restart(a)) => ExitCode::from(cli_azure::run(Op::Restart, a)),
-        Some(Command::Delete(a)) => ExitCode::from(cli_azure::run(Op::Delete, a)),
-        Some(Command::Detach(a)) => ExitCode::from(cli_azure::run(Op::Detach, a)),
-        Some(Command::Sizes(a)) => ExitCode::from(cli_azure::run(Op::Sizes, a)),
-        Some(Command::Usage(a)) => ExitCode::from(cli_azure::run(Op::Usage, a)),
+        Some(Command::Create(a)) => ExitCode::from(cli_azure::run(Op::Create, a.into())),
+        Some(Command::Attach(a)) => ExitCode::from(cli_azure::run(Op::Attach, a.into())),
+        Some(Command::Status(a)) => ExitCode::from(cli_azure::run(Op::Status, a.into())),
+        Some(Command::List(a)) => ExitCode::from(cli_azure::run(Op::List, a.into())),
+        Some(Command::Start(a)) => ExitCode::from(cli_azure::run(Op::Start, a.into())),
+        Some(Command::Stop(a)) => ExitCode::from(cli_azure::run(Op::Stop, a.into())),
+        Some(Command::Restart(a)) => ExitCode::from(cli_azure::run(Op::Restart, a.into())),
+        Some(Command::Delete(a)) => ExitCode::from(cli_azure::run(Op::Delete, a.into())),
+        Some(Command::Detach(a)) => ExitCode::from(cli_azure::run(Op::Detach, a.into())),
+        Some(Command::Sizes(a)) => ExitCode::from(cli_azure::run(Op::Sizes, a.into())),
+        Some(Command::Usage(a)) => ExitCode::from(cli_azure::run(Op::Usage, a.into())),
         Some(Command::Emulator(a)) => {
             let config = aml_compute_ls::emulator::EmulatorConfig {
                 port: a.port,
@@ -139,15 +149,18 @@ fn main() -> ExitCode {
                 provisioning_delay: std::time::Duration::from_secs_f64(a.step_seconds.max(0.0)),
                 ..Default::default()
             };
-            match aml_compute_ls::emulator::run_blocking(config) {
+            match aml_compute_ls::emulator::run_blocking(config, |endpoint| {
+                eprintln!("{}", cli_azure::emulator_banner(endpoint))
+            }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
+                    // Not a usage error: the port or the state file is the problem.
                     eprintln!("error: the emulator stopped: {e}");
-                    ExitCode::from(2)
+                    ExitCode::from(1)
                 }
             }
         }
-        Some(Command::Lsp) => {
+        Some(Command::Lsp(_)) => {
             aml_compute_ls::server::run_stdio();
             ExitCode::SUCCESS
         }

@@ -180,13 +180,13 @@ async fn create_and_wait(api: &Api, path: &str, body: &Value) -> Reply {
 async fn requests_without_a_valid_bearer_token_get_401_in_the_arm_envelope() {
     let (emulator, mut api) = start().await;
     api.token = None;
-    let r = api.get(&compute_path("ws", "c1")).await;
+    let r = api.get(&compute_path("ws1", "c1")).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.code(), "AuthenticationFailed");
     assert!(r.body["error"]["message"].as_str().unwrap().contains("Authorization"));
     assert!(r.header("www-authenticate").is_some());
     api.token = Some("wrong".into());
-    let r = api.get(&compute_path("ws", "c1")).await;
+    let r = api.get(&compute_path("ws1", "c1")).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "AuthenticationFailed"));
     let faults = api.get(&format!("{}/_emulator/faults", api.base)).await;
     assert_eq!(faults.status, StatusCode::UNAUTHORIZED, "control endpoints need the token too");
@@ -196,7 +196,7 @@ async fn requests_without_a_valid_bearer_token_get_401_in_the_arm_envelope() {
 #[tokio::test]
 async fn api_version_is_required() {
     let (emulator, api) = start().await;
-    let url = format!("{}{}", api.base, compute_path("ws", "c1"));
+    let url = format!("{}{}", api.base, compute_path("ws1", "c1"));
     let r = api.send(reqwest::Method::GET, url, None).await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "MissingApiVersionParameter"));
     emulator.stop().await;
@@ -206,13 +206,13 @@ async fn api_version_is_required() {
 async fn subscription_must_be_a_guid_and_unknown_paths_are_404() {
     let (emulator, api) = start().await;
     let r = api
-        .get(&format!("/subscriptions/not-a-guid/resourceGroups/rg/providers/{PROVIDER}/workspaces/ws/computes"))
+        .get(&format!("/subscriptions/not-a-guid/resourceGroups/rg/providers/{PROVIDER}/workspaces/ws1/computes"))
         .await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "SubscriptionNotFound"));
     let r = api.get(&format!("/subscriptions/{SUB}/resourceGroups/rg/providers/{PROVIDER}/widgets")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body["error"]["code"].is_string());
-    let r = api.send(reqwest::Method::PATCH, api.url(&compute_path("ws", "c1")), Some(&json!({}))).await;
+    let r = api.send(reqwest::Method::PATCH, api.url(&compute_path("ws1", "c1")), Some(&json!({}))).await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     emulator.stop().await;
 }
@@ -241,7 +241,7 @@ async fn any_workspace_path_is_created_on_first_use_in_the_default_location() {
 #[tokio::test]
 async fn create_returns_201_with_async_operation_then_provisioning_succeeds() {
     let (emulator, api) = start().await;
-    let path = compute_path("ws", "cpu-cluster");
+    let path = compute_path("ws1", "cpu-cluster");
     let body = json!({"location": "eastus", "properties": {"computeType": "AmlCompute", "description": "d",
         "properties": {"vmSize": "STANDARD_DS3_V2", "scaleSettings": {"maxNodeCount": 4, "minNodeCount": 1}}}});
     let r = api.put(&path, &body).await;
@@ -281,7 +281,7 @@ async fn create_returns_201_with_async_operation_then_provisioning_succeeds() {
 #[tokio::test]
 async fn update_of_an_existing_compute_returns_200_updating() {
     let (emulator, api) = start().await;
-    let path = compute_path("ws", "upd-cluster");
+    let path = compute_path("ws1", "upd-cluster");
     create_and_wait(&api, &path, &cluster(2)).await;
     let mut body = cluster(3);
     body["identity"] = json!({"type": "SystemAssigned"});
@@ -302,9 +302,51 @@ async fn update_of_an_existing_compute_returns_200_updating() {
 }
 
 #[tokio::test]
+async fn bodies_that_break_the_rest_spec_are_refused_with_every_problem() {
+    let (emulator, api) = start().await;
+    // A body pasted from a GET (read-only fields), a typo, a wrong type and a closed enum.
+    let body = json!({
+        "id": "/subscriptions/x/computes/pasted",
+        "location": "eastus",
+        "properties": {
+            "computeType": "ComputeInstance",
+            "provisioningState": "Succeeded",
+            "properties": {
+                "vmSize": "STANDARD_DS3_V2",
+                "vmSizee": "typo",
+                "enableNodePublicIp": "yes",
+                "sshSettings": {"sshPublicAccess": "Disabled", "adminUserName": "azureuser"},
+                "schedules": {"computeStartStop": [{"action": "Stop", "id": "s1"}]}
+            }
+        }
+    });
+    let r = api.put(&compute_path("ws1", "pasted-ci"), &body).await;
+    assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "InvalidRequestContent"), "{}", r.body);
+    let targets: Vec<&str> =
+        r.body["error"]["details"].as_array().unwrap().iter().filter_map(|d| d["target"].as_str()).collect();
+    for want in [
+        "id",
+        "properties.provisioningState",
+        "properties.properties.vmSizee",
+        "properties.properties.enableNodePublicIp",
+        "properties.properties.sshSettings.adminUserName",
+        "properties.properties.schedules.computeStartStop[0].id",
+    ] {
+        assert!(targets.contains(&want), "{want} not reported: {targets:?}");
+    }
+    // Nothing was stored.
+    assert_eq!(api.get(&compute_path("ws1", "pasted-ci")).await.status, StatusCode::NOT_FOUND);
+    // The same body without those problems is accepted.
+    let fixed = json!({"location": "eastus", "properties": {"computeType": "ComputeInstance",
+        "properties": {"vmSize": "STANDARD_DS3_V2", "sshSettings": {"sshPublicAccess": "Disabled"}}}});
+    assert_eq!(api.put(&compute_path("ws1", "pasted-ci"), &fixed).await.status, StatusCode::CREATED);
+    emulator.stop().await;
+}
+
+#[tokio::test]
 async fn missing_compute_is_404_resource_not_found() {
     let (emulator, api) = start().await;
-    let r = api.get(&compute_path("ws", "nothing-here")).await;
+    let r = api.get(&compute_path("ws1", "nothing-here")).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "ResourceNotFound"));
     emulator.stop().await;
 }
@@ -313,16 +355,16 @@ async fn missing_compute_is_404_resource_not_found() {
 async fn invalid_requests_get_400_in_the_error_envelope() {
     let (emulator, api) = start().await;
     for bad in ["cpu-cluster-1", "ci-40986653", "1hello", "hello-", "hello_world", "ab", "abcdefghijklmnopqrstuvwxy"] {
-        let r = api.put(&compute_path("ws", bad), &cluster(1)).await;
+        let r = api.put(&compute_path("ws1", bad), &cluster(1)).await;
         assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "InvalidResourceName"), "{bad}");
     }
     let long_attach = "k".repeat(17);
     let k8s = json!({"properties": {"computeType": "Kubernetes",
         "resourceId": format!("/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.Kubernetes/connectedClusters/k")}});
-    let r = api.put(&compute_path("ws", &long_attach), &k8s).await;
+    let r = api.put(&compute_path("ws1", &long_attach), &k8s).await;
     assert_eq!(r.code(), "InvalidResourceName", "attached kinds allow 2-16 characters");
     assert_eq!(
-        api.put(&compute_path("ws", "k8"), &k8s).await.status,
+        api.put(&compute_path("ws1", "k8"), &k8s).await.status,
         StatusCode::CREATED,
         "2 characters is fine for them"
     );
@@ -352,12 +394,12 @@ async fn invalid_requests_get_400_in_the_error_envelope() {
         ),
     ];
     for (body, code, needle) in cases {
-        let r = api.put(&compute_path("ws", "valid-name"), &body).await;
+        let r = api.put(&compute_path("ws1", "valid-name"), &body).await;
         assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, code), "{body}");
         let message = r.body["error"]["message"].as_str().unwrap();
         assert!(message.contains(needle), "{message} should mention {needle}");
     }
-    let url = api.url(&compute_path("ws", "valid-name"));
+    let url = api.url(&compute_path("ws1", "valid-name"));
     let raw = api.client.put(url).bearer_auth(EMULATOR_TOKEN).body("{not json").send().await.unwrap();
     assert_eq!(raw.status(), StatusCode::BAD_REQUEST);
     emulator.stop().await;
@@ -380,22 +422,22 @@ async fn names_are_unique_per_workspace_and_region() {
 async fn dedicated_core_quota_is_enforced_per_family() {
     let (emulator, api) = start().await;
     // Standard_DS3_v2 has 4 vCPUs: 20 nodes take 80 of the family's 100.
-    create_and_wait(&api, &compute_path("ws", "big-cluster"), &cluster(20)).await;
-    let r = api.put(&compute_path("ws", "too-much"), &cluster(6)).await;
+    create_and_wait(&api, &compute_path("ws1", "big-cluster"), &cluster(20)).await;
+    let r = api.put(&compute_path("ws1", "too-much"), &cluster(6)).await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "QuotaExceeded"));
     let message = r.body["error"]["message"].as_str().unwrap();
     assert!(message.contains("Standard DSv2 Family Cluster Dedicated vCPUs"), "{message}");
     assert!(message.contains("Maximum allowed: 100, Current in use: 80, Additional requested: 24"), "{message}");
     // Updating the big cluster itself does not count its old size twice.
-    assert_eq!(api.put(&compute_path("ws", "big-cluster"), &cluster(25)).await.status, StatusCode::OK);
+    assert_eq!(api.put(&compute_path("ws1", "big-cluster"), &cluster(25)).await.status, StatusCode::OK);
     // Low priority is not limited per family.
     let mut low = cluster(6);
     low["properties"]["properties"]["vmPriority"] = json!("LowPriority");
-    assert_eq!(api.put(&compute_path("ws", "low-cluster"), &low).await.status, StatusCode::CREATED);
+    assert_eq!(api.put(&compute_path("ws1", "low-cluster"), &low).await.status, StatusCode::CREATED);
     // GPU families start at 24: 7 × 4 vCPUs is too much.
     let gpu = json!({"properties": {"computeType": "AmlCompute", "properties": {
         "vmSize": "Standard_NC4as_T4_v3", "scaleSettings": {"maxNodeCount": 7}}}});
-    let r = api.put(&compute_path("ws", "gpu-cluster"), &gpu).await;
+    let r = api.put(&compute_path("ws1", "gpu-cluster"), &gpu).await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "QuotaExceeded"));
     assert!(r.body["error"]["message"].as_str().unwrap().contains("Maximum allowed: 24"));
     emulator.stop().await;
@@ -407,7 +449,7 @@ async fn provisioning_failure_ends_failed_with_several_errors() {
     let set = api.set_faults(json!({"fail_provisioning_for": ["doomed-cluster"]})).await;
     assert_eq!(set.status, StatusCode::OK);
     assert_eq!(set.body["fail_provisioning_for"], json!(["doomed-cluster"]));
-    let path = compute_path("ws", "doomed-cluster");
+    let path = compute_path("ws1", "doomed-cluster");
     let r = api.put(&path, &cluster(1)).await;
     assert_eq!(r.status, StatusCode::CREATED);
     let op = api.wait_operation(r.header("azure-asyncoperation").unwrap()).await;
@@ -423,7 +465,7 @@ async fn provisioning_failure_ends_failed_with_several_errors() {
     assert_eq!(retry.status, StatusCode::BAD_REQUEST, "a failed compute keeps its name until deleted");
     // Instances fail too, with state CreateFailed.
     api.set_faults(json!({"fail_provisioning_for": ["doomed-ci"]})).await;
-    let ci = compute_path("ws", "doomed-ci");
+    let ci = compute_path("ws1", "doomed-ci");
     let r = api.put(&ci, &instance()).await;
     api.wait_operation(r.header("azure-asyncoperation").unwrap()).await;
     let got = api.get(&ci).await;
@@ -438,7 +480,7 @@ async fn provisioning_failure_ends_failed_with_several_errors() {
 #[tokio::test]
 async fn instance_start_stop_restart_move_through_states_and_refuse_bad_transitions() {
     let (emulator, api) = start().await;
-    let path = compute_path("ws", "my-instance");
+    let path = compute_path("ws1", "my-instance");
     let r = api.put(&path, &instance()).await;
     assert_eq!(r.prop("/properties/properties/state"), "Creating");
     assert_eq!(api.post(&format!("{path}/stop")).await.status, StatusCode::CONFLICT, "stop while creating");
@@ -479,10 +521,10 @@ async fn instance_start_stop_restart_move_through_states_and_refuse_bad_transiti
     assert!(r.body["error"]["message"].as_str().unwrap().contains("Stopped"));
     assert_eq!(api.post(&format!("{path}/restart")).await.status, StatusCode::CONFLICT, "restart a stopped instance");
 
-    create_and_wait(&api, &compute_path("ws", "a-cluster"), &cluster(1)).await;
-    let r = api.post(&format!("{}/start", compute_path("ws", "a-cluster"))).await;
+    create_and_wait(&api, &compute_path("ws1", "a-cluster"), &cluster(1)).await;
+    let r = api.post(&format!("{}/start", compute_path("ws1", "a-cluster"))).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "clusters cannot be started");
-    let r = api.post(&format!("{}/start", compute_path("ws", "missing-ci"))).await;
+    let r = api.post(&format!("{}/start", compute_path("ws1", "missing-ci"))).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "ResourceNotFound"));
     emulator.stop().await;
 }
@@ -495,9 +537,9 @@ async fn list_is_paged_by_two_with_an_absolute_next_link() {
     let (emulator, api) = start().await;
     let names = ["list-a", "list-b", "list-c", "list-d", "list-e"];
     for n in names {
-        assert_eq!(api.put(&compute_path("ws", n), &cluster(1)).await.status, StatusCode::CREATED);
+        assert_eq!(api.put(&compute_path("ws1", n), &cluster(1)).await.status, StatusCode::CREATED);
     }
-    let mut url = api.url(&format!("{}/computes", ws_path("ws")));
+    let mut url = api.url(&format!("{}/computes", ws_path("ws1")));
     let mut seen = Vec::new();
     let mut pages = 0;
     loop {
@@ -518,7 +560,7 @@ async fn list_is_paged_by_two_with_an_absolute_next_link() {
     }
     assert_eq!(pages, 3);
     assert_eq!(seen, names);
-    let bad = api.get(&format!("{}/computes?$skipToken=xyz", ws_path("ws"))).await;
+    let bad = api.get(&format!("{}/computes?$skipToken=xyz", ws_path("ws1"))).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     emulator.stop().await;
 }
@@ -526,7 +568,7 @@ async fn list_is_paged_by_two_with_an_absolute_next_link() {
 #[tokio::test]
 async fn delete_needs_underlying_resource_action_and_is_asynchronous() {
     let (emulator, api) = start().await;
-    let path = compute_path("ws", "del-cluster");
+    let path = compute_path("ws1", "del-cluster");
     create_and_wait(&api, &path, &cluster(1)).await;
     let r = api.delete(&path).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "underlyingResourceAction is required");
@@ -572,15 +614,15 @@ async fn attached_computes_are_marked_detach_and_never_return_secrets() {
     let aml = json!({"properties": {"computeType": "AmlCompute", "properties": {"scaleSettings": {"maxNodeCount": 1},
         "userAccountCredentials": {"adminUserName": "azureuser", "adminUserPassword": "P@ss-secret-word"}}}});
     for (name, body) in [("attached-vm", &vm), ("dbx", &dbx), ("arc-k8s", &k8s), ("pw-cluster", &aml)] {
-        let put = api.put(&compute_path("ws", name), body).await;
+        let put = api.put(&compute_path("ws1", name), body).await;
         assert_eq!(put.status, StatusCode::CREATED, "{name}: {}", put.body);
         api.wait_operation(put.header("azure-asyncoperation").unwrap()).await;
-        let got = api.get(&compute_path("ws", name)).await;
+        let got = api.get(&compute_path("ws1", name)).await;
         assert_eq!(got.prop("/properties/isAttachedCompute"), name != "pw-cluster", "{name}");
         let text = got.body.to_string() + &put.body.to_string();
         assert!(!text.contains("secret"), "{name} leaked a secret: {text}");
     }
-    let k = api.get(&compute_path("ws", "arc-k8s")).await;
+    let k = api.get(&compute_path("ws1", "arc-k8s")).await;
     assert_eq!(k.prop("/properties/properties/namespace"), "ml");
     assert!(k.prop("/properties/properties/relayConnectionString").is_null());
     let file = std::fs::read_to_string(&state_file).unwrap();
@@ -588,14 +630,14 @@ async fn attached_computes_are_marked_detach_and_never_return_secrets() {
     let state = api.get(&format!("{}/_emulator/state", api.base)).await;
     assert!(!state.body.to_string().contains("secret"));
 
-    let r = api.delete(&format!("{}?underlyingResourceAction=Detach", compute_path("ws", "attached-vm"))).await;
+    let r = api.delete(&format!("{}?underlyingResourceAction=Detach", compute_path("ws1", "attached-vm"))).await;
     assert_eq!(r.status, StatusCode::ACCEPTED);
     api.wait_operation(r.header("azure-asyncoperation").unwrap()).await;
-    assert_eq!(api.get(&compute_path("ws", "attached-vm")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.get(&compute_path("ws1", "attached-vm")).await.status, StatusCode::NOT_FOUND);
     // AKS without a resourceId creates a cluster; with one it attaches.
     let aks = json!({"properties": {"computeType": "AKS",
         "resourceId": format!("/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/aks1")}});
-    let r = api.put(&compute_path("ws", "aks1"), &aks).await;
+    let r = api.put(&compute_path("ws1", "aks1"), &aks).await;
     assert_eq!(r.prop("/properties/isAttachedCompute"), true);
     emulator.stop().await;
     let _ = std::fs::remove_dir_all(dir);
@@ -626,8 +668,8 @@ async fn vm_sizes_list_the_catalog_for_the_region() {
 #[tokio::test]
 async fn usages_count_cores_of_the_emulators_computes() {
     let (emulator, api) = start().await;
-    create_and_wait(&api, &compute_path("ws", "usage-cluster"), &cluster(3)).await;
-    create_and_wait(&api, &compute_path("ws", "usage-ci"), &instance()).await;
+    create_and_wait(&api, &compute_path("ws1", "usage-cluster"), &cluster(3)).await;
+    create_and_wait(&api, &compute_path("ws1", "usage-ci"), &instance()).await;
     let r = api.get(&format!("/subscriptions/{SUB}/providers/{PROVIDER}/locations/eastus/usages")).await;
     assert_eq!(r.status, StatusCode::OK);
     let value = r.body["value"].as_array().unwrap();
@@ -660,7 +702,7 @@ async fn usages_count_cores_of_the_emulators_computes() {
 async fn throttle_fault_replies_429_with_retry_after_then_recovers() {
     let (emulator, api) =
         start_with(EmulatorConfig { faults: Faults { throttle_next: 2, ..Faults::default() }, ..config() }).await;
-    let path = compute_path("ws", "c1");
+    let path = compute_path("ws1", "c1");
     for _ in 0..2 {
         let r = api.get(&path).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
@@ -678,9 +720,9 @@ async fn fail_fault_replies_500_and_applies_before_auth() {
     let (emulator, mut api) = start().await;
     api.set_faults(json!({"fail_next": 1})).await;
     api.token = None;
-    let r = api.get(&compute_path("ws", "c1")).await;
+    let r = api.get(&compute_path("ws1", "c1")).await;
     assert_eq!((r.status, r.code()), (StatusCode::INTERNAL_SERVER_ERROR, "InternalServerError"));
-    assert_eq!(api.get(&compute_path("ws", "c1")).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(api.get(&compute_path("ws1", "c1")).await.status, StatusCode::UNAUTHORIZED);
     emulator.stop().await;
 }
 
@@ -690,13 +732,13 @@ async fn slow_fault_delays_replies_but_not_the_control_endpoint() {
     let set = api.set_faults(json!({"slow_reply_ms": 800})).await;
     assert_eq!(set.body["slow_reply_ms"], 800);
     let t = Instant::now();
-    assert_eq!(api.get(&compute_path("ws", "c1")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.get(&compute_path("ws1", "c1")).await.status, StatusCode::NOT_FOUND);
     assert!(t.elapsed() >= Duration::from_millis(800), "{:?}", t.elapsed());
     let t = Instant::now();
     api.set_faults(json!({"slow_reply_ms": 0})).await;
     assert!(t.elapsed() < Duration::from_millis(800), "control endpoint is never slowed");
     let t = Instant::now();
-    api.get(&compute_path("ws", "c1")).await;
+    api.get(&compute_path("ws1", "c1")).await;
     assert!(t.elapsed() < Duration::from_millis(800));
     let bad = api.set_faults(json!({"no_such_fault": 1})).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
@@ -707,7 +749,7 @@ async fn slow_fault_delays_replies_but_not_the_control_endpoint() {
 async fn drop_fault_closes_the_connection_without_a_reply() {
     let (emulator, api) = start().await;
     api.set_faults(json!({"drop_next": 1})).await;
-    let url = api.url(&compute_path("ws", "c1"));
+    let url = api.url(&compute_path("ws1", "c1"));
     let fresh = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
     let err = fresh.get(&url).bearer_auth(EMULATOR_TOKEN).send().await.expect_err("no reply");
     assert!(!err.is_timeout(), "the connection is closed, not left hanging: {err:?}");
@@ -735,21 +777,21 @@ async fn state_survives_a_restart_including_pending_provisioning() {
         ..config()
     };
     let (emulator, api) = start_with(slow.clone()).await;
-    create_and_wait(&api, &compute_path("ws", "kept-cluster"), &cluster(2)).await;
-    let r = api.put(&compute_path("ws", "kept-ci"), &instance()).await;
+    create_and_wait(&api, &compute_path("ws1", "kept-cluster"), &cluster(2)).await;
+    let r = api.put(&compute_path("ws1", "kept-ci"), &instance()).await;
     assert_eq!(r.status, StatusCode::CREATED);
     emulator.stop().await;
     assert!(state_file.exists());
 
     let (emulator, api) = start_with(slow).await;
-    let got = api.get(&compute_path("ws", "kept-cluster")).await;
+    let got = api.get(&compute_path("ws1", "kept-cluster")).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.prop("/properties/properties/scaleSettings/maxNodeCount"), 2);
     let ci =
-        api.wait_for(&compute_path("ws", "kept-ci"), |r| r.prop("/properties/properties/state") == "Running").await;
+        api.wait_for(&compute_path("ws1", "kept-ci"), |r| r.prop("/properties/properties/state") == "Running").await;
     assert_eq!(ci.prop("/properties/provisioningState"), "Succeeded");
     // The other port does not matter: links are built from the new address.
-    let list = api.get(&format!("{}/computes", ws_path("ws"))).await;
+    let list = api.get(&format!("{}/computes", ws_path("ws1"))).await;
     assert_eq!(list.body["value"].as_array().unwrap().len(), 2);
     emulator.stop().await;
     let _ = std::fs::remove_dir_all(dir);
@@ -762,7 +804,7 @@ async fn stop_frees_the_port_and_the_endpoint_is_loopback() {
     assert_eq!(emulator.endpoint(), format!("http://127.0.0.1:{}", emulator.addr.port()));
     let addr = emulator.addr;
     emulator.stop().await;
-    let after = api.client.get(api.url(&compute_path("ws", "c1"))).send().await;
+    let after = api.client.get(api.url(&compute_path("ws1", "c1"))).send().await;
     assert!(after.is_err(), "nothing listens on {addr} after stop");
 }
 
@@ -981,8 +1023,8 @@ async fn recorded_create_poll_update_list_delete_cassette_matches() {
     let ci = json!({"location": "eastus", "identity": {"type": "SystemAssigned"}, "properties": {"computeType": "ComputeInstance",
         "properties": {"vmSize": "STANDARD_DS3_V2", "schedules": {"computeStartStop": [{"triggerType": "Cron", "action": "Stop",
             "cron": {"expression": "0 10 * * 2,5", "startTime": "2022-12-14T03:54:41", "timeZone": "UTC"}}]}}}});
-    create_and_wait(&api, &compute_path("ws", "repro-test"), &ci).await;
-    let path = compute_path("ws", "testcomp007cc1");
+    create_and_wait(&api, &compute_path("ws1", "repro-test"), &ci).await;
+    let path = compute_path("ws1", "testcomp007cc1");
     let mut last_op = String::new();
     for (n, rec) in cassette.iter().enumerate() {
         let what = format!("interaction {n} ({} {})", rec.method, rec.status);
@@ -997,7 +1039,7 @@ async fn recorded_create_poll_update_list_delete_cassette_matches() {
             "GET" if is_list => {
                 // Follow every nextLink and merge the pages into one body.
                 let mut all = Vec::new();
-                let mut url = api.url(&format!("{}/computes", ws_path("ws")));
+                let mut url = api.url(&format!("{}/computes", ws_path("ws1")));
                 let mut last;
                 loop {
                     last = api.get(&url).await;
@@ -1051,10 +1093,10 @@ async fn recorded_instance_without_public_ip_cassette_matches() {
     let cassette = parse_cassette(&recording("compute_instance_with_no_public_ip.yaml"));
     assert_eq!(cassette.len(), 2);
     let (emulator, api) = start().await;
-    let ws = api.get(&ws_path("ws")).await;
+    let ws = api.get(&ws_path("ws1")).await;
     assert_eq!(ws.status.as_u16(), cassette[0].status);
     assert_same_keys("workspace GET", cassette[0].response_body.as_ref().unwrap(), &ws.body, &set(&[]));
-    let put = api.put(&compute_path("ws", "testcomp007ci6"), cassette[1].request_body.as_ref().unwrap()).await;
+    let put = api.put(&compute_path("ws1", "testcomp007ci6"), cassette[1].request_body.as_ref().unwrap()).await;
     assert_eq!(put.status.as_u16(), cassette[1].status, "{}", put.body);
     let recorded = cassette[1].response_body.as_ref().unwrap();
     assert_eq!(put.body["error"]["code"], recorded["error"]["code"]);
@@ -1100,7 +1142,7 @@ async fn recorded_get_examples_match_for_each_compute_kind() {
     for (n, (file, request)) in examples.into_iter().enumerate() {
         let example = spec_example(file);
         let recorded = &example["responses"]["200"]["body"];
-        let path = compute_path("ws", &format!("compute{n}x"));
+        let path = compute_path("ws1", &format!("compute{n}x"));
         let got = create_and_wait(&api, &path, &request).await;
         assert_eq!(got.status, StatusCode::OK, "{file}");
         assert_same_keys(file, recorded, &got.body, &allowed);
@@ -1120,7 +1162,7 @@ async fn recorded_create_with_schedules_example_matches() {
     request["properties"]["properties"]["vmSize"] = json!("STANDARD_DS3_V2");
     let request = &request;
     let (emulator, api) = start().await;
-    let path = compute_path("ws", "compute123");
+    let path = compute_path("ws1", "compute123");
     let allowed = compute_extras();
     let retired = api.put(&path, &example["parameters"]["parameters"]).await;
     assert_eq!(retired.status, StatusCode::BAD_REQUEST);
@@ -1145,7 +1187,7 @@ async fn recorded_create_with_schedules_example_matches() {
 async fn recorded_delete_example_matches() {
     let example = spec_example("Compute__delete.json");
     let (emulator, api) = start().await;
-    let path = compute_path("ws", "compute123");
+    let path = compute_path("ws1", "compute123");
     create_and_wait(&api, &path, &cluster(1)).await;
     let action = example["parameters"]["underlyingResourceAction"].as_str().unwrap();
     let r = api.delete(&format!("{path}?underlyingResourceAction={action}")).await;
@@ -1164,7 +1206,7 @@ async fn recorded_delete_example_matches() {
 #[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]
 async fn recorded_vm_sizes_and_usages_match() {
     let (emulator, api) = start().await;
-    create_and_wait(&api, &compute_path("ws", "usage-cluster"), &cluster(2)).await;
+    create_and_wait(&api, &compute_path("ws1", "usage-cluster"), &cluster(2)).await;
     let sizes = spec_example("VirtualMachineSize__list.json");
     let loc = sizes["parameters"]["location"].as_str().unwrap();
     let got = api.get(&format!("/subscriptions/{SUB}/providers/{PROVIDER}/locations/{loc}/vmSizes")).await;

@@ -25,7 +25,7 @@ async fn setup_with(answer: Option<&str>, step: Duration, over_stdio: bool) -> (
         "endpoint": emulator.endpoint(),
         "subscriptionId": "00000000-0000-0000-0000-000000000000",
         "resourceGroup": "rg",
-        "workspaceName": "ws",
+        "workspaceName": "lens-ws",
     }});
     let capabilities =
         json!({"window": {"workDoneProgress": true}, "workspace": {"codeLens": {"refreshSupport": true}}});
@@ -44,6 +44,36 @@ async fn setup_with(answer: Option<&str>, step: Duration, over_stdio: bool) -> (
     let uri = format!("file://{}", path.display());
     client.open(&uri, SPEC).await;
     (client, emulator, uri)
+}
+
+#[tokio::test]
+async fn create_honours_the_name_argument_and_refuses_a_hostile_one_without_a_request() {
+    let (mut c, emulator, uri) = setup(Some("Create")).await;
+    let result = execute(&mut c, "aml.create", json!({"uri": uri, "name": "renamed-lens"})).await;
+    assert_eq!(result["ok"], true, "{result}");
+    assert_eq!(result["compute"]["name"], "renamed-lens", "{result}");
+    assert!(result["message"].as_str().unwrap().contains("`renamed-lens`"), "{result}");
+    let question = c
+        .server_requests
+        .iter()
+        .find(|m| m["method"] == "window/showMessageRequest")
+        .and_then(|m| m["params"]["message"].as_str())
+        .unwrap()
+        .to_string();
+    assert!(question.contains("`renamed-lens` (named by --name; the spec's name is `lens-cluster`)"), "{question}");
+    let paths: Vec<String> = emulator.requests().iter().map(|r| r.path().to_string()).collect();
+    assert!(paths.iter().all(|p| !p.contains("lens-cluster")), "the spec's name was touched: {paths:?}");
+    assert!(paths.iter().any(|p| p.ends_with("/computes/renamed-lens")), "{paths:?}");
+    let before = emulator.requests().len();
+    for hostile in ["..", "a/b", "%2e%2e", ""] {
+        for command in ["aml.create", "aml.status", "aml.delete", "aml.stop"] {
+            let result = execute(&mut c, command, json!({"uri": uri, "name": hostile})).await;
+            assert_eq!(result["ok"], false, "{command} {hostile:?}: {result}");
+            assert_eq!(result["usageError"], true, "{command} {hostile:?}: {result}");
+        }
+    }
+    assert_eq!(emulator.requests().len(), before, "{:?}", &emulator.requests()[before..]);
+    emulator.stop().await;
 }
 
 fn rand_suffix() -> u128 {
@@ -67,13 +97,14 @@ async fn create_asks_first_reports_progress_and_refreshes_the_status_lens() {
     assert_eq!(result["ok"], true, "{result}");
     assert_eq!(result["compute"]["name"], "lens-cluster");
     assert!(result["compute"]["statusLine"].as_str().unwrap().starts_with("Succeeded"), "{result}");
-    assert!(result["message"].as_str().unwrap().contains("ml.azure.com"), "{result}");
+    // The emulator's workspace exists nowhere else: no Azure ML studio link for it.
+    assert!(!result["message"].as_str().unwrap().contains("ml.azure.com"), "{result}");
     // It asked before creating anything billable, naming the workspace and the shape.
     let asked: Vec<&Value> = c.server_requests.iter().filter(|m| m["method"] == "window/showMessageRequest").collect();
     assert_eq!(asked.len(), 1);
     let question = asked[0]["params"]["message"].as_str().unwrap();
     assert!(
-        question.contains("lens-cluster") && question.contains("`ws`") && question.contains("billable"),
+        question.contains("lens-cluster") && question.contains("`lens-ws`") && question.contains("billable"),
         "{question}"
     );
     // Progress: a token was created, then begin … end.
@@ -90,7 +121,7 @@ async fn create_asks_first_reports_progress_and_refreshes_the_status_lens() {
     let lenses = c.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).await;
     let titles: Vec<&str> =
         lenses["result"].as_array().unwrap().iter().map(|l| l["command"]["title"].as_str().unwrap()).collect();
-    assert!(titles.contains(&"Create compute in ws"), "{titles:?}");
+    assert!(titles.contains(&"Create compute in lens-ws"), "{titles:?}");
     assert!(titles.iter().any(|t| t.starts_with("Status: Succeeded")), "{titles:?}");
     // The same commands are code actions (for Helix).
     let actions = c

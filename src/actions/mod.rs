@@ -4,8 +4,9 @@
 //! and where to look. The front ends supply the questions' answers and show the progress.
 
 use crate::arm::{
-    ArmClient, ArmError, ClientOptions, Compute, Credential, InstanceAction, OperationStatus, PartialWorkspace,
-    UnderlyingAction, Workspace, WorkspaceEnv, request_body, resolve_workspace,
+    ArmClient, ArmError, ClientOptions, Compute, ComputeName, Credential, InstanceAction, Location, OperationStatus,
+    PartialWorkspace, UnderlyingAction, Workspace, WorkspaceEnv, WorkspaceId, prepare_body_with_home,
+    resolve_workspace,
 };
 use crate::check::{CheckOptions, Severity, check_text};
 use crate::syntax::text::{LineIndex, PositionEncoding};
@@ -95,6 +96,9 @@ pub struct Connection {
     pub env: WorkspaceEnv,
     /// Return once the operation is accepted instead of waiting for it to finish.
     pub no_wait: bool,
+    /// The workspace to use when nothing names one (the emulator's demo workspace for a
+    /// loopback endpoint); its `source` says so in every message.
+    pub fallback_workspace: Option<Workspace>,
 }
 
 /// How a front end talks to the user while an operation runs.
@@ -164,11 +168,22 @@ pub struct Outcome {
     pub sizes: Vec<SizeSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub usages: Vec<UsageSummary>,
+    /// Things the user should know that did not stop the operation (an unknown region).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// The request itself was wrong (a missing or invalid name, id or region): nothing was
+    /// sent. The CLI exits 2 for these, as for any usage error.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub usage_error: bool,
 }
 
 impl Outcome {
     fn failed(message: impl Into<String>) -> Self {
         Outcome { ok: false, message: message.into(), ..Outcome::default() }
+    }
+
+    fn usage(error: &ArmError) -> Self {
+        Outcome { usage_error: true, ..Outcome::failed(error.to_string()) }
     }
 
     fn done(message: impl Into<String>) -> Self {
@@ -182,6 +197,22 @@ fn studio_link(ws: &Workspace, name: &str) -> String {
         "https://ml.azure.com/compute/{name}/details?wsid=/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
         ws.subscription_id, ws.resource_group, ws.workspace_name
     )
+}
+
+/// Whether the connection goes to this machine (the emulator): its workspaces exist nowhere
+/// else, so no Azure ML studio link is offered for them.
+fn is_local(conn: &Connection) -> bool {
+    crate::cli_azure::is_loopback(&conn.endpoint)
+}
+
+/// " See it at <studio link>" for Azure; nothing for the emulator.
+fn see_it(conn: &Connection, ws: &Workspace, name: &str) -> String {
+    if is_local(conn) { String::new() } else { format!(" See it at {}", studio_link(ws, name)) }
+}
+
+/// " or <studio link>" for Azure; nothing for the emulator.
+fn where_to_look(conn: &Connection, ws: &Workspace, name: &str) -> String {
+    if is_local(conn) { String::new() } else { format!(" or {}", studio_link(ws, name)) }
 }
 
 fn describe_ws(ws: &Workspace) -> String {
@@ -220,11 +251,18 @@ fn client(conn: &Connection) -> Result<ArmClient, ArmError> {
     ArmClient::new(&conn.endpoint, conn.credential.clone(), conn.options.clone())
 }
 
+/// The workspace, its ids checked (`arm::ids`) before anything is sent.
 fn workspace(conn: &Connection, target: &Target) -> Result<Workspace, ArmError> {
     // The search starts in the spec's folder; for a folder, in the folder itself.
     let inside_folder = target.search_from.as_ref().map(|dir| dir.join("."));
     let spec_path = target.spec.as_ref().and_then(|s| s.path.as_deref()).or(inside_folder.as_deref());
-    resolve_workspace(&conn.explicit, &conn.settings, spec_path, &conn.env)
+    let ws = match (resolve_workspace(&conn.explicit, &conn.settings, spec_path, &conn.env), &conn.fallback_workspace) {
+        (Ok(ws), _) => ws,
+        (Err(ArmError::Workspace(_)), Some(fallback)) => fallback.clone(),
+        (Err(e), _) => return Err(e),
+    };
+    WorkspaceId::parse(&ws)?;
+    Ok(ws)
 }
 
 /// The compute name: explicit, else the spec's `name`.
@@ -240,9 +278,18 @@ fn compute_name(target: &Target) -> Option<String> {
     result.parsed.root.as_ref()?.get("name")?.as_str().map(String::from)
 }
 
-/// The compute an operation acts on, or the message that says how to name one.
-fn named(op: Op, target: &Target) -> Result<String, String> {
-    compute_name(target).ok_or_else(|| format!("`{}` needs a compute name (--name) or a spec that has one.", op.name()))
+/// The compute an operation acts on, checked against the name rules (`arm::ids`), or the
+/// usage error that says how to name one. Nothing is sent for a name that fails.
+fn named(op: Op, target: &Target) -> Result<String, ArmError> {
+    let name = compute_name(target).ok_or_else(|| {
+        ArmError::InvalidArgument(format!("`{}` needs a compute name (--name) or a spec that has one.", op.name()))
+    })?;
+    let from = if target.name.is_some() { "--name" } else { "the spec's `name`" };
+    ComputeName::parse(&name).map_err(|e| match e {
+        ArmError::InvalidArgument(m) => ArmError::InvalidArgument(format!("{from}: {m}")),
+        other => other,
+    })?;
+    Ok(name)
 }
 
 /// Runs one operation to its end. `cancel` resolves when the user stops waiting.
@@ -255,6 +302,14 @@ pub async fn run<U: Ui>(
 ) -> Outcome {
     match run_inner(op, target, conn, ui, cancel).await {
         Ok(outcome) => outcome,
+        Err(e) if e.is_usage() => Outcome::usage(&e),
+        // "Fix the spec" only helps when a spec was sent.
+        Err(ArmError::BadRequest { code, message, details }) if !matches!(op, Op::Create | Op::Attach) => {
+            Outcome::failed(format!(
+                "Azure rejected the request ({code}): {message}{}.",
+                crate::arm::error::details_suffix(&details)
+            ))
+        }
         Err(e) => Outcome::failed(e.to_string()),
     }
 }
@@ -266,6 +321,8 @@ async fn run_inner<U: Ui>(
     ui: &mut U,
     cancel: impl Future<Output = ()> + Send,
 ) -> Result<Outcome, ArmError> {
+    // An endpoint that cannot be used (plain http off this machine) is said before anything else.
+    client(conn)?;
     match op {
         Op::Create | Op::Attach => create(op, target, conn, ui, cancel).await,
         Op::Status => status(target, conn).await,
@@ -290,10 +347,33 @@ async fn create<U: Ui>(
     if let Some(errors) = spec_errors(spec) {
         return Ok(Outcome::failed(errors));
     }
+    let path = spec.path.as_ref().map(|p| p.to_string_lossy().to_string());
+    let checked = check_text(&spec.text, path.as_deref(), &CheckOptions::default());
+    if let Some(refusal) = crate::arm::body::not_a_compute_spec(&checked, path.as_deref().unwrap_or("the spec")) {
+        return Err(refusal);
+    }
+    // `--name` wins over the spec's name (the PUT goes to the name given); both are checked
+    // before the first request.
+    let name = named(op, target)?;
     let ws = workspace(conn, target)?;
     let client = client(conn)?;
     let location = client.get_workspace_location(&ws).await?;
-    let (name, body) = request_body(&spec.text, spec.path.as_deref(), &ws, Some(&location))?;
+    let prepared =
+        prepare_body_with_home(&spec.text, spec.path.as_deref(), &ws, Some(&location), conn.env.home.as_deref())?;
+    let body = prepared.body;
+    let renamed = if prepared.name == name {
+        String::new()
+    } else {
+        format!(" (named by --name; the spec's name is `{}`)", prepared.name)
+    };
+    let left_out = match prepared.left_out.len() {
+        0 => String::new(),
+        n => format!(
+            " Left out {n} read-only field{} that only Azure sets: {}.",
+            if n == 1 { "" } else { "s" },
+            prepared.left_out.join(", ")
+        ),
+    };
     let kind = body.pointer("/properties/computeType").and_then(|v| v.as_str()).unwrap_or("compute").to_string();
     let attached = body.pointer("/properties/resourceId").is_some_and(|v| !v.is_null());
     if op == Op::Create && attached && kind != "AKS" {
@@ -304,13 +384,16 @@ async fn create<U: Ui>(
     let shape = shape_of(&body);
     let question = match &existing {
         Some(current) => format!(
-            "`{name}` already exists in {} ({}). It will be updated{}. Continue?",
+            "`{name}`{renamed} already exists in {} ({}). It will be updated{}.{left_out} Continue?",
             describe_ws(&ws),
             current.status_line(),
             changes(current, &body).map_or(String::new(), |c| format!(": {c}"))
         ),
-        None if attached => format!("Attach `{name}` ({kind}) to {}?", describe_ws(&ws)),
-        None => format!("{verb} {kind} `{name}`{shape} in {}? This starts billable resources.", describe_ws(&ws)),
+        None if attached => format!("Attach `{name}`{renamed} ({kind}) to {}?{left_out}", describe_ws(&ws)),
+        None => format!(
+            "{verb} {kind} `{name}`{renamed}{shape} in {}? This starts billable resources.{left_out}",
+            describe_ws(&ws)
+        ),
     };
     let action = if existing.is_some() { "Update" } else { verb };
     if !ui.confirm(&question, action).await {
@@ -329,13 +412,15 @@ async fn create<U: Ui>(
         return Ok(Outcome {
             workspace: Some(ws.workspace_name.clone()),
             ..Outcome::done(format!(
-                "{verb} request for `{name}` accepted; it continues in Azure. Check it with `aml-compute-ls status --name {name}` or {}",
-                studio_link(&ws, &name)
+                "{verb} request for `{name}` accepted; it continues in Azure. Check it with `aml-compute-ls status --name {name}`{}.{left_out}",
+                where_to_look(conn, &ws, &name)
             ))
         });
     }
     let computed = wait(operation, &name, ui, cancel).await;
-    finish(computed, &ws, &name, done_verb)
+    let mut outcome = finish(computed, conn, &ws, &name, done_verb)?;
+    outcome.message.push_str(&left_out);
+    Ok(outcome)
 }
 
 /// " (Standard_DS3_v2, 0–4 nodes)" for messages.
@@ -414,6 +499,7 @@ async fn wait<U: Ui>(
 
 fn finish(
     result: Result<Option<Compute>, ArmError>,
+    conn: &Connection,
     ws: &Workspace,
     name: &str,
     verb: &str,
@@ -424,11 +510,7 @@ fn finish(
             let state = summary.as_ref().map_or(String::new(), |s| format!(": {}", s.status_line));
             Ok(Outcome {
                 ok: true,
-                message: format!(
-                    "{verb} `{name}` in {}{state}. See it at {}",
-                    ws.workspace_name,
-                    studio_link(ws, name)
-                ),
+                message: format!("{verb} `{name}` in {}{state}.{}", ws.workspace_name, see_it(conn, ws, name)),
                 workspace: Some(ws.workspace_name.clone()),
                 compute: summary,
                 ..Outcome::default()
@@ -437,8 +519,8 @@ fn finish(
         Err(ArmError::Cancelled) => Ok(Outcome {
             ok: true,
             message: format!(
-                "Stopped waiting. The operation on `{name}` continues in Azure; check it with `aml-compute-ls status --name {name}` or {}",
-                studio_link(ws, name)
+                "Stopped waiting. The operation on `{name}` continues in Azure; check it with `aml-compute-ls status --name {name}`{}.",
+                where_to_look(conn, ws, name)
             ),
             workspace: Some(ws.workspace_name.clone()),
             ..Outcome::default()
@@ -448,10 +530,7 @@ fn finish(
 }
 
 async fn status(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> {
-    let name = match named(Op::Status, target) {
-        Ok(name) => name,
-        Err(refusal) => return Ok(Outcome::failed(refusal)),
-    };
+    let name = named(Op::Status, target)?;
     let ws = workspace(conn, target)?;
     match client(conn)?.get_compute(&ws, &name).await? {
         Some(c) => Ok(Outcome {
@@ -501,10 +580,7 @@ async fn instance_action<U: Ui>(
     ui: &mut U,
     cancel: impl Future<Output = ()> + Send,
 ) -> Result<Outcome, ArmError> {
-    let name = match named(op, target) {
-        Ok(name) => name,
-        Err(refusal) => return Ok(Outcome::failed(refusal)),
-    };
+    let name = named(op, target)?;
     let ws = workspace(conn, target)?;
     let (action, verb, done) = match op {
         Op::Start => (InstanceAction::Start, "Start", "Started"),
@@ -532,7 +608,7 @@ async fn instance_action<U: Ui>(
         Ok(None) => client.get_compute(&ws, &name).await,
         other => other,
     };
-    finish(result, &ws, &name, done)
+    finish(result, conn, &ws, &name, done)
 }
 
 async fn delete<U: Ui>(
@@ -542,10 +618,7 @@ async fn delete<U: Ui>(
     ui: &mut U,
     cancel: impl Future<Output = ()> + Send,
 ) -> Result<Outcome, ArmError> {
-    let name = match named(op, target) {
-        Ok(name) => name,
-        Err(refusal) => return Ok(Outcome::failed(refusal)),
-    };
+    let name = named(op, target)?;
     let ws = workspace(conn, target)?;
     let client = client(conn)?;
     let Some(existing) = client.get_compute(&ws, &name).await? else {
@@ -587,7 +660,7 @@ async fn delete<U: Ui>(
             workspace: Some(ws.workspace_name.clone()),
             ..Outcome::done(format!("{done} `{name}` from {}.", ws.workspace_name))
         }),
-        Err(e) => finish(Err(e), &ws, &name, done),
+        Err(e) => finish(Err(e), conn, &ws, &name, done),
     }
 }
 
@@ -603,13 +676,38 @@ fn location_of(target: &Target, ws_location: Option<String>) -> Option<String> {
         .or(ws_location)
 }
 
-async fn sizes(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> {
-    let ws = workspace(conn, target)?;
-    let Some(location) = location_of(target, None) else {
-        return Ok(Outcome::failed(
-            "`sizes` needs a region: pass --location (e.g. eastus) or use a spec with `location`.",
-        ));
+/// The region of `sizes`/`usage`, checked, with a warning when the catalog does not know it
+/// (the same region in a spec gets AML3xx there).
+fn region(op: Op, target: &Target) -> Result<(String, Vec<String>), ArmError> {
+    let Some(given) = location_of(target, None) else {
+        return Err(ArmError::InvalidArgument(format!(
+            "`{}` needs a region: pass --location (e.g. eastus) or use a spec with `location`.",
+            op.name()
+        )));
     };
+    let location = Location::parse(&given)?.as_str().to_string();
+    let catalog = crate::check::catalog::Catalog::get();
+    let mut warnings = Vec::new();
+    if catalog.region(&location).is_none() {
+        let mut near: Vec<(usize, &str)> = catalog
+            .regions
+            .iter()
+            .map(|r| (crate::check::suggest::distance(&location, r.name), r.name))
+            .filter(|(d, _)| *d <= 3)
+            .collect();
+        near.sort();
+        let hint = near.first().map_or(String::new(), |(_, n)| format!(" Did you mean `{n}`?"));
+        warnings.push(format!(
+            "`{given}` is not an Azure region this tool knows ({} known); asking Azure anyway.{hint}",
+            catalog.regions.len()
+        ));
+    }
+    Ok((location, warnings))
+}
+
+async fn sizes(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> {
+    let (location, warnings) = region(Op::Sizes, target)?;
+    let ws = workspace(conn, target)?;
     let sizes = client(conn)?.list_vm_sizes(&ws.subscription_id, &location).await?;
     let summaries: Vec<SizeSummary> = sizes
         .iter()
@@ -626,15 +724,14 @@ async fn sizes(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> 
         message: format!("{} VM sizes offered in {location}.", summaries.len()),
         workspace: Some(ws.workspace_name.clone()),
         sizes: summaries,
+        warnings,
         ..Outcome::default()
     })
 }
 
 async fn usage(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> {
+    let (location, warnings) = region(Op::Usage, target)?;
     let ws = workspace(conn, target)?;
-    let Some(location) = location_of(target, None) else {
-        return Ok(Outcome::failed("`usage` needs a region: pass --location (e.g. eastus)."));
-    };
     let usages = client(conn)?.list_usages(&ws.subscription_id, &location).await?;
     let summaries: Vec<UsageSummary> = usages
         .iter()
@@ -645,6 +742,7 @@ async fn usage(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> 
         message: format!("{} quota entries in {location}.", summaries.len()),
         workspace: Some(ws.workspace_name.clone()),
         usages: summaries,
+        warnings,
         ..Outcome::default()
     })
 }

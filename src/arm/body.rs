@@ -1,13 +1,16 @@
 //! Spec → ARM `ComputeResource` body, exactly as azure-ai-ml 1.35.2 sends it for the same YAML
 //! (`load_compute` + `begin_create_or_update`): the SDK's defaults, enum casing, ISO-8601
-//! durations, subnet expansion and identity map. ARM-form specs pass through without their
-//! read-only fields. Secrets from the spec live only in the returned body.
+//! durations, subnet expansion and identity map. ARM-form specs pass through. Every body then
+//! loses the fields the REST spec marks read-only (`read_only`), `name` among them: ARM takes
+//! the name from the URL, and the SDK leaves it out of the wire body too. Secrets from the spec
+//! live only in the returned body.
 
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
 use super::error::ArmError;
+use super::read_only;
 use super::workspace::Workspace;
 use crate::check::{CheckOptions, Severity, check_text};
 use crate::spec::kinds::{ComputeKind, SpecForm};
@@ -17,15 +20,49 @@ use crate::syntax::{Node, NodeKind, ScalarValue};
 /// The SDK's default VM size (`ComputeDefaults.VMSIZE`).
 const DEFAULT_VM_SIZE: &str = "STANDARD_DS3_V2";
 
-/// The compute name and the PUT body for a spec. `workspace_location` is where computes other
-/// than clusters are placed (the SDK replaces their `location` by it) and where a cluster
-/// without `location` goes.
+/// A PUT body ready to send, and what was left out of the spec on the way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreparedBody {
+    /// The spec's compute name.
+    pub name: String,
+    pub body: Value,
+    /// The read-only fields removed (`properties.provisioningState`, …), for the confirmation.
+    /// `name`, which every body loses, is not listed.
+    pub left_out: Vec<String>,
+}
+
+/// The compute name and the PUT body for a spec (see [`prepare_body`]).
 pub fn request_body(
     text: &str,
     path: Option<&Path>,
     ws: &Workspace,
     workspace_location: Option<&str>,
 ) -> Result<(String, Value), ArmError> {
+    prepare_body(text, path, ws, workspace_location).map(|p| (p.name, p.body))
+}
+
+/// The compute name and the PUT body for a spec, with the read-only fields it had removed.
+/// `workspace_location` is where computes other than clusters are placed (the SDK replaces
+/// their `location` by it) and where a cluster without `location` goes. `~` in a key file's
+/// path is the process's home folder (`HOME`, else `USERPROFILE`).
+pub fn prepare_body(
+    text: &str,
+    path: Option<&Path>,
+    ws: &Workspace,
+    workspace_location: Option<&str>,
+) -> Result<PreparedBody, ArmError> {
+    let home = ["HOME", "USERPROFILE"].iter().find_map(|k| std::env::var_os(k).filter(|v| !v.is_empty()));
+    prepare_body_with_home(text, path, ws, workspace_location, home.as_deref().map(Path::new))
+}
+
+/// [`prepare_body`] with the home folder given (the caller's `WorkspaceEnv` has it).
+pub fn prepare_body_with_home(
+    text: &str,
+    path: Option<&Path>,
+    ws: &Workspace,
+    workspace_location: Option<&str>,
+    home: Option<&Path>,
+) -> Result<PreparedBody, ArmError> {
     let path_str = path.map(|p| p.to_string_lossy().into_owned());
     let result = check_text(text, path_str.as_deref(), &CheckOptions::default());
     let shown = path_str.clone().unwrap_or_else(|| "the spec".to_string());
@@ -50,25 +87,26 @@ pub fn request_body(
             errors.join("; ")
         )));
     }
+    if let Some(refusal) = not_a_compute_spec(&result, &shown) {
+        return Err(refusal);
+    }
     let (Some(root), Some(detection)) = (result.parsed.root.as_ref(), result.detection.as_ref()) else {
-        return Err(ArmError::Spec(format!(
-            "{shown} is not a compute spec: it has no `type:` (CLI YAML) or `properties.computeType` (ARM body)."
-        )));
+        return Err(ArmError::Spec(format!("{shown} is not a compute spec.")));
     };
     let Some(kind) = detection.kind else {
         return Err(ArmError::Spec(format!("{shown} names a compute type this tool does not know.")));
     };
-    let ctx = Ctx { ws, workspace_location, base_dir: path.and_then(Path::parent) };
-    match detection.form {
-        SpecForm::Arm => arm_passthrough(root, kind, &ctx),
+    let ctx = Ctx { ws, workspace_location, base_dir: path.and_then(Path::parent), home };
+    let (name, mut body) = match detection.form {
+        SpecForm::Arm => arm_passthrough(root, &ctx)?,
         SpecForm::Cli => {
             let name = req_str(root, "name")?;
             let body = match kind {
                 ComputeKind::AmlCompute => aml_compute(root, &ctx)?,
                 ComputeKind::ComputeInstance => compute_instance(root, &ctx)?,
-                ComputeKind::VirtualMachine => virtual_machine(root, &name, &ctx)?,
-                ComputeKind::Kubernetes => kubernetes(root, &name, &ctx)?,
-                ComputeKind::SynapseSpark => synapse_spark(root, &name, &ctx)?,
+                ComputeKind::VirtualMachine => virtual_machine(root, &ctx)?,
+                ComputeKind::Kubernetes => kubernetes(root, &ctx)?,
+                ComputeKind::SynapseSpark => synapse_spark(root, &ctx)?,
                 other => {
                     return Err(ArmError::Spec(format!(
                         "{} has no CLI YAML form; write it as an ARM body with properties.computeType.",
@@ -76,15 +114,34 @@ pub fn request_body(
                     )));
                 }
             };
-            Ok((name, body))
+            (name, body)
         }
+    };
+    let compute_type = body.pointer("/properties/computeType").and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut left_out = read_only::strip(&mut body, &compute_type);
+    left_out.retain(|p| p != "name");
+    Ok(PreparedBody { name, body, left_out })
+}
+
+/// Why a checked document cannot be sent at all (an ARM deployment template, or no compute
+/// spec), in the words `check` uses too; `shown` names the file.
+pub fn not_a_compute_spec(result: &crate::check::CheckResult, shown: &str) -> Option<ArmError> {
+    if result.detection.is_some() {
+        return None;
     }
+    if result.parsed.root.as_ref().and_then(crate::spec::kinds::deployment_template).is_some() {
+        return Some(ArmError::Spec(format!("{shown}: {}", crate::check::DEPLOYMENT_TEMPLATE_MESSAGE)));
+    }
+    Some(ArmError::Spec(format!(
+        "{shown} is not a compute spec: it has no `type:` (CLI YAML) or `properties.computeType` (ARM body)."
+    )))
 }
 
 struct Ctx<'a> {
     ws: &'a Workspace,
     workspace_location: Option<&'a str>,
     base_dir: Option<&'a Path>,
+    home: Option<&'a Path>,
 }
 
 impl Ctx<'_> {
@@ -266,12 +323,9 @@ fn insert_opt(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     }
 }
 
-/// The envelope around `properties`.
-fn envelope(root: &Node, location: String, properties: Value, name: Option<&str>) -> Value {
+/// The envelope around `properties` (no `name`: ARM takes it from the URL).
+fn envelope(root: &Node, location: String, properties: Value) -> Value {
     let mut out = Map::new();
-    if let Some(name) = name {
-        out.insert("name".into(), Value::String(name.to_string()));
-    }
     out.insert("location".into(), Value::String(location));
     out.insert("properties".into(), properties);
     insert_opt(&mut out, "identity", identity(root));
@@ -327,7 +381,7 @@ fn aml_compute(root: &Node, ctx: &Ctx) -> Result<Value, ArmError> {
         Some(l) => l,
         None => ctx.workspace_location()?,
     };
-    Ok(envelope(root, location, Value::Object(props), None))
+    Ok(envelope(root, location, Value::Object(props)))
 }
 
 fn compute_instance(root: &Node, ctx: &Ctx) -> Result<Value, ArmError> {
@@ -371,7 +425,7 @@ fn compute_instance(root: &Node, ctx: &Ctx) -> Result<Value, ArmError> {
     insert_opt(&mut props, "description", opt_str(root, "description").map(Value::String));
     props.insert("properties".into(), Value::Object(p));
     props.insert("disableLocalAuth".into(), json!(disable_local_auth));
-    Ok(envelope(root, ctx.workspace_location()?, Value::Object(props), None))
+    Ok(envelope(root, ctx.workspace_location()?, Value::Object(props)))
 }
 
 fn schedules(root: &Node) -> Option<Value> {
@@ -527,7 +581,7 @@ fn custom_services(root: &Node) -> Result<Option<Value>, ArmError> {
     Ok(Some(Value::Array(out)))
 }
 
-fn virtual_machine(root: &Node, name: &str, ctx: &Ctx) -> Result<Value, ArmError> {
+fn virtual_machine(root: &Node, ctx: &Ctx) -> Result<Value, ArmError> {
     let Some(ssh) = present(root, "ssh_settings") else {
         return Err(ArmError::Spec(
             "an attached virtual machine needs ssh_settings (admin_username with admin_password or \
@@ -539,14 +593,15 @@ fn virtual_machine(root: &Node, name: &str, ctx: &Ctx) -> Result<Value, ArmError
     insert_opt(&mut account, "username", opt_str(ssh, "admin_username").map(Value::String));
     insert_opt(&mut account, "password", opt_str(ssh, "admin_password").map(Value::String));
     if let Some(file) = opt_str(ssh, "ssh_private_key_file") {
-        let key_path = match ctx.base_dir {
-            Some(dir) if Path::new(&file).is_relative() => dir.join(&file),
-            _ => Path::new(&file).to_path_buf(),
+        let key_path = match (home_relative(&file, ctx.home), ctx.base_dir) {
+            (Some(in_home), _) => in_home,
+            (None, Some(dir)) if Path::new(&file).is_relative() => dir.join(&file),
+            (None, _) => Path::new(&file).to_path_buf(),
         };
         let content = std::fs::read_to_string(&key_path).map_err(|e| {
             ArmError::Spec(format!(
-                "ssh_settings.ssh_private_key_file {} could not be read ({e}); the path is relative to the spec's \
-                 folder.",
+                "ssh_settings.ssh_private_key_file {} could not be read ({e}); a relative path is relative to the \
+                 spec's folder, and `~/` is your home folder.",
                 key_path.display()
             ))
         })?;
@@ -561,14 +616,20 @@ fn virtual_machine(root: &Node, name: &str, ctx: &Ctx) -> Result<Value, ArmError
     insert_opt(&mut props, "description", opt_str(root, "description").map(Value::String));
     props.insert("properties".into(), Value::Object(p));
     let mut out = Map::new();
-    out.insert("name".into(), json!(name));
     out.insert("location".into(), json!(ctx.workspace_location()?));
     insert_opt(&mut out, "tags", tags(root));
     out.insert("properties".into(), Value::Object(props));
     Ok(Value::Object(out))
 }
 
-fn kubernetes(root: &Node, name: &str, ctx: &Ctx) -> Result<Value, ArmError> {
+/// `~` and `~/…` in the home folder, as the SDK's `os.path.expanduser` reads
+/// `ssh_private_key_file`; None for any other path (or when no home folder is known).
+fn home_relative(file: &str, home: Option<&Path>) -> Option<std::path::PathBuf> {
+    let rest = if file == "~" { "" } else { file.strip_prefix("~/").or_else(|| file.strip_prefix("~\\"))? };
+    Some(home?.join(rest))
+}
+
+fn kubernetes(root: &Node, ctx: &Ctx) -> Result<Value, ArmError> {
     let location = ctx.workspace_location()?;
     let mut p = match present(root, "properties").map(to_json) {
         Some(Value::Object(m)) => m,
@@ -581,50 +642,22 @@ fn kubernetes(root: &Node, name: &str, ctx: &Ctx) -> Result<Value, ArmError> {
     props.insert("computeLocation".into(), json!(location));
     insert_opt(&mut props, "description", opt_str(root, "description").map(Value::String));
     props.insert("properties".into(), Value::Object(p));
-    Ok(envelope(root, location, Value::Object(props), Some(name)))
+    Ok(envelope(root, location, Value::Object(props)))
 }
 
-fn synapse_spark(root: &Node, name: &str, ctx: &Ctx) -> Result<Value, ArmError> {
+fn synapse_spark(root: &Node, ctx: &Ctx) -> Result<Value, ArmError> {
     let mut props = Map::new();
     props.insert("computeType".into(), json!("SynapseSpark"));
     props.insert("resourceId".into(), json!(req_str(root, "resource_id")?));
     insert_opt(&mut props, "description", opt_str(root, "description").map(Value::String));
-    Ok(envelope(root, ctx.workspace_location()?, Value::Object(props), Some(name)))
+    Ok(envelope(root, ctx.workspace_location()?, Value::Object(props)))
 }
 
 // ---- ARM form --------------------------------------------------------------------------------
 
-/// Read-only envelope and `properties` fields ARM ignores or rejects on PUT.
-const READ_ONLY_TOP: &[&str] = &["id", "type", "systemData", "$schema"];
-const READ_ONLY_PROPS: &[&str] = &[
-    "provisioningState",
-    "createdOn",
-    "modifiedOn",
-    "provisioningErrors",
-    "isAttachedCompute",
-    "provisioningWarnings",
-];
-const READ_ONLY_INNER: &[&str] = &[
-    "allocationState",
-    "allocationStateTransitionTime",
-    "errors",
-    "currentNodeCount",
-    "targetNodeCount",
-    "nodeStateCounts",
-    "state",
-    "lastOperation",
-    "osImageMetadata",
-    "connectivityEndpoints",
-    "applications",
-    "createdBy",
-    "containers",
-    "dataDisks",
-    "dataMounts",
-    "versions",
-    "systemServices",
-];
-
-fn arm_passthrough(root: &Node, kind: ComputeKind, ctx: &Ctx) -> Result<(String, Value), ArmError> {
+/// An ARM body as written, less `$schema` (an editor hint, not part of the resource); the
+/// read-only fields go afterwards, as for every body.
+fn arm_passthrough(root: &Node, ctx: &Ctx) -> Result<(String, Value), ArmError> {
     let mut body = to_json(root);
     let Some(obj) = body.as_object_mut() else {
         return Err(ArmError::Spec("an ARM compute body must be an object.".to_string()));
@@ -633,25 +666,9 @@ fn arm_passthrough(root: &Node, kind: ComputeKind, ctx: &Ctx) -> Result<(String,
         obj.get("name").and_then(Value::as_str).map(str::to_string).filter(|n| !n.is_empty()).ok_or_else(|| {
             ArmError::Spec("the ARM body has no `name`; add the compute's name at the top level.".to_string())
         })?;
-    for key in READ_ONLY_TOP {
-        obj.remove(*key);
-    }
-    // Keep `name` only where the SDK sends it too (attached kinds); ARM takes it from the URL.
-    if !kind.is_attached() {
-        obj.remove("name");
-    }
+    obj.remove("$schema");
     if !obj.contains_key("location") || obj.get("location").is_some_and(Value::is_null) {
         obj.insert("location".into(), json!(ctx.workspace_location()?));
-    }
-    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
-        for key in READ_ONLY_PROPS {
-            props.remove(*key);
-        }
-        if let Some(inner) = props.get_mut("properties").and_then(Value::as_object_mut) {
-            for key in READ_ONLY_INNER {
-                inner.remove(*key);
-            }
-        }
     }
     Ok((name, body))
 }

@@ -2,9 +2,10 @@
 //! tokens from `auth`, bounded retries with backoff and jitter for 429/5xx/timeouts/dropped
 //! connections, and long-running operations handed back as `Operation`s.
 
+use std::future::Future;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -12,7 +13,8 @@ use serde_json::Value;
 
 use super::auth::{Credential, TokenSource, scope_for};
 use super::computes::{Compute, InstanceAction, UnderlyingAction, Usage, VmSizeInfo, collect_error};
-use super::error::{ArmError, ErrorDetail};
+use super::error::{ArmError, ErrorDetail, human_duration};
+use super::ids::{ComputeName, Location, SubscriptionId, WorkspaceId, location_path};
 use super::lro::{OpKind, Operation};
 use super::workspace::Workspace;
 
@@ -34,6 +36,29 @@ pub struct ClientOptions {
     pub lro_timeout: Duration,
     /// Between status polls when Azure gives no Retry-After.
     pub poll_interval: Duration,
+    /// One call in all: every attempt, retry and backoff of one request fits in it, so a
+    /// server that never answers (or trickles) costs this long at most, not
+    /// `timeout × (1 + max_retries)`.
+    pub request_budget: Duration,
+    /// The longest `Retry-After` waited for; a server asking for more gets an error that says
+    /// how long it asked for, at once, instead of a silent wait.
+    pub max_retry_after: Duration,
+    /// A reply body larger than this is not read (no compute reply comes near it).
+    pub max_response_bytes: usize,
+    /// After this long without an answer, and then as often, `notify` says what is awaited.
+    pub slow_notice: Duration,
+    /// Where "still waiting for …" notices go (the CLI's stderr, the editor's log).
+    pub notify: Option<Notifier>,
+}
+
+/// A callback for notices while a request is slow.
+#[derive(Clone)]
+pub struct Notifier(pub Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for Notifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Notifier")
+    }
 }
 
 impl Default for ClientOptions {
@@ -45,6 +70,11 @@ impl Default for ClientOptions {
             retry_base: Duration::from_secs(1),
             lro_timeout: Duration::from_secs(30 * 60),
             poll_interval: Duration::from_secs(5),
+            request_budget: Duration::from_secs(120),
+            max_retry_after: Duration::from_secs(60),
+            max_response_bytes: 32 * 1024 * 1024,
+            slow_notice: Duration::from_secs(10),
+            notify: None,
         }
     }
 }
@@ -124,27 +154,22 @@ impl ArmClient {
         &self.inner.options
     }
 
-    pub(crate) fn compute_url(&self, ws: &Workspace, name: &str) -> String {
-        format!("{}/computes/{}", self.workspace_base(ws), encode_segment(name))
+    /// The compute's URL, from checked segments: a name or id that breaks its rule is an
+    /// `InvalidArgument` error here, before any request.
+    pub(crate) fn compute_url(&self, ws: &Workspace, name: &str) -> Result<String, ArmError> {
+        let id = WorkspaceId::parse(ws)?;
+        let name = ComputeName::parse(name)?;
+        Ok(format!("{}{}", self.inner.endpoint, id.compute_path(&name)))
     }
 
-    fn workspace_base(&self, ws: &Workspace) -> String {
-        format!(
-            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
-            self.inner.endpoint,
-            encode_segment(&ws.subscription_id),
-            encode_segment(&ws.resource_group),
-            encode_segment(&ws.workspace_name)
-        )
+    fn workspace_base(&self, ws: &Workspace) -> Result<String, ArmError> {
+        Ok(format!("{}{}", self.inner.endpoint, WorkspaceId::parse(ws)?.path()))
     }
 
-    fn location_base(&self, subscription_id: &str, location: &str) -> String {
-        format!(
-            "{}/subscriptions/{}/providers/Microsoft.MachineLearningServices/locations/{}",
-            self.inner.endpoint,
-            encode_segment(subscription_id),
-            encode_segment(location)
-        )
+    fn location_base(&self, subscription_id: &str, location: &str) -> Result<String, ArmError> {
+        let subscription = SubscriptionId::parse(subscription_id)?;
+        let location = Location::parse(location)?;
+        Ok(format!("{}{}", self.inner.endpoint, location_path(&subscription, &location)))
     }
 
     pub(crate) fn with_api_version(&self, url: &str) -> String {
@@ -154,7 +179,7 @@ impl ArmClient {
 
     /// The compute, or None when the workspace has no compute by that name.
     pub async fn get_compute(&self, ws: &Workspace, name: &str) -> Result<Option<Compute>, ArmError> {
-        let url = self.with_api_version(&self.compute_url(ws, name));
+        let url = self.with_api_version(&self.compute_url(ws, name)?);
         match self.send(Method::GET, &url, None).await {
             Ok(reply) => Ok(Some(Compute::from_json(reply.body))),
             Err(ArmError::NotFound { what }) if !what.starts_with("The parent of") => Ok(None),
@@ -165,7 +190,7 @@ impl ArmClient {
     /// The workspace's region. Computes other than clusters are created there, and a cluster
     /// spec without `location` goes there too (the SDK reads the workspace the same way).
     pub async fn get_workspace_location(&self, ws: &Workspace) -> Result<String, ArmError> {
-        let url = self.with_api_version(&self.workspace_base(ws));
+        let url = self.with_api_version(&self.workspace_base(ws)?);
         let reply = self.send(Method::GET, &url, None).await?;
         reply.body.get("location").and_then(|l| l.as_str()).map(String::from).ok_or_else(|| ArmError::Server {
             status: 200,
@@ -175,7 +200,7 @@ impl ArmClient {
 
     /// Every compute in the workspace, following `nextLink`.
     pub async fn list_computes(&self, ws: &Workspace) -> Result<Vec<Compute>, ArmError> {
-        let url = self.with_api_version(&format!("{}/computes", self.workspace_base(ws)));
+        let url = self.with_api_version(&format!("{}/computes", self.workspace_base(ws)?));
         let items = self.list_paged(url).await?;
         Ok(items.into_iter().map(Compute::from_json).collect())
     }
@@ -187,7 +212,7 @@ impl ArmClient {
         name: &str,
         body: &Value,
     ) -> Result<Operation, ArmError> {
-        let resource_url = self.compute_url(ws, name);
+        let resource_url = self.compute_url(ws, name)?;
         let reply = self.send(Method::PUT, &self.with_api_version(&resource_url), Some(body)).await?;
         Ok(Operation::from_reply(self.clone(), OpKind::CreateOrUpdate, resource_url, name, reply))
     }
@@ -199,7 +224,7 @@ impl ArmClient {
         name: &str,
         action: UnderlyingAction,
     ) -> Result<Operation, ArmError> {
-        let resource_url = self.compute_url(ws, name);
+        let resource_url = self.compute_url(ws, name)?;
         let url = format!("{}&underlyingResourceAction={}", self.with_api_version(&resource_url), action.as_str());
         let reply = self.send(Method::DELETE, &url, None).await?;
         Ok(Operation::from_reply(self.clone(), OpKind::Delete, resource_url, name, reply))
@@ -212,7 +237,7 @@ impl ArmClient {
         name: &str,
         action: InstanceAction,
     ) -> Result<Operation, ArmError> {
-        let resource_url = self.compute_url(ws, name);
+        let resource_url = self.compute_url(ws, name)?;
         let url = self.with_api_version(&format!("{resource_url}/{}", action.path()));
         let reply = self.send(Method::POST, &url, None).await?;
         Ok(Operation::from_reply(self.clone(), OpKind::Action, resource_url, name, reply))
@@ -220,14 +245,14 @@ impl ArmClient {
 
     /// The VM sizes Azure ML offers in a region (not paged).
     pub async fn list_vm_sizes(&self, subscription_id: &str, location: &str) -> Result<Vec<VmSizeInfo>, ArmError> {
-        let url = self.with_api_version(&format!("{}/vmSizes", self.location_base(subscription_id, location)));
+        let url = self.with_api_version(&format!("{}/vmSizes", self.location_base(subscription_id, location)?));
         let items = self.list_paged(url).await?;
         Ok(items.iter().map(VmSizeInfo::from_json).collect())
     }
 
     /// Quota usage of a region (paged).
     pub async fn list_usages(&self, subscription_id: &str, location: &str) -> Result<Vec<Usage>, ArmError> {
-        let url = self.with_api_version(&format!("{}/usages", self.location_base(subscription_id, location)));
+        let url = self.with_api_version(&format!("{}/usages", self.location_base(subscription_id, location)?));
         let items = self.list_paged(url).await?;
         Ok(items.iter().map(Usage::from_json).collect())
     }
@@ -253,7 +278,8 @@ impl ArmClient {
         Ok(out)
     }
 
-    /// One request with retries. 2xx → Ok; everything else becomes the matching ArmError.
+    /// One request with retries, all within `request_budget`. 2xx → Ok; everything else
+    /// becomes the matching ArmError.
     pub(crate) async fn send(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Reply, ArmError> {
         let opts = &self.inner.options;
         // Tokens go only to the endpoint's own origin (nextLink and status URLs come from the
@@ -265,41 +291,45 @@ impl ArmClient {
                 self.inner.endpoint
             )));
         }
+        let started = Instant::now();
+        let deadline = started + opts.request_budget;
+        let what = format!("{method} {}", resource_from_url(url));
         let mut attempt: u32 = 0;
         let mut reauthenticated = false;
         loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(timed_out(&what, started, attempt));
+            }
             let token = self.inner.tokens.token().await?;
             let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.secret()))
                 .map_err(|_| ArmError::Auth("the access token contains characters not allowed in a header".into()))?;
             auth.set_sensitive(true);
-            let mut request =
-                self.inner.http.request(method.clone(), url).header(AUTHORIZATION, auth).timeout(opts.timeout);
+            let attempt_timeout = opts.timeout.min(remaining);
+            let mut request = self.inner.http.request(method.clone(), url).header(AUTHORIZATION, auth);
             if let Some(body) = body {
                 request = request.header(CONTENT_TYPE, "application/json").body(body.to_string());
             } else if method == Method::POST || method == Method::PUT {
                 request = request.header(reqwest::header::CONTENT_LENGTH, "0");
             }
-            let outcome = match request.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(bytes) => Ok((status, headers, bytes)),
-                        Err(e) => Err(e),
-                    }
-                }
-                Err(e) => Err(e),
+            let exchange = read_reply(request, opts.max_response_bytes);
+            let outcome = match self.with_notices(exchange, attempt_timeout, &what, started, deadline).await {
+                Some(result) => result,
+                None => Err(Failure::TimedOut),
             };
             let (status, headers, bytes) = match outcome {
                 Ok(parts) => parts,
-                Err(e) => {
-                    let error = if e.is_timeout() {
-                        ArmError::Timeout { waited: opts.timeout }
-                    } else {
-                        ArmError::Transport(sanitize_reqwest(&e))
+                Err(Failure::TooLarge) => {
+                    return Err(ArmError::TooLarge { what, limit: opts.max_response_bytes as u64 });
+                }
+                Err(failure) => {
+                    let error = match failure {
+                        Failure::Http(e) if !e.is_timeout() => ArmError::Transport(sanitize_reqwest(&e)),
+                        _ => timed_out(&what, started, attempt + 1),
                     };
-                    if attempt < opts.max_retries {
-                        tokio::time::sleep(backoff(opts.retry_base, attempt)).await;
+                    let pause = backoff(opts.retry_base, attempt);
+                    if attempt < opts.max_retries && Instant::now() + pause < deadline {
+                        tokio::time::sleep(pause).await;
                         attempt += 1;
                         continue;
                     }
@@ -323,8 +353,14 @@ impl ArmClient {
                     continue;
                 }
                 429 | 500 | 502 | 503 | 504 if attempt < opts.max_retries => {
-                    let wait = backoff(opts.retry_base, attempt).max(retry_after.unwrap_or_default());
-                    tokio::time::sleep(wait).await;
+                    if let Some(asked) = retry_after.filter(|d| *d > opts.max_retry_after) {
+                        return Err(ArmError::WaitTooLong { what, asked, limit: opts.max_retry_after });
+                    }
+                    let pause = backoff(opts.retry_base, attempt).max(retry_after.unwrap_or_default());
+                    if Instant::now() + pause >= deadline {
+                        return Err(error_for(status, &body, retry_after, url, attempt));
+                    }
+                    tokio::time::sleep(pause).await;
                     attempt += 1;
                     continue;
                 }
@@ -332,6 +368,73 @@ impl ArmClient {
             }
         }
     }
+
+    /// Runs one exchange with a timeout; while it runs, every `slow_notice` says what is
+    /// awaited and for how long the budget still lasts. None when the timeout hit.
+    async fn with_notices<T>(
+        &self,
+        exchange: impl Future<Output = T>,
+        timeout: Duration,
+        what: &str,
+        started: Instant,
+        deadline: Instant,
+    ) -> Option<T> {
+        let opts = &self.inner.options;
+        let timer = tokio::time::sleep(timeout);
+        tokio::pin!(exchange, timer);
+        let mut next_notice = opts.slow_notice;
+        loop {
+            let notice = tokio::time::sleep_until((started + next_notice).into());
+            tokio::select! {
+                result = &mut exchange => return Some(result),
+                _ = &mut timer => return None,
+                _ = notice => {
+                    if let Some(notify) = &opts.notify {
+                        (notify.0)(&format!(
+                            "Still waiting for Azure to answer {what} ({} so far; giving up in {}).",
+                            human_duration(started.elapsed()),
+                            human_duration(deadline.saturating_duration_since(Instant::now()))
+                        ));
+                    }
+                    next_notice += opts.slow_notice.max(Duration::from_millis(10));
+                }
+            }
+        }
+    }
+}
+
+/// Why one exchange produced no reply.
+enum Failure {
+    Http(reqwest::Error),
+    TimedOut,
+    TooLarge,
+}
+
+fn timed_out(what: &str, started: Instant, attempts: u32) -> ArmError {
+    let tries = if attempts > 1 { format!(", {attempts} attempts") } else { String::new() };
+    ArmError::Timeout { waited: started.elapsed(), what: format!("Azure did not answer {what}{tries}") }
+}
+
+/// Sends the request and reads the reply, refusing (without reading on) a body over `limit`
+/// bytes, whether its Content-Length says so up front or it just keeps coming.
+async fn read_reply(
+    request: reqwest::RequestBuilder,
+    limit: usize,
+) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
+    let mut response = request.send().await.map_err(Failure::Http)?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(Failure::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Http)? {
+        if bytes.len() + chunk.len() > limit {
+            return Err(Failure::TooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, bytes))
 }
 
 fn with_attempts(error: ArmError, retries: u32) -> ArmError {
@@ -488,19 +591,6 @@ fn is_loopback_host(host: &str) -> bool {
         return true;
     }
     bare.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
-}
-
-/// Percent-encodes a path segment (names are plain, but never let one add a path level).
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Just enough URL handling to compare origins without another dependency.

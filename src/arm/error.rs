@@ -55,9 +55,16 @@ pub enum ArmError {
         "Could not reach Azure: {0}. Check the network connection, proxy settings and the ARM endpoint, then try again."
     )]
     Transport(String),
-    /// A request, or a long-running operation as a whole, took too long.
-    #[error("Azure did not answer within {}. The operation may still complete in Azure; check its status later with `aml-compute-ls status`.", human_duration(*.waited))]
-    Timeout { waited: Duration },
+    /// A request (all its attempts), or a long-running operation as a whole, took too long.
+    /// `what` says what was awaited; `waited` is the real time spent.
+    #[error("{what}; gave up after {}. The operation may still complete in Azure; check its status later with `aml-compute-ls status`.", human_duration(*.waited))]
+    Timeout { waited: Duration, what: String },
+    /// The server asked (Retry-After) to wait longer than this tool waits on its own.
+    #[error("Azure asked to wait {} before retrying {what}, longer than the {} this tool waits by itself; nothing more was sent. Try again after that time.", human_duration(*.asked), human_duration(*.limit))]
+    WaitTooLong { what: String, asked: Duration, limit: Duration },
+    /// A reply body over the size limit; it was not read.
+    #[error("The reply to {what} is larger than {} MiB, far more than any compute reply; it was not read. Check that the endpoint is Azure Resource Manager.", .limit / (1024 * 1024))]
+    TooLarge { what: String, limit: u64 },
     /// The long-running operation ended `Failed` or `Canceled`; every error Azure gave.
     #[error("The operation ended in state {state}.{} Fix the cause, then delete the failed compute (a failed compute keeps its name) and create it again.", provisioning_suffix(.errors))]
     Provisioning { state: String, errors: Vec<ErrorDetail> },
@@ -75,14 +82,27 @@ pub enum ArmError {
     /// The spec cannot be turned into a request body.
     #[error("The spec cannot be sent to Azure: {0}")]
     Spec(String),
+    /// A name or id given to the command breaks its rule (see `arm::ids`); nothing was sent.
+    #[error("{0} Nothing was sent to Azure.")]
+    InvalidArgument(String),
 }
 
 impl ArmError {
+    /// Whether the user asked for something impossible (a bad name or id, an insecure
+    /// endpoint): the CLI exits 2 for these, as for any usage error.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, ArmError::InvalidArgument(_) | ArmError::InsecureEndpoint(_))
+    }
+
     /// Whether retrying the same request later could succeed.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            ArmError::Throttled { .. } | ArmError::Server { .. } | ArmError::Transport(_) | ArmError::Timeout { .. }
+            ArmError::Throttled { .. }
+                | ArmError::Server { .. }
+                | ArmError::Transport(_)
+                | ArmError::Timeout { .. }
+                | ArmError::WaitTooLong { .. }
         )
     }
 }
@@ -94,7 +114,7 @@ fn throttled_advice(retry_after: &Option<Duration>) -> String {
     }
 }
 
-fn details_suffix(details: &[ErrorDetail]) -> String {
+pub(crate) fn details_suffix(details: &[ErrorDetail]) -> String {
     if details.is_empty() {
         return String::new();
     }

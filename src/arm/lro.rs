@@ -116,7 +116,8 @@ impl Operation {
 
         let mut next_wait = match self.tracker {
             Tracker::Done => None,
-            _ => Some(self.first_wait.unwrap_or(opts.poll_interval)),
+            // A poll sooner than a huge Retry-After asks is harmless; a silent hour-long wait is not.
+            _ => Some(self.first_wait.unwrap_or(opts.poll_interval).min(opts.max_retry_after)),
         };
         let mut last_status =
             Status { state: "InProgress".to_string(), percent: None, errors: Vec::new(), retry_after: None };
@@ -129,7 +130,10 @@ impl Operation {
         while let Some(wait) = next_wait {
             let now = Instant::now();
             if now >= deadline {
-                return Err(ArmError::Timeout { waited: started.elapsed() });
+                return Err(ArmError::Timeout {
+                    waited: started.elapsed(),
+                    what: format!("The operation on `{}` did not finish", self.name),
+                });
             }
             let wait = wait.min(deadline - now);
             tokio::select! {
@@ -150,7 +154,7 @@ impl Operation {
             next_wait = if terminal(Some(&status.state)) {
                 None
             } else {
-                Some(status.retry_after.unwrap_or(opts.poll_interval))
+                Some(status.retry_after.unwrap_or(opts.poll_interval).min(opts.max_retry_after))
             };
             last_status = status;
         }

@@ -7,13 +7,16 @@ pub mod body;
 pub mod client;
 pub mod computes;
 pub mod error;
+pub mod ids;
 pub mod lro;
+pub mod read_only;
 pub mod workspace;
 
 pub use auth::Credential;
-pub use body::request_body;
+pub use body::{PreparedBody, prepare_body, prepare_body_with_home, request_body};
 pub use client::{ArmClient, ClientOptions, DEFAULT_API_VERSION, PUBLIC_CLOUD_ENDPOINT};
 pub use computes::{Compute, InstanceAction, UnderlyingAction, Usage, VmSizeInfo};
 pub use error::{ArmError, ErrorDetail};
+pub use ids::{ComputeName, Location, WorkspaceId};
 pub use lro::{Operation, OperationStatus};
 pub use workspace::{PartialWorkspace, Workspace, WorkspaceEnv, resolve_workspace};

@@ -296,8 +296,9 @@ fn missing_message(missing: &[&str], start: &Path, env: &WorkspaceEnv, notes: &[
         .map(|d| d.display().to_string())
         .unwrap_or_else(|| "~/.azure (no home folder is set)".to_string());
     let mut text = format!(
-        "No Azure ML workspace is configured: {} {} not set. Looked in the command arguments, the editor settings \
-         (aml.subscriptionId, aml.resourceGroup, aml.workspace), .azureml/config.json, aml_config/config.json and \
+        "No Azure ML workspace is configured: {} {} not set. Looked in the command arguments (--subscription, \
+         --resource-group, --workspace), the editor settings (amlComputeLs.subscriptionId, \
+         amlComputeLs.resourceGroup, amlComputeLs.workspaceName), .azureml/config.json, aml_config/config.json and \
          config.json in {} and its parent folders, the `az configure` defaults in {azure_dir}/config, \
          AZURE_SUBSCRIPTION_ID and the default account in {azure_dir}/azureProfile.json.",
         join_words(missing),

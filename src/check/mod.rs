@@ -61,11 +61,21 @@ pub(crate) const SECRET_KEYS: &[&str] = &[
     "key",
 ];
 
+/// What `check` and `create` both say about an ARM deployment template.
+pub const DEPLOYMENT_TEMPLATE_MESSAGE: &str = "This is an ARM deployment template (`resources[]`), not a compute spec: \
+     its computes are not checked, and `create` cannot send it. Deploy it with `az deployment group create`, or put \
+     each compute's resource body (`name`, `location`, `properties.computeType`) in a file of its own.";
+
 pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> CheckResult {
     let format = Format::detect(path, text);
     let parsed = syntax::parse(text, format);
     let detection = kinds::detect(parsed.root.as_ref(), &parsed.comments);
     let mut diagnostics = parsed.diagnostics.clone();
+    if detection.is_none()
+        && let Some(range) = parsed.root.as_ref().and_then(kinds::deployment_template)
+    {
+        diagnostics.push(Diagnostic::new(codes::DEPLOYMENT_TEMPLATE, range, DEPLOYMENT_TEMPLATE_MESSAGE));
+    }
     if let (Some(root), Some(detection)) = (parsed.root.as_ref(), detection.as_ref()) {
         let mut semantic = Vec::new();
         match detection.kind {

@@ -87,6 +87,7 @@ codes! {
     OUT_OF_RANGE = 108, "out-of-range", Error, "A number is outside the range the service accepts.";
     UNKNOWN_COMPUTE_TYPE = 109, "unknown-compute-type", Error, "The compute type is not one the service knows.";
     MISSING_COMPUTE_TYPE = 110, "missing-compute-type", Error, "The spec does not say which compute type it describes.";
+    DEPLOYMENT_TEMPLATE = 111, "deployment-template", Warning, "The file is an ARM deployment template, not a compute spec.";
     CONFLICTING_FIELDS = 112, "conflicting-fields", Warning, "Two fields set the same thing; one of them is ignored.";
     UNFILLED_PLACEHOLDER = 113, "unfilled-placeholder", Error, "A template placeholder such as <CLUSTER_NAME> was not filled in.";
     INVALID_FORMAT = 114, "invalid-format", Error, "A string does not have the format the service expects.";

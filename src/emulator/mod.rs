@@ -5,9 +5,12 @@
 //! injects faults on request. Tests and `aml-compute-ls --emulator` use it.
 //!
 //! Control endpoints (bearer token required, no `api-version`, never faulted):
-//! `GET|POST /_emulator/faults` (JSON [`FaultsPatch`]) and `GET /_emulator/state`.
+//! `GET|POST /_emulator/faults` (JSON [`FaultsPatch`]), `GET /_emulator/state` and
+//! `GET /_emulator/requests` (the request log: method and raw path of every ARM request, in
+//! order, never headers or bodies, so no secret is in it).
 
 mod faults;
+pub mod rest_schema;
 mod routes;
 mod state;
 mod validate;
@@ -76,7 +79,26 @@ pub(crate) struct App {
 pub(crate) struct Inner {
     store: state::Store,
     faults: Faults,
+    requests: Vec<LoggedRequest>,
 }
+
+/// One ARM request as it arrived: the method and the path and query exactly as sent (before
+/// any decoding), so a test can see what a client really asked for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LoggedRequest {
+    pub method: String,
+    pub path_and_query: String,
+}
+
+impl LoggedRequest {
+    /// The path without the query.
+    pub fn path(&self) -> &str {
+        self.path_and_query.split('?').next().unwrap_or_default()
+    }
+}
+
+/// The log keeps the first this many requests (a long soak must not grow without bound).
+const REQUEST_LOG_LIMIT: usize = 100_000;
 
 impl App {
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -87,6 +109,15 @@ impl App {
 
     fn delay_ms(&self) -> u64 {
         self.delay.as_millis() as u64
+    }
+
+    fn log_request(&self, method: &str, path_and_query: &str) {
+        let mut inner = self.lock();
+        if inner.requests.len() < REQUEST_LOG_LIMIT {
+            inner
+                .requests
+                .push(LoggedRequest { method: method.to_string(), path_and_query: path_and_query.to_string() });
+        }
     }
 
     fn persist(&self, store: &state::Store) {
@@ -101,15 +132,26 @@ impl App {
 /// A running emulator; [`RunningEmulator::stop`] shuts it down.
 pub struct RunningEmulator {
     pub addr: SocketAddr,
+    app: Arc<App>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
 
 impl RunningEmulator {
-    /// Binds 127.0.0.1 (never another interface) and starts serving.
+    /// Binds 127.0.0.1 (never another interface) and starts serving. With a state file, the
+    /// file is written once before serving, so a place that cannot be written fails here,
+    /// with its path, instead of losing every change later.
     pub async fn start(config: EmulatorConfig) -> io::Result<RunningEmulator> {
         let store = match &config.state_file {
-            Some(path) => state::Store::load(path)?,
+            Some(path) => {
+                let store = state::Store::load(path).map_err(|e| {
+                    io::Error::new(e.kind(), format!("cannot read its state file {}: {e}", path.display()))
+                })?;
+                store.save(path).map_err(|e| {
+                    io::Error::new(e.kind(), format!("cannot write its state file {}: {e}", path.display()))
+                })?;
+                store
+            }
             None => state::Store::default(),
         };
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, config.port)).await?;
@@ -120,13 +162,14 @@ impl RunningEmulator {
             delay: config.provisioning_delay,
             default_location: config.default_location,
             state_file: config.state_file,
-            inner: Mutex::new(Inner { store, faults: config.faults }),
+            inner: Mutex::new(Inner { store, faults: config.faults, requests: Vec::new() }),
         });
         let router = Router::new()
             .route("/_emulator/faults", get(routes::get_faults).post(routes::set_faults))
             .route("/_emulator/state", get(routes::get_state))
+            .route("/_emulator/requests", get(routes::get_requests))
             .fallback(routes::arm)
-            .with_state(app);
+            .with_state(app.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let server =
             axum::serve(KillableListener { inner: listener }, router.into_make_service_with_connect_info::<ConnKey>())
@@ -136,7 +179,12 @@ impl RunningEmulator {
         let task = tokio::spawn(async move {
             let _ = server.await;
         });
-        Ok(RunningEmulator { addr, shutdown: Some(tx), task })
+        Ok(RunningEmulator { addr, app, shutdown: Some(tx), task })
+    }
+
+    /// Every ARM request received so far, in order (see [`LoggedRequest`]).
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.app.lock().requests.clone()
     }
 
     /// `http://127.0.0.1:PORT`, the ARM endpoint to give a client.
@@ -157,17 +205,13 @@ impl RunningEmulator {
     }
 }
 
-/// Blocking entry for `aml-compute-ls emulator [--port N]`: serves until Ctrl-C.
-pub fn run_blocking(config: EmulatorConfig) -> io::Result<()> {
+/// Blocking entry for `aml-compute-ls emulator [--port N]`: serves until Ctrl-C. `on_ready`
+/// gets the endpoint once the port is bound (the front end says how to use it).
+pub fn run_blocking(config: EmulatorConfig, on_ready: impl FnOnce(&str)) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
-        let token_is_default = config.token == EMULATOR_TOKEN;
         let emulator = RunningEmulator::start(config).await?;
-        eprintln!("aml-compute-ls emulator listening on {}", emulator.endpoint());
-        if token_is_default {
-            eprintln!("bearer token: {EMULATOR_TOKEN}");
-        }
-        eprintln!("press Ctrl-C to stop");
+        on_ready(&emulator.endpoint());
         tokio::signal::ctrl_c().await?;
         emulator.stop().await;
         Ok(())

@@ -3,6 +3,7 @@
 //! segments (`resourceGroups`, the provider namespace, …) case-insensitively.
 
 use super::faults::{FaultsPatch, Injected};
+use super::rest_schema::{self, RestSchema};
 use super::state::{self, Operation, Step, StepAction, Store, StoredCompute, compute_key, same_region};
 use super::validate::{self, Rejection};
 use super::wire::{self, ErrorDetail, ErrorResponse, PROVIDER, Page, Usage, UsageName, VirtualMachineSize};
@@ -174,6 +175,44 @@ fn parse_route(path: &str) -> Option<Route> {
     None
 }
 
+/// Refuses a path that could name something other than what it spells: an empty, `.` or `..`
+/// segment (raw or percent-encoded), an encoded `/` or `\`, or a resource group or workspace
+/// that breaks ARM's rules (`arm::ids` has the rules and their sources). ARM treats such
+/// paths as errors; a permissive emulator would hide a client that sends them.
+fn check_path(path: &str) -> Result<(), Reply> {
+    let raw: Vec<&str> = path.split('/').skip(1).collect();
+    let bad = |message: String| Reply::arm_error(400, "InvalidRequestUri", message);
+    for (i, seg) in raw.iter().enumerate() {
+        let decoded = percent_decode(seg);
+        let last_and_empty = seg.is_empty() && i + 1 == raw.len();
+        if (seg.is_empty() && !last_and_empty) || decoded == "." || decoded == ".." || decoded.contains(['/', '\\']) {
+            return Err(bad(format!(
+                "The request path '{path}' has an empty, '.', '..' or encoded '/' segment; every segment must name a \
+                 resource."
+            )));
+        }
+    }
+    let segs: Vec<String> = raw.iter().filter(|s| !s.is_empty()).map(|s| percent_decode(s)).collect();
+    let at = |i: usize, lit: &str| segs.get(i).is_some_and(|x| x.eq_ignore_ascii_case(lit));
+    if at(0, "subscriptions") && at(2, "resourceGroups") {
+        let refuse = |r: Rejection| Reply::arm_error(r.status, &r.detail.code, r.detail.message);
+        if let Some(rg) = segs.get(3) {
+            validate::check_resource_group(rg).map_err(refuse)?;
+        }
+        if at(6, "workspaces")
+            && let Some(ws) = segs.get(7)
+        {
+            validate::check_workspace_name(ws).map_err(refuse)?;
+        }
+        if at(8, "computes")
+            && let Some(name) = segs.get(9)
+        {
+            validate::check_path_name(name).map_err(refuse)?;
+        }
+    }
+    Ok(())
+}
+
 fn authorized(app: &App, headers: &HeaderMap) -> bool {
     let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
         return false;
@@ -203,6 +242,7 @@ pub async fn arm(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    app.log_request(method.as_str(), uri.path_and_query().map_or(uri.path(), |p| p.as_str()));
     let (slow, injected) = {
         let mut inner = app.lock();
         (inner.faults.slow_reply, inner.faults.take_next())
@@ -245,6 +285,9 @@ pub async fn arm(
         )
         .into_response();
     };
+    if let Err(refusal) = check_path(uri.path()) {
+        return refusal.into_response();
+    }
     let Some(route) = parse_route(uri.path()) else {
         return Reply::arm_error(
             404,
@@ -468,6 +511,29 @@ impl Ctx<'_> {
             Ok(n) => n,
             Err(r) => return rp(r),
         };
+        // Then the body must be a `ComputeResource` as the REST spec defines it (secrets are
+        // null by now, which optional fields allow; violations name paths and rules, never values).
+        let violations = RestSchema::embedded().validate(&request, rest_schema::embedded_exceptions());
+        if !violations.is_empty() {
+            let details: Vec<ErrorDetail> = violations
+                .iter()
+                .map(|v| ErrorDetail {
+                    target: Some(v.path.clone()),
+                    ..ErrorDetail::new("InvalidRequestContent", v.to_string())
+                })
+                .collect();
+            let mut detail = ErrorDetail::new(
+                "InvalidRequestContent",
+                format!(
+                    "The request body is not a valid ComputeResource for api-version 2025-12-01 ({} problem{}): {}.",
+                    violations.len(),
+                    if violations.len() == 1 { "" } else { "s" },
+                    violations.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("; ")
+                ),
+            );
+            detail.details = details;
+            return rp(Rejection { status: 400, detail });
+        }
         let key = compute_key(ws_key, name);
         let existing = store.computes.get(&key).cloned();
         if let Some(old) = &existing {
@@ -928,6 +994,15 @@ pub async fn set_faults(State(app): State<Arc<App>>, headers: HeaderMap, body: B
     let mut inner = app.lock();
     inner.faults.apply(patch);
     Reply::json(200, serde_json::to_value(inner.faults.to_patch()).unwrap_or(Value::Null)).into_response()
+}
+
+/// `GET /_emulator/requests`: the request log.
+pub async fn get_requests(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    if !authorized(&app, &headers) {
+        return unauthorized(&headers).into_response();
+    }
+    let log = app.lock().requests.clone();
+    Reply::json(200, serde_json::to_value(log).unwrap_or(Value::Null)).into_response()
 }
 
 /// `GET /_emulator/state`: the store as it would be persisted (no secrets in it).

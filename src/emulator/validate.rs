@@ -90,6 +90,46 @@ pub fn check_name(name: &str, compute_type: Option<&str>) -> Result<(), Rejectio
     ))
 }
 
+/// A compute name in a request path (GET, DELETE, actions): the characters and lengths any
+/// compute kind may have (2-24, letters, digits and `-`, starting with a letter), so nothing
+/// else (dots, escapes, spaces) is ever looked up.
+pub fn check_path_name(name: &str) -> Result<(), Rejection> {
+    let ok = (2..=24).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        return Ok(());
+    }
+    Err(bad(
+        "InvalidResourceName",
+        format!(
+            "Compute name '{}' is invalid: letters, digits and dashes, starting with a letter.",
+            name.escape_debug()
+        ),
+    ))
+}
+
+/// A resource group name as ARM's `ResourceGroupNameParameter` allows it (common-types v3:
+/// 1-90 of `[-\w._()]`), not ending with a period (Azure's resource-name-rules).
+pub fn check_resource_group(rg: &str) -> Result<(), Rejection> {
+    let len = rg.chars().count();
+    if (1..=90).contains(&len) && rg.chars().all(|c| c.is_alphanumeric() || "-_.()".contains(c)) && !rg.ends_with('.') {
+        return Ok(());
+    }
+    Err(bad("InvalidResourceGroupName", format!("Resource group name '{}' is invalid.", rg.escape_debug())))
+}
+
+/// A workspace name as `WorkspaceNameParameter` allows it: `^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$`.
+pub fn check_workspace_name(ws: &str) -> Result<(), Rejection> {
+    let ok = (3..=33).contains(&ws.len())
+        && ws.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && ws.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        return Ok(());
+    }
+    Err(bad("InvalidWorkspaceName", format!("Workspace name '{}' is invalid.", ws.escape_debug())))
+}
+
 /// Replaces every secret value with `null`, at any depth (the key stays, as ARM shows it).
 pub fn scrub_secrets(value: &mut Value) {
     match value {

@@ -5,6 +5,7 @@
 //! showing progress (`$/progress`, cancellable).
 
 use crate::actions::{self, Connection, Op, Outcome, SpecFile, Target, Ui};
+use crate::arm::client::Notifier;
 use crate::arm::{ClientOptions, Credential, PartialWorkspace, WorkspaceEnv, resolve_workspace};
 use crate::cli_azure::{PUBLIC_ENDPOINT, is_loopback};
 use crate::emulator::EMULATOR_TOKEN;
@@ -58,6 +59,7 @@ impl AzureSettings {
             Credential::AzureIdentity
         };
         Connection {
+            fallback_workspace: crate::cli_azure::demo_workspace_for(&endpoint),
             endpoint,
             credential,
             options: ClientOptions::default(),
@@ -71,7 +73,10 @@ impl AzureSettings {
     /// "in demo-ws" for lens titles, or why no workspace resolves.
     pub fn workspace_label(&self, spec_path: Option<&std::path::Path>) -> Option<String> {
         let conn = self.connection();
-        resolve_workspace(&conn.explicit, &conn.settings, spec_path, &conn.env).ok().map(|w| w.workspace_name)
+        resolve_workspace(&conn.explicit, &conn.settings, spec_path, &conn.env)
+            .ok()
+            .or(conn.fallback_workspace)
+            .map(|w| w.workspace_name)
     }
 }
 
@@ -202,7 +207,20 @@ pub async fn execute(
     ui: &mut LspUi,
     cancel: impl Future<Output = ()> + Send,
 ) -> Outcome {
-    actions::run(op, &target, &conn, ui, cancel).await
+    // A slow Azure is said in the editor's log: what is awaited, and for how long still.
+    let mut conn = conn;
+    let client = ui.client.clone();
+    let runtime = tokio::runtime::Handle::current();
+    conn.options.notify = Some(Notifier(std::sync::Arc::new(move |message: &str| {
+        let (client, message) = (client.clone(), message.to_string());
+        runtime.spawn(async move { client.log_message(MessageType::WARNING, message).await });
+    })));
+    let outcome = actions::run(op, &target, &conn, ui, cancel).await;
+    // Warnings (an unknown region) are shown as such; the result's message follows as usual.
+    for warning in &outcome.warnings {
+        ui.client.show_message(MessageType::WARNING, warning).await;
+    }
+    outcome
 }
 
 /// The title of each command, for code actions and lenses.

@@ -221,6 +221,21 @@ pub fn detect(root: Option<&Node>, comments: &[Comment]) -> Option<Detection> {
     by_type
 }
 
+/// The `resources` key of an ARM deployment template (`$schema` …/deploymentTemplate.json, or a
+/// `resources` list beside `contentVersion`), which is not a compute spec even when it deploys
+/// computes: `create` cannot send it, so `check` says so (AML111) instead of calling it clean.
+/// Source: ARM template syntax (learn.microsoft.com, "Understand the structure and syntax of
+/// ARM templates"): `$schema`, `contentVersion` and `resources` are the required elements.
+pub fn deployment_template(root: &Node) -> Option<TextRange> {
+    let entry = root.entry("resources")?;
+    entry.value.as_sequence()?;
+    let schema_says = root
+        .get("$schema")
+        .and_then(Node::as_str)
+        .is_some_and(|s| s.to_ascii_lowercase().contains("deploymenttemplate.json"));
+    (schema_says || root.get("contentVersion").is_some()).then_some(entry.key_range)
+}
+
 fn detect_by_type(root: &Node) -> Option<Detection> {
     if let Some(properties) = root.get("properties")
         && let Some(ct) = properties.get("computeType")

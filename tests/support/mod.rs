@@ -16,6 +16,9 @@
 #[path = "../../src/test_corpus.rs"]
 pub mod corpus;
 
+pub mod capture;
+pub mod shared;
+
 use aml_compute_ls::check::{CheckOptions, Diagnostic, check_text};
 use aml_compute_ls::syntax::text::{LineIndex, PositionEncoding};
 
