@@ -179,6 +179,8 @@ fn main() -> ExitCode {
 struct Input {
     path: String,
     text: Result<String, String>,
+    /// Named on the command line (or `-`), not found in a folder: it must be a compute spec.
+    named: bool,
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
@@ -210,7 +212,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         if p == "-" {
             let mut text = String::new();
             let read = std::io::stdin().read_to_string(&mut text).map(|_| text).map_err(|e| e.to_string());
-            inputs.push(Input { path: "<stdin>".to_string(), text: read });
+            inputs.push(Input { path: "<stdin>".to_string(), text: read, named: true });
             continue;
         }
         let path = Path::new(p);
@@ -221,11 +223,16 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 io_failed = true;
             }
             found.sort();
-            inputs.extend(found.into_iter().map(|f| Input { path: f.display().to_string(), text: read_text(&f) }));
+            inputs.extend(found.into_iter().map(|f| Input {
+                path: f.display().to_string(),
+                text: read_text(&f),
+                named: false,
+            }));
         } else {
-            inputs.push(Input { path: p.clone(), text: read_text(path) });
+            inputs.push(Input { path: p.clone(), text: read_text(path), named: true });
         }
     }
+    let options = FileOptions { found: options.clone(), named: CheckOptions { require_spec: true, ..options } };
     let mut results = check_all(&inputs, &options);
     if args.fix {
         match fix_in_place(&mut inputs, &mut results, &options) {
@@ -268,7 +275,7 @@ const MAX_FIX_PASSES: usize = 5;
 
 /// Applies each finding's safe fix to every file and writes the files that changed;
 /// `results` become those of the fixed text. Prints what changed and what could not be fixed.
-fn fix_in_place(inputs: &mut [Input], results: &mut [Option<CheckResult>], options: &CheckOptions) -> Result<(), ()> {
+fn fix_in_place(inputs: &mut [Input], results: &mut [Option<CheckResult>], options: &FileOptions) -> Result<(), ()> {
     let mut failed = false;
     for (input, result) in inputs.iter_mut().zip(results.iter_mut()) {
         let (Ok(text), Some(checked)) = (&mut input.text, result.as_mut()) else { continue };
@@ -288,7 +295,7 @@ fn fix_in_place(inputs: &mut [Input], results: &mut [Option<CheckResult>], optio
                 break;
             }
             *text = next;
-            *checked = check_text(text, Some(&input.path), options);
+            *checked = check_text(text, Some(&input.path), options.for_input(input.named));
         }
         if *text == original {
             continue;
@@ -296,7 +303,7 @@ fn fix_in_place(inputs: &mut [Input], results: &mut [Option<CheckResult>], optio
         if let Err(e) = std::fs::write(&input.path, text.as_bytes()) {
             eprintln!("error: {}: cannot write the fixed file: {e}", input.path);
             *text = original;
-            *checked = check_text(text, Some(&input.path), options);
+            *checked = check_text(text, Some(&input.path), options.for_input(input.named));
             failed = true;
             continue;
         }
@@ -358,8 +365,21 @@ fn read_text(path: &Path) -> Result<String, String> {
         .map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
 }
 
+/// The options for files found in folders, and for files named on purpose (which must be
+/// compute specs).
+struct FileOptions {
+    found: CheckOptions,
+    named: CheckOptions,
+}
+
+impl FileOptions {
+    fn for_input(&self, named: bool) -> &CheckOptions {
+        if named { &self.named } else { &self.found }
+    }
+}
+
 /// Checks files on all cores; results keep the input order.
-fn check_all(inputs: &[Input], options: &CheckOptions) -> Vec<Option<CheckResult>> {
+fn check_all(inputs: &[Input], options: &FileOptions) -> Vec<Option<CheckResult>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len().max(1));
     let chunk = inputs.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -368,7 +388,7 @@ fn check_all(inputs: &[Input], options: &CheckOptions) -> Vec<Option<CheckResult
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|i| i.text.as_ref().ok().map(|t| check_text(t, Some(&i.path), options)))
+                        .map(|i| i.text.as_ref().ok().map(|t| check_text(t, Some(&i.path), options.for_input(i.named))))
                         .collect::<Vec<_>>()
                 })
             })

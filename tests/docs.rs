@@ -72,13 +72,13 @@ fn example(body: &str, label: &str) -> Option<(&'static str, String)> {
     None
 }
 
-/// The codes a doc example gets, as `check` reports them, with the on-disk checks against a
+/// The codes a doc example gets, as `check file.yml` reports them, with the on-disk checks against a
 /// home folder that holds `~/.ssh/id_rsa` and nothing else.
 fn codes_of(path: &str, text: &str) -> Vec<String> {
     let home = PathBuf::from("/home/docs-example");
     let key = home.join(".ssh/id_rsa");
     let files = LocalFiles { home: Some(home), is_file: Arc::new(move |p: &Path| p == key) };
-    let options = CheckOptions { local_files: Some(files), ..CheckOptions::default() };
+    let options = CheckOptions { local_files: Some(files), require_spec: true, ..CheckOptions::default() };
     check_text(text, Some(path), &options).diagnostics.iter().map(|d| d.code.id()).collect()
 }
 

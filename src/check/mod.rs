@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod edits;
 pub mod fix_all;
+pub mod kind_findings;
 pub mod local_files;
 pub mod placeholders;
 pub mod rules;
@@ -32,6 +33,10 @@ pub struct CheckOptions {
     pub severity_overrides: Vec<(String, Severity)>,
     /// Whether to check that files the spec names exist, and how (`None`: not checked).
     pub local_files: Option<local_files::LocalFiles>,
+    /// The document was named on purpose (a file given to `check`): if it is no compute spec,
+    /// say so as an error, as the CLI fails on it. Folder scans and editors leave it off, so
+    /// unrelated YAML and JSON stay silent.
+    pub require_spec: bool,
 }
 
 /// Everything known about one checked document.
@@ -71,6 +76,11 @@ pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> Che
     let parsed = syntax::parse(text, format);
     let detection = kinds::detect(parsed.root.as_ref(), &parsed.comments);
     let mut diagnostics = parsed.diagnostics.clone();
+    if options.require_spec
+        && let Some(not_a_spec) = kind_findings::not_a_spec(text, &parsed, detection.as_ref())
+    {
+        diagnostics.push(not_a_spec);
+    }
     if detection.is_none()
         && let Some(range) = parsed.root.as_ref().and_then(kinds::deployment_template)
     {
@@ -86,7 +96,15 @@ pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> Che
                     semantic.extend(local_files::missing_files(root, detection, spec_path, files));
                 }
             }
+            None if detection.evidence == kinds::Evidence::ComputeShapedKeys => {
+                semantic.push(kind_findings::missing_type(text, root, detection, format == Format::Json))
+            }
             None => semantic.push(unknown_kind(root, detection, format == Format::Json)),
+        }
+        if let Some(disagreement) = kind_findings::schema_disagreement(root, &parsed.comments, detection) {
+            // A non-string `$schema` is this warning, not a type error.
+            semantic.retain(|d| !(d.code == codes::WRONG_TYPE && d.range == disagreement.range));
+            semantic.push(disagreement);
         }
         let placeholder_ranges = placeholders::check(root, SECRET_KEYS, &mut semantic);
         semantic.retain(|d| {

@@ -93,6 +93,8 @@ codes! {
     INVALID_FORMAT = 114, "invalid-format", Error, "A string does not have the format the service expects.";
     IGNORED_FIELD = 115, "ignored-field", Warning, "A field is accepted but has no effect for this compute kind.";
     DUPLICATE_CUSTOM_APPLICATION = 116, "duplicate-custom-application", Error, "Two custom applications share a name or a published port.";
+    SCHEMA_MISMATCH = 117, "schema-mismatch", Warning, "`$schema` names another compute kind than `type`, which decides.";
+    NOT_A_COMPUTE_SPEC = 118, "not-a-compute-spec", Error, "A file given to check is not a compute spec.";
 
     NAME_LENGTH = 201, "name-length", Error, "The compute name is too short or too long.";
     NAME_CHARACTERS = 202, "name-characters", Error, "The compute name has characters other than letters, digits and '-'.";

@@ -273,7 +273,8 @@ mod tests {
         );
         let after = check(&edited, "c.yml");
         assert!(after.diagnostics.is_empty());
-        assert_eq!(after.detection.unwrap().evidence, crate::spec::kinds::Evidence::SchemaKey);
+        // `type` still decides the kind; the added `$schema` agrees with it (no AML117).
+        assert_eq!(after.detection.unwrap().evidence, crate::spec::kinds::Evidence::TypeField);
         // After the document marker when there is one.
         let marked = "---\nname: cpu-cluster\ntype: amlcompute\n";
         let add = code_actions(marked, TextRange::empty(0), &check(marked, "c.yml")).pop().unwrap();

@@ -177,6 +177,7 @@ fn kind_markdown(value: &str, result: &CheckResult) -> String {
         Evidence::SchemaKey => "the `$schema` key",
         Evidence::TypeField => "the `type` field",
         Evidence::ComputeTypeField => "`properties.computeType`",
+        Evidence::ComputeShapedKeys => "its keys (it has no `type`)",
     };
     lines.push(format!("- Detected from: {evidence}"));
     lines.push(format!(

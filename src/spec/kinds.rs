@@ -158,6 +158,8 @@ pub enum Evidence {
     SchemaKey,
     TypeField,
     ComputeTypeField,
+    /// No `type`, no `computeType`, no schema: only keys that belong to compute specs.
+    ComputeShapedKeys,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -199,33 +201,70 @@ pub fn modeline_schema(comments: &[Comment]) -> Option<(String, TextRange)> {
 }
 
 /// Decides what a document describes. `None` means it is not a compute spec.
+///
+/// `type:` (CLI YAML) or `properties.computeType` (ARM) decides, as the CLI does: azure-ai-ml's
+/// `load_compute` picks the entity class from `type` and never reads `$schema`. A modeline or
+/// `$schema` decides only when there is no type (a half-typed document), and a document with
+/// compute-shaped keys and neither is a spec of unknown kind, so that it gets one clear error.
 pub fn detect(root: Option<&Node>, comments: &[Comment]) -> Option<Detection> {
     let root = root?;
     root.as_mapping()?;
     let by_type = detect_by_type(root);
-    let from_schema = modeline_schema(comments)
+    // `type:` with no value yet is a half-typed document: the schema may still say the kind.
+    let typed = by_type.as_ref().is_some_and(|d| d.kind.is_some() || !type_is_empty(root, d.form));
+    if typed {
+        return by_type;
+    }
+    if let Some(((kind, form), evidence, range)) = declared_schema(root, comments) {
+        return Some(Detection { kind, form, evidence, range });
+    }
+    by_type.or_else(|| compute_shaped_without_type(root))
+}
+
+/// Whether the field that decides the kind is there but holds nothing (`type:` alone).
+fn type_is_empty(root: &Node, form: SpecForm) -> bool {
+    let value = match form {
+        SpecForm::Cli => root.get("type"),
+        SpecForm::Arm => root.get_path(&["properties", "computeType"]),
+    };
+    value.is_none_or(|v| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()))
+}
+
+/// The kind and form a modeline or a `$schema` key names, with which one and its range.
+pub fn declared_schema(
+    root: &Node,
+    comments: &[Comment],
+) -> Option<((Option<ComputeKind>, SpecForm), Evidence, TextRange)> {
+    modeline_schema(comments)
         .and_then(|(url, range)| kind_from_schema_url(&url).map(|k| (k, Evidence::Modeline, range)))
         .or_else(|| {
             let node = root.get("$schema")?;
             kind_from_schema_url(node.as_str()?).map(|k| (k, Evidence::SchemaKey, node.range))
-        });
-    if let Some(((kind, form), evidence, range)) = from_schema {
-        // An ARM schema names no kind itself: `computeType` does.
-        if kind.is_none()
-            && let Some(d) = by_type.filter(|d| d.form == SpecForm::Arm)
-        {
-            return Some(d);
-        }
-        return Some(Detection { kind, form, evidence, range });
-    }
-    by_type
+        })
 }
 
-/// The `resources` key of an ARM deployment template (`$schema` …/deploymentTemplate.json, or a
-/// `resources` list beside `contentVersion`), which is not a compute spec even when it deploys
-/// computes: `create` cannot send it, so `check` says so (AML111) instead of calling it clean.
-/// Source: ARM template syntax (learn.microsoft.com, "Understand the structure and syntax of
-/// ARM templates"): `$schema`, `contentVersion` and `resources` are the required elements.
+/// A mapping with no `type` whose keys are a compute spec's: it is meant as one, and the CLI
+/// would fail on it ("Unknown compute type: None").
+fn compute_shaped_without_type(root: &Node) -> Option<Detection> {
+    let entries = root.as_mapping()?;
+    if root.get("type").is_some() || root.get("properties").is_some() {
+        return None;
+    }
+    let hits: Vec<&str> = entries.iter().map(|e| e.key.text.as_str()).filter(|k| COMPUTE_KEYS.contains(k)).collect();
+    let has_name = root.get("name").is_some();
+    // `size` and `tier` alone are common words in other files; with `name` and one more
+    // compute key the intent is clear.
+    let specific = hits.iter().any(|k| !matches!(*k, "size" | "tier"));
+    let meant = hits.len() >= 2 || (has_name && specific);
+    let first = entries.first()?;
+    meant.then_some(Detection {
+        kind: None,
+        form: SpecForm::Cli,
+        evidence: Evidence::ComputeShapedKeys,
+        range: first.key_range,
+    })
+}
+
 pub fn deployment_template(root: &Node) -> Option<TextRange> {
     let entry = root.entry("resources")?;
     entry.value.as_sequence()?;
@@ -251,22 +290,24 @@ fn detect_by_type(root: &Node) -> Option<Detection> {
     Some(Detection { kind, form: SpecForm::Cli, evidence: Evidence::TypeField, range: type_node.range })
 }
 
+/// Keys that only compute specs have (the CLI's YAML forms).
+pub const COMPUTE_KEYS: &[&str] = &[
+    "size",
+    "min_instances",
+    "max_instances",
+    "idle_time_before_scale_down",
+    "tier",
+    "ssh_settings",
+    "ssh_public_access_enabled",
+    "network_settings",
+    "idle_time_before_shutdown_minutes",
+    "resource_id",
+    "enable_node_public_ip",
+];
+
 /// A `type:` with an unknown value makes a compute spec only when the rest of the mapping
 /// looks like one; otherwise we would flag Kubernetes manifests and CI workflows.
 fn looks_like_cli_spec(root: &Node) -> bool {
-    const COMPUTE_KEYS: &[&str] = &[
-        "size",
-        "min_instances",
-        "max_instances",
-        "idle_time_before_scale_down",
-        "tier",
-        "ssh_settings",
-        "ssh_public_access_enabled",
-        "network_settings",
-        "idle_time_before_shutdown_minutes",
-        "resource_id",
-        "enable_node_public_ip",
-    ];
     let entries = root.as_mapping().unwrap_or(&[]);
     let has_name = entries.iter().any(|e| e.key.text == "name");
     let hits = entries.iter().filter(|e| COMPUTE_KEYS.contains(&e.key.text.as_str())).count();
@@ -291,13 +332,32 @@ mod tests {
     }
 
     #[test]
-    fn modeline_wins_over_schema_key_and_type() {
+    fn type_decides_over_a_modeline_and_a_schema_key_as_the_cli_does() {
         let d = detect_text(
-            "# yaml-language-server: $schema=https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json\n$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\ntype: amlcompute\n",
+            "# yaml-language-server: $schema=https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json\n$schema: https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json\ntype: amlcompute\n",
         )
         .unwrap();
-        assert_eq!(d.kind, Some(ComputeKind::ComputeInstance));
-        assert_eq!(d.evidence, Evidence::Modeline);
+        assert_eq!((d.kind, d.evidence), (Some(ComputeKind::AmlCompute), Evidence::TypeField));
+    }
+
+    #[test]
+    fn without_a_type_the_modeline_wins_over_the_schema_key() {
+        let d = detect_text(
+            "# yaml-language-server: $schema=https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json\n$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\nname: x\n",
+        )
+        .unwrap();
+        assert_eq!((d.kind, d.evidence), (Some(ComputeKind::ComputeInstance), Evidence::Modeline));
+    }
+
+    #[test]
+    fn compute_shaped_keys_without_a_type_make_a_spec_of_unknown_kind() {
+        let d = detect_text("name: cpu-cluster\nmin_instances: 0\nmax_instances: 4\n").unwrap();
+        assert_eq!((d.kind, d.evidence), (None, Evidence::ComputeShapedKeys));
+        // Other files that happen to share a word stay silent.
+        assert!(detect_text("name: my-app\nsize: 10\n").is_none());
+        assert!(detect_text("name: CI\non: [push]\njobs: {}\n").is_none());
+        assert!(detect_text("$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json\ncommand: python x.py\ncompute: azureml:cpu-cluster\n").is_none());
+        assert!(detect_text("services:\n  web:\n    image: nginx\n").is_none());
     }
 
     #[test]
