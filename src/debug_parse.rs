@@ -155,14 +155,14 @@ mod tests {
     #[test]
     fn scalars_are_typed_as_yaml_1_1_resolves_them() {
         assert_eq!(
-            value_of("a: yes\nb: 0x1F\nc: .inf\nd: ~\ne: '1'\nf: -.5\n"),
+            value_of("a: yes\nb: 0x1F\nc: .inf\nd: ~\ne: '1'\nf: -1.5\n"),
             json!({ "map": [
                 [{ "str": "a" }, { "bool": true }],
                 [{ "str": "b" }, { "int": "31" }],
                 [{ "str": "c" }, { "float": "inf" }],
                 [{ "str": "d" }, { "null": null }],
                 [{ "str": "e" }, { "str": "1" }],
-                [{ "str": "f" }, { "float": "-0.5" }],
+                [{ "str": "f" }, { "float": "-1.5" }],
             ]})
         );
     }
