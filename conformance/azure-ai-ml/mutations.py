@@ -89,6 +89,17 @@ class _Delete:
 DELETE = _Delete()
 
 
+SCHEMA_BASE = "https://azuremlschemas.azureedge.net/latest/"
+
+
+def strip_kind(spec, keep_schema):
+    """No `type` (and, unless keep_schema, no `$schema`): what the CLI does with a half-typed file."""
+    spec.pop("type", None)
+    if not keep_schema:
+        spec.pop("$schema", None)
+    return True
+
+
 def node_counts(spec, pair):
     spec["min_instances"], spec["max_instances"] = pair
     return True
@@ -111,6 +122,12 @@ VALUE_MUTATIONS = [
     ], setter("name")),
     ("type", "schema", ALL, ["AmlCompute", "AMLCOMPUTE", "ComputeInstance", "amlcompute ", "foo", "aks", DELETE],
      setter("type")),
+    ("schema-url", "schema", ALL, [
+        SCHEMA_BASE + "amlCompute.schema.json", SCHEMA_BASE + "computeInstance.schema.json",
+        SCHEMA_BASE + "vmCompute.schema.json", SCHEMA_BASE + "kubernetesCompute.schema.json",
+        SCHEMA_BASE + "synapseSparkCompute.schema.json", "https://example.com/other.json", 123, DELETE,
+    ], setter("$schema")),
+    ("no-type", "schema", ALL, [True, False], strip_kind),
     ("unknown-field", "schema", ALL, ["max_nodes", "vm_size", "Name", "properties", "compute_type"], add_unknown),
     ("description", "schema", ALL, [123, True, "", "d" * 5000, ["a"], {"a": 1}], setter("description")),
     ("location-type", "schema", ALL, [1, None, ["eastus"]], setter("location")),
@@ -224,11 +241,20 @@ def explicit_key(text):
     return None
 
 
-def merge_counts(text):
-    if "min_instances:" not in text:
-        return None
-    kept = [line for line in text.split("\n") if not line.startswith(("min_instances:", "max_instances:"))]
-    return "\n".join(kept).rstrip("\n") + "\n<<: {min_instances: 0, max_instances: 2}\n"
+def merge_keys(text):
+    """Move the node counts (or, for other kinds, the description) into a `<<:` merge."""
+    lines = text.split("\n")
+    if any(line.startswith("min_instances:") for line in lines):
+        kept = [line for line in lines if not line.startswith(("min_instances:", "max_instances:"))]
+        return "\n".join(kept).rstrip("\n") + "\n<<: {min_instances: 0, max_instances: 2}\n"
+    kept = [line for line in lines if not line.startswith("description:")]
+    return "\n".join(kept).rstrip("\n") + "\n<<: {description: merged text}\n"
+
+
+def overridden_duplicate(text):
+    """A wrong first value that a later duplicate key overrides (PyYAML keeps the last)."""
+    kept = [line for line in text.split("\n") if not line.startswith("description:")]
+    return "description: [not, a, string]\n" + "\n".join(kept).rstrip("\n") + "\ndescription: the last one wins\n"
 
 
 def alias_description(text):
@@ -265,7 +291,7 @@ TEXT_MUTATIONS = [
     ("yaml-tab-after-colon", "syntax", tab_after_colon),
     ("yaml-tab-after-value", "syntax", tab_after_value),
     ("yaml-explicit-key", "syntax", explicit_key),
-    ("yaml-merge-key", "syntax", merge_counts),
+    ("yaml-merge-key", "syntax", merge_keys),
     ("yaml-alias", "syntax", alias_description),
     ("yaml-bool-one", "syntax", replace_line("ssh_public_access_enabled", "ssh_public_access_enabled: 1")),
     ("yaml-bool-yes", "syntax", replace_line("ssh_public_access_enabled", "ssh_public_access_enabled: yes")),
@@ -279,4 +305,5 @@ TEXT_MUTATIONS = [
     ("yaml-top-level-list", "syntax", lambda text: "- " + text.replace("\n", "\n  ").rstrip() + "\n"),
     ("yaml-second-document", "syntax", lambda text: text + "---\nname: other\n"),
     ("yaml-duplicate-key", "syntax", lambda text: text + "name: second-name\n"),
+    ("yaml-overridden-duplicate", "syntax", overridden_duplicate),
 ]

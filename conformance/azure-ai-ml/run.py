@@ -210,12 +210,13 @@ def main():
     key = "-----BEGIN OPENSSH PRIVATE KEY-----\nreferee\n-----END OPENSSH PRIVATE KEY-----\n"
     (work / "home" / ".ssh" / "id_rsa").write_text(key)
     (work / "keys" / "id_rsa").write_text(key)
-    env = dict(os.environ, HOME=str(work / "home"))
+    # A fixed hash seed: marshmallow reports unknown fields in set order.
+    env = dict(os.environ, HOME=str((work / "home").resolve()), PYTHONHASHSEED="0")
     paths = []
     for i, (_, _, _, suffix, text, _) in enumerate(specs):
-        p = work.resolve() / f"spec-{i:04}{suffix if suffix in ('.yml', '.yaml', '.json') else '.yml'}"
-        p.write_text(text, encoding="utf-8")
-        paths.append(str(p))
+        name = f"spec-{i:04}{suffix if suffix in ('.yml', '.yaml', '.json') else '.yml'}"
+        (work / name).write_text(text, encoding="utf-8")
+        paths.append(name)  # relative: both sides run in `work`, so messages do not depend on where it is
     try:
         ours_all = our_side(os.path.abspath(args.binary), paths, env, work)
         sdk_all = sdk_side(os.path.abspath(args.sdk_python), paths, env, work)
