@@ -268,6 +268,16 @@ def main():
             print(f"{family:14} {n:6} {c['both reject']:12} {c['both accept']:12} {c['only we reject']:15} "
                   f"{c['only the SDK rejects']:17} {c['both accept, the service rejects']:29}")
     print("(the last column counts in \"agree\" with the SDK, but each is a service rule we miss)")
+    by_code_family = collections.defaultdict(collections.Counter)
+    for r in rows:
+        if r["verdict"] == "only we reject":
+            for code in sorted({msg.split(" ")[0] for msg in r["ours"]}):
+                by_code_family[FAMILIES.get(int(code[3:]) // 100, "other")][code] += 1
+    print("\nOnly we reject, by the family of our code (specs per code):")
+    for family in FAMILY_ORDER:
+        if by_code_family.get(family):
+            codes = ", ".join(f"{code} {n}" for code, n in sorted(by_code_family[family].items()))
+            print(f"  {family:14} {codes}")
     uncovered = sum(1 for r in rows if r.get("covered") is False)
     for (verdict, ok, key), items in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0], -len(kv[1]))):
         label = "accepted" if ok else "NOT COVERED"
