@@ -362,3 +362,54 @@ def random_cases(count, seed):
         root = ("map", [(k, random_tree(rng, 1)) for k in keys])
         text = "\n".join(block(root, 0, rng)) + "\n"
         yield ("random-documents", f"random#{i}", text)
+
+
+# JSON documents: `az ml compute create --file spec.json` reads them with the same yaml.safe_load,
+# while we read .json files with our JSON parser.
+JSON_CASES = [
+    '{"name": "cpu-cluster", "type": "amlcompute", "min_instances": 0}\n',
+    '{\n  "name": "cpu-cluster",\n  "tags": {"a": "b"}\n}\n',
+    '{\n\t"name": "cpu-cluster",\n\t"type": "amlcompute"\n}\n',
+    '{"name":"cpu-cluster","max_instances":4}\n',
+    '{"a": 1, "a": 2}\n',
+    '{"a": 1,}\n',
+    '{"a": [1, 2,]}\n',
+    '// comment\n{"a": 1}\n',
+    '{"a": 1 /* comment */}\n',
+    '{"a": 1e3}\n',
+    '{"a": 1E3}\n',
+    '{"a": 1.0e+3}\n',
+    '{"a": 0.5e-2}\n',
+    '{"a": -0}\n',
+    '{"a": -0.0}\n',
+    '{"a": 12345678901234567890}\n',
+    '{"a": "\\/"}\n',
+    '{"a": "\\ud83d\\ude00"}\n',
+    '{"a": "x\\u0000y"}\n',
+    '{"a": "\\u00e9"}\n',
+    '{"a": "tab\\there"}\n',
+    '{"a": "raw\ttab"}\n',
+    '{"a": true, "b": false, "c": null}\n',
+    '{"a": "yes", "b": "2024-05-01"}\n',
+    '\ufeff{"a": 1}\n',
+    '{"a": 1}\r\n',
+    '{\r\n  "a": 1\r\n}\r\n',
+    '{"a": 1} {"b": 2}\n',
+    '{"a": }\n',
+    "{'a': 1}\n",
+    '{"a": 01}\n',
+    '{"a": .5}\n',
+    '{"a": +1}\n',
+    '{"a": NaN}\n',
+    '{"a": Infinity}\n',
+    '[1, 2, 3]\n',
+    '{"nested": {"deep": [{"x": 1}, {"y": [true, null]}]}}\n',
+    '{"a":"b:c"}\n',
+    '{"a": "#not a comment"}\n',
+    '{"key with spaces": 1, "": 2}\n',
+]
+
+
+def json_cases():
+    for i, text in enumerate(JSON_CASES):
+        yield ("json-documents", f"json#{i}", text, ".json")

@@ -128,10 +128,11 @@ def pyyaml_side(path):
 
 
 def our_side(binary, paths, timeout):
+    """Our parser on each file: YAML for .yml, JSON for .json, as `check` picks them."""
     results = {}
     for start in range(0, len(paths), 400):
         chunk = paths[start:start + 400]
-        proc = subprocess.run([binary, "debug-parse", "--format", "yaml", *chunk],
+        proc = subprocess.run([binary, "debug-parse", *chunk],
                               capture_output=True, timeout=timeout)
         for line in proc.stdout.decode().split("\n"):
             if not line:
@@ -157,14 +158,21 @@ def strip_annotations(text):
 
 
 def file_cases(repo, corpus):
-    for path in sorted((repo / "examples").glob("*.y*ml")):
-        yield ("real-examples", str(path.relative_to(repo)), path.read_text(encoding="utf-8"))
+    """(class, name, text, suffix) for the examples, the fixtures and the real corpus. The JSON
+    fixtures are separate files without annotations (theirs are in `.annotated` twins)."""
+    def read(path):
+        return path.read_bytes().decode("utf-8", errors="surrogateescape")
+    for path in sorted((repo / "examples").glob("*")):
+        if path.suffix in (".yml", ".yaml", ".json"):
+            yield ("real-examples", str(path.relative_to(repo)), read(path), path.suffix)
     for path in sorted((repo / "tests" / "fixtures" / "yaml").glob("*.y*ml")):
-        text = strip_annotations(path.read_bytes().decode("utf-8", errors="surrogateescape"))
-        yield ("test-fixtures", str(path.relative_to(repo)), text)
+        yield ("test-fixtures", str(path.relative_to(repo)), strip_annotations(read(path)), ".yml")
+    for path in sorted((repo / "tests" / "fixtures" / "json").glob("*.json")):
+        yield ("test-fixtures-json", str(path.relative_to(repo)), read(path), ".json")
     if corpus and corpus.is_dir():
-        for path in sorted(corpus.rglob("*.y*ml")):
-            yield ("real-corpus", str(path.relative_to(corpus)), path.read_bytes().decode("utf-8", errors="surrogateescape"))
+        for path in sorted(corpus.rglob("*")):
+            if path.suffix in (".yml", ".yaml", ".json"):
+                yield ("real-corpus", str(path.relative_to(corpus)), read(path), path.suffix)
 
 
 def main():
@@ -179,13 +187,15 @@ def main():
 
     repo = pathlib.Path(args.repo)
     corpus = pathlib.Path(args.corpus) if args.corpus else None
-    all_cases = list(cases.hand_picked_cases()) + list(cases.scalar_cases()) \
-        + list(cases.random_cases(RANDOM_COUNT, RANDOM_SEED)) + list(file_cases(repo, corpus))
+    yaml_cases = list(cases.hand_picked_cases()) + list(cases.scalar_cases()) \
+        + list(cases.random_cases(RANDOM_COUNT, RANDOM_SEED))
+    all_cases = [(cls, name, text, ".yml") for cls, name, text in yaml_cases] + list(cases.json_cases()) \
+        + list(file_cases(repo, corpus))
 
     with tempfile.TemporaryDirectory(prefix="pyyaml-referee-") as tmp:
         paths = []
-        for i, (_, _, text) in enumerate(all_cases):
-            p = os.path.join(tmp, f"{i:05}.yml")
+        for i, (_, _, text, suffix) in enumerate(all_cases):
+            p = os.path.join(tmp, f"{i:05}{suffix}")
             with open(p, "wb") as f:
                 f.write(text.encode("utf-8", errors="surrogateescape"))
             paths.append(p)
@@ -200,7 +210,7 @@ def main():
     disagreements = collections.defaultdict(list)
     missing = []
     rows = []
-    for (cls, name, text), path, theirs in zip(all_cases, paths, theirs_all):
+    for (cls, name, text, _), path, theirs in zip(all_cases, paths, theirs_all):
         row = ours.get(path)
         if row is None:
             missing.append(name)
