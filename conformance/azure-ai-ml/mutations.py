@@ -176,13 +176,14 @@ VALUE_MUTATIONS = [
     ("instance-ssh", "security", INSTANCE, [{"ssh_key_value": SSH_KEY}, {"ssh_key_value": "not a key"}, {},
                                             {"admin_username": "x"}], setter("ssh_settings")),
     ("vm-ssh", "security", ("virtualmachine",), [
+        {"admin_username": "azureuser", "ssh_port": 22, "ssh_private_key_file": "keys/id_rsa"},
         {"admin_username": "azureuser", "ssh_port": 22, "ssh_private_key_file": "~/.ssh/id_rsa"},
         {"admin_username": "azureuser", "ssh_port": 22, "admin_password": "P@ssw0rd-1234"},
         ServiceRejects({"admin_username": "azureuser", "ssh_port": 22},
                        "an attached VM with a user name needs a password or a private key", VM_CREDENTIALS),
-        {"admin_username": "azureuser", "ssh_private_key_file": "~/.ssh/missing_key"},
-        {"admin_username": "azureuser", "ssh_port": "22", "ssh_private_key_file": "~/.ssh/id_rsa"},
-        {"admin_username": "azureuser", "ssh_port": 70000, "ssh_private_key_file": "~/.ssh/id_rsa"},
+        {"admin_username": "azureuser", "ssh_private_key_file": "keys/missing_key"},
+        {"admin_username": "azureuser", "ssh_port": "22", "ssh_private_key_file": "keys/id_rsa"},
+        {"admin_username": "azureuser", "ssh_port": 70000, "ssh_private_key_file": "keys/id_rsa"},
         {}, DELETE,
     ], setter("ssh_settings")),
     ("identity", "security", ("amlcompute", "computeinstance", "kubernetes", "synapsespark"), [
