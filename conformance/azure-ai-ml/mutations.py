@@ -33,8 +33,8 @@ class ServiceRejects:
 
 TAG_LIMITS = "https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations"
 DNS_LABEL = "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names"
-VM_CREDENTIALS = ("../shared/research/rest-api (VirtualMachineSshCredentials: an attach needs a password or "
-                  "a key with the user name)")
+VM_CREDENTIALS = ("azure-ai-ml 1.35.2 entities/_compute/virtual_machine_compute.py, VirtualMachineSshSettings: "
+                  "admin_password 'Required if ssh_private_key_file is not specified' and the reverse")
 SIZE_NAMES = "REST vmSizes list (../shared/research/azure-compute-facts.md §3.7): size names have no spaces"
 
 
