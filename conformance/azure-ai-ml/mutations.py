@@ -60,22 +60,6 @@ def setter(key):
     return apply
 
 
-def nested_setter(outer, key, default=None):
-    def apply(spec, value):
-        inner = spec.get(outer)
-        if not isinstance(inner, dict):
-            if default is None:
-                return False
-            inner = dict(default)
-            spec[outer] = inner
-        if value is DELETE:
-            inner.pop(key, None)
-        else:
-            inner[key] = value
-        return True
-    return apply
-
-
 class _Delete:
     """Removes the key instead of setting it."""
 
