@@ -61,6 +61,9 @@ enum Command {
     Emulator(EmulatorArgs),
     /// Explain a diagnostic code (`explain AML201`), or list every code.
     Explain(ExplainArgs),
+    /// Print what the parser reads, as typed JSON (for the conformance referees).
+    #[command(hide = true)]
+    DebugParse(aml_compute_ls::debug_parse::DebugParseArgs),
 }
 
 #[derive(clap::Args)]
@@ -130,6 +133,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Check(args)) => run_check(args),
+        Some(Command::DebugParse(a)) => ExitCode::from(aml_compute_ls::debug_parse::run(a)),
         Some(Command::Explain(args)) => run_explain(args),
         Some(Command::Create(a)) => ExitCode::from(cli_azure::run(Op::Create, a.into())),
         Some(Command::Attach(a)) => ExitCode::from(cli_azure::run(Op::Attach, a.into())),
