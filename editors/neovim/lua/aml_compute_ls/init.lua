@@ -182,13 +182,15 @@ function M.client_config(root_dir)
     init_options = section(),
     settings = { amlComputeLs = section() },
     capabilities = capabilities(),
-    handlers = options.handlers,
+    handlers = vim.tbl_extend("force", require("aml_compute_ls.commands").handlers(), options.handlers or {}),
     flags = options.flags,
     on_attach = function(client, bufnr)
       -- <C-x><C-o> completion out of the box (0.10+ does this itself).
       if vim.bo[bufnr].omnifunc == "" then
         vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc"
       end
+      -- :AmlCompute and the status code lenses.
+      require("aml_compute_ls.commands").on_attach(client, bufnr)
       if options.on_attach then
         options.on_attach(client, bufnr)
       end
@@ -253,12 +255,24 @@ function M.attach(bufnr, attach_opts)
   return id
 end
 
+--- Every running aml-compute-ls client: those setup{} started and those started by
+--- vim.lsp.enable or nvim-lspconfig (found by name).
+local function all_clients()
+  local out = {}
+  local all = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+  for _, client in pairs(all) do
+    if client.name == M.name then
+      out[client.id] = client
+    end
+  end
+  return out
+end
+
 --- Replaces the `amlComputeLs` settings and sends them to every running client.
 function M.update_settings(settings)
   options.settings = settings or {}
-  for _, id in pairs(M.clients) do
-    local client = vim.lsp.get_client_by_id(id)
-    if client then
+  for _, client in pairs(all_clients()) do
+    if not client_stopped(client) then
       client.config.settings = { amlComputeLs = section() }
       if client.settings ~= nil then
         -- 0.10+ answers workspace/configuration from client.settings.
@@ -305,6 +319,7 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("AmlComputeLsAttach", function()
     M.attach(0, { force = true })
   end, { desc = "Attach aml-compute-ls to the current buffer even if it does not look like a compute spec" })
+  require("aml_compute_ls.commands").define_command()
 
   -- Buffers opened before setup() ran.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
