@@ -38,7 +38,7 @@ if ! first_line="$("$nvim" --version 2>/dev/null | head -n 1)"; then
   echo "install-current-nvim: $nvim does not run" >&2
   exit 1
 fi
-if ! [[ "$first_line" =~ ^NVIM\ v0\.(1[1-9]|[2-9][0-9])\. ]]; then
+if ! [[ "$first_line" =~ ^NVIM\ v(0\.(1[1-9]|[2-9][0-9])|[1-9][0-9]*\.[0-9]+)\. ]]; then
   echo "install-current-nvim: $nvim is \"$first_line\"; the test needs Neovim 0.11 or later" >&2
   exit 1
 fi
