@@ -134,7 +134,9 @@ fn strings(v: &Value) -> Vec<String> {
 }
 
 /// Runs the driver with a fresh emulator on loopback and checks everything the user sees.
-fn user_sees_diagnostics_completion_fixes_and_commands(nvim: &str, setup: &str, label: &str) {
+/// `pulled` says which transport this set-up is expected to use, only so that both stay covered
+/// on a real client: the other checks are the same either way.
+fn user_sees_diagnostics_completion_fixes_and_commands(nvim: &str, setup: &str, label: &str, pulled: bool) {
     let Some(version) = nvim_version(nvim) else {
         panic!("`{nvim}` does not run; this end-to-end test needs it");
     };
@@ -168,6 +170,14 @@ fn user_sees_diagnostics_completion_fixes_and_commands(nvim: &str, setup: &str, 
     check(r["client_name"] == "aml_compute_ls", "client name");
     check(r["filetype"] == "yaml", "the spec is detected as YAML");
     check(r["setup"] == setup, "the driver used the set-up asked for");
+    check(
+        r["pull_diagnostics"] == pulled,
+        if pulled {
+            "diagnostics are pulled (the plugin takes workspace/diagnostic/refresh)"
+        } else {
+            "diagnostics are pushed"
+        },
+    );
     check(r["omnifunc"] == "v:lua.vim.lsp.omnifunc", "omnifunc is the LSP's");
     check(r["root_dir"].as_str() == dir.to_str(), "root_dir is the directory holding .azureml/");
 
@@ -305,7 +315,7 @@ fn check_commands(run: &Run, c: &Value) {
 #[test]
 #[cfg_attr(not(has_nvim), ignore = "needs Neovim 0.7+: install `nvim` or set AML_NVIM")]
 fn old_neovim_with_setup_sees_diagnostics_completion_fixes_and_commands() {
-    user_sees_diagnostics_completion_fixes_and_commands(&old_nvim(), "plugin", "old-plugin");
+    user_sees_diagnostics_completion_fixes_and_commands(&old_nvim(), "plugin", "old-plugin", false);
 }
 
 #[test]
@@ -315,7 +325,7 @@ fn old_neovim_with_setup_sees_diagnostics_completion_fixes_and_commands() {
 )]
 fn current_neovim_with_setup_sees_diagnostics_completion_fixes_and_commands() {
     #[cfg(has_nvim_current)]
-    user_sees_diagnostics_completion_fixes_and_commands(&current_nvim(), "plugin", "current-plugin");
+    user_sees_diagnostics_completion_fixes_and_commands(&current_nvim(), "plugin", "current-plugin", true);
     #[cfg(not(has_nvim_current))]
     panic!("build.rs found no Neovim 0.11+: set AML_NVIM_CURRENT");
 }
@@ -327,7 +337,7 @@ fn current_neovim_with_setup_sees_diagnostics_completion_fixes_and_commands() {
 )]
 fn current_neovim_with_vim_lsp_enable_sees_diagnostics_completion_fixes_and_commands() {
     #[cfg(has_nvim_current)]
-    user_sees_diagnostics_completion_fixes_and_commands(&current_nvim(), "native", "current-native");
+    user_sees_diagnostics_completion_fixes_and_commands(&current_nvim(), "native", "current-native", false);
     #[cfg(not(has_nvim_current))]
     panic!("build.rs found no Neovim 0.11+: set AML_NVIM_CURRENT");
 }
