@@ -275,7 +275,7 @@ fn check_commands(run: &Run, c: &Value) {
         check(all.contains(&sub.to_string()), &format!("`:AmlCompute <Tab>` offers {sub}"));
     }
     let lenses = strings(&c["lenses_before"]);
-    check(lenses.contains(&"Create compute in ws".to_string()), "a create lens naming the workspace");
+    check(lenses.contains(&"Create compute in demo-ws".to_string()), "a create lens naming the workspace");
     check(lenses.iter().any(|t| t.starts_with("Status: unknown")), "a status lens before anything ran");
 
     let create = &c["create"];

@@ -277,8 +277,8 @@ local function main()
   if env.AML_E2E_ENDPOINT then
     settings.endpoint = env.AML_E2E_ENDPOINT
     settings.subscriptionId = "00000000-0000-0000-0000-000000000000"
-    settings.resourceGroup = "rg"
-    settings.workspaceName = "ws"
+    settings.resourceGroup = "demo-rg"
+    settings.workspaceName = "demo-ws"
   end
   local aml = require("aml_compute_ls")
   results.setup = env.AML_E2E_SETUP or "plugin"
