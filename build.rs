@@ -7,6 +7,9 @@
 //! - `cfg(rest_api_spec)` and `AML_REST_API_DIR_FOUND`: the published REST API files, from
 //!   `AML_REST_API_DIR`, else `research/rest-api` beside the corpus' `corpus/` folder.
 //! - `cfg(has_nvim)`: a runnable `nvim` on `PATH` (or `AML_NVIM`).
+//! - `cfg(has_nvim_current)` and `AML_NVIM_CURRENT_FOUND`: a second, current Neovim (0.11 or
+//!   later) named by `AML_NVIM_CURRENT`, so the end-to-end test runs beside Debian's 0.7 too.
+//!   `editors/neovim/test/install-current-nvim.sh` installs one and prints its path.
 //!
 //! CI sets `AML_REQUIRE_EXTERNAL=1`: then a missing piece fails the build with its reason,
 //! so nothing is ever ignored there.
@@ -18,8 +21,9 @@ fn main() {
     println!("cargo:rustc-check-cfg=cfg(external_corpus)");
     println!("cargo:rustc-check-cfg=cfg(rest_api_spec)");
     println!("cargo:rustc-check-cfg=cfg(has_nvim)");
+    println!("cargo:rustc-check-cfg=cfg(has_nvim_current)");
     println!("cargo:rerun-if-changed=build.rs");
-    for var in ["AML_CORPUS_DIR", "AML_REST_API_DIR", "AML_NVIM", "AML_REQUIRE_EXTERNAL", "PATH"] {
+    for var in ["AML_CORPUS_DIR", "AML_REST_API_DIR", "AML_NVIM", "AML_NVIM_CURRENT", "AML_REQUIRE_EXTERNAL", "PATH"] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -51,22 +55,44 @@ fn main() {
     }
 
     let nvim = std::env::var_os("AML_NVIM").unwrap_or_else(|| "nvim".into());
-    let nvim_runs = Command::new(&nvim)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if nvim_runs {
+    if nvim_version(Path::new(&nvim)).is_some() {
         println!("cargo:rustc-cfg=has_nvim");
     } else {
         missing.push(format!("Neovim (`{}` does not run)", Path::new(&nvim).display()));
     }
 
+    match std::env::var_os("AML_NVIM_CURRENT").map(PathBuf::from) {
+        Some(current) => match nvim_version(&current) {
+            Some((major, minor)) if (major, minor) >= (0, 11) => {
+                println!("cargo:rustc-cfg=has_nvim_current");
+                println!("cargo:rustc-env=AML_NVIM_CURRENT_FOUND={}", current.display());
+            }
+            Some((major, minor)) => missing.push(format!(
+                "a current Neovim (AML_NVIM_CURRENT={} is {major}.{minor}; 0.11 or later is needed)",
+                current.display()
+            )),
+            None => missing.push(format!("a current Neovim (AML_NVIM_CURRENT={} does not run)", current.display())),
+        },
+        None => missing.push(
+            "a current Neovim (set AML_NVIM_CURRENT, e.g. to what editors/neovim/test/install-current-nvim.sh prints)"
+                .to_string(),
+        ),
+    }
+
     if required && !missing.is_empty() {
         panic!("AML_REQUIRE_EXTERNAL=1 but these are missing: {}", missing.join("; "));
     }
+}
+
+/// `(major, minor)` from the first line of `nvim --version` (`NVIM v0.12.0-dev-…`), when it runs.
+fn nvim_version(nvim: &Path) -> Option<(u32, u32)> {
+    let out = Command::new(nvim).arg("--version").stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let first = String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string();
+    let mut numbers = first.split_once('v')?.1.split(['.', '-']);
+    Some((numbers.next()?.parse().ok()?, numbers.next()?.parse().ok()?))
 }
 
 /// The folder, canonicalized, when it exists (and holds `marker`, unless that is empty).

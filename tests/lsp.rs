@@ -90,7 +90,11 @@ async fn utf8_positions_are_used_when_the_client_offers_them() {
 
 #[tokio::test]
 async fn pull_diagnostics_when_the_client_supports_them() {
-    let (mut c, init) = Client::start(json!({"textDocument": {"diagnostic": {}}}), Value::Null).await;
+    let (mut c, init) = Client::start(
+        json!({"textDocument": {"diagnostic": {}}, "workspace": {"diagnostics": {"refreshSupport": true}}}),
+        Value::Null,
+    )
+    .await;
     assert!(init["result"]["capabilities"]["diagnosticProvider"].is_object());
     c.notify(
         "textDocument/didOpen",

@@ -1,11 +1,18 @@
 //! End to end over stdio with a real client: headless Neovim, set up with the plugin shipped in
 //! `editors/neovim/`, opens a spec copied from `examples/`, receives diagnostics, requests
-//! completion and applies a quick fix. The Lua driver is `editors/neovim/test/e2e.lua`; it
-//! writes a JSON results file that this test checks.
+//! completion, applies a quick fix, and runs `:AmlCompute` against a loopback emulator. The Lua
+//! driver is `editors/neovim/test/e2e.lua`; it writes a JSON results file that this test checks.
+//! Every check is on what the user sees (`vim.diagnostic.get`, completion items, the edited
+//! buffer, code lenses), so the same checks hold whether diagnostics are pushed (0.7) or
+//! pulled (0.11+).
 //!
-//! Needs `nvim` on PATH, or `AML_NVIM` naming one (CI installs Debian's `neovim`, 0.7.2). Where
-//! `build.rs` finds none, the test is shown as ignored with that reason; CI requires it.
+//! Two Neovims: the old one (`nvim` on PATH or `AML_NVIM`; CI installs Debian's 0.7.2) runs the
+//! `setup{}` plugin; a current one (0.11+, named by `AML_NVIM_CURRENT`, which
+//! `editors/neovim/test/install-current-nvim.sh` installs from PyPI) runs both `setup{}` and
+//! the native `vim.lsp.enable("aml_compute_ls")`. Where `build.rs` finds one missing, its
+//! tests are shown as ignored with that reason; CI requires both.
 
+use aml_compute_ls::emulator::{EmulatorConfig, RunningEmulator};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -16,24 +23,34 @@ const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 const RUN_TIMEOUT: Duration = Duration::from_secs(90);
 const WAIT_TIMEOUT_MS: &str = "10000";
 
-/// The Neovim to drive: `AML_NVIM` (as build.rs found it), else `nvim` on PATH.
-fn nvim() -> String {
+/// The old Neovim: `AML_NVIM` (as build.rs found it), else `nvim` on PATH.
+fn old_nvim() -> String {
     option_env!("AML_NVIM").unwrap_or("nvim").to_string()
 }
 
-fn nvim_version() -> Option<String> {
-    let out = Command::new(nvim()).arg("--version").stdin(Stdio::null()).output().ok()?;
+/// The current Neovim (0.11+) build.rs found through `AML_NVIM_CURRENT`.
+#[cfg(has_nvim_current)]
+fn current_nvim() -> String {
+    env!("AML_NVIM_CURRENT_FOUND").to_string()
+}
+
+fn nvim_version(nvim: &str) -> Option<String> {
+    let out = Command::new(nvim).arg("--version").stdin(Stdio::null()).output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string())
 }
 
-fn scratch_project() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aml-nvim-e2e-{}", std::process::id()));
+/// A broken spec left on disk and never opened: nothing may diagnose it.
+const UNOPENED_SPEC: &str = "name: x\ntype: amlcompute\nsize: Standard_DS3_v2\nmin_instances: 9\nmax_instances: 1\n";
+
+fn scratch_project(label: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("aml-nvim-e2e-{}-{label}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join(".azureml")).unwrap();
     std::fs::create_dir_all(dir.join("specs")).unwrap();
     for name in ["cpu-cluster.yml", "gpu-cluster-low-priority.yml", "aks-inference.json"] {
         std::fs::copy(Path::new(MANIFEST).join("examples").join(name), dir.join("specs").join(name)).unwrap();
     }
+    std::fs::write(dir.join("specs/unopened.yml"), UNOPENED_SPEC).unwrap();
     dir.canonicalize().unwrap()
 }
 
@@ -54,7 +71,9 @@ impl Run {
     }
 }
 
-fn run_nvim(dir: &Path) -> Run {
+/// How the driver sets the client up: `plugin` (`require("aml_compute_ls").setup{}`) or
+/// `native` (`vim.lsp.config` + `vim.lsp.enable`, 0.11+).
+fn run_nvim(nvim: &str, dir: &Path, setup: &str, endpoint: &str) -> Run {
     let plugin = Path::new(MANIFEST).join("editors/neovim");
     let driver = plugin.join("test/e2e.lua");
     let out = dir.join("results.json");
@@ -62,7 +81,7 @@ fn run_nvim(dir: &Path) -> Run {
     std::fs::create_dir_all(&home).unwrap();
     let stdout_path = dir.join("nvim.stdout");
     let stderr_path = dir.join("nvim.stderr");
-    let mut child = Command::new(nvim())
+    let mut child = Command::new(nvim)
         .args(["--headless", "--clean", "-n", "-c"])
         .arg(format!("luafile {}", driver.display()))
         .current_dir(dir)
@@ -71,6 +90,8 @@ fn run_nvim(dir: &Path) -> Run {
         .env("AML_E2E_DIR", dir)
         .env("AML_E2E_OUT", &out)
         .env("AML_E2E_TIMEOUT", WAIT_TIMEOUT_MS)
+        .env("AML_E2E_SETUP", setup)
+        .env("AML_E2E_ENDPOINT", endpoint)
         // Keep Neovim's state, cache and LSP log inside the scratch directory.
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join("config"))
@@ -112,16 +133,25 @@ fn strings(v: &Value) -> Vec<String> {
     v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()).unwrap_or_default()
 }
 
-#[test]
-#[cfg_attr(not(has_nvim), ignore = "needs Neovim 0.7+: install `nvim` or set AML_NVIM")]
-fn neovim_opens_a_spec_gets_diagnostics_completion_and_applies_a_quick_fix() {
-    let Some(version) = nvim_version() else {
-        panic!("`{}` does not run; this end-to-end test needs Neovim 0.7+", nvim());
+/// Runs the driver with a fresh emulator on loopback and checks everything the user sees.
+/// `pulled` says which transport this set-up is expected to use, only so that both stay covered
+/// on a real client: the other checks are the same either way.
+fn user_sees_diagnostics_completion_fixes_and_commands(nvim: &str, setup: &str, label: &str, pulled: bool) {
+    let Some(version) = nvim_version(nvim) else {
+        panic!("`{nvim}` does not run; this end-to-end test needs it");
     };
-    eprintln!("using {version}");
+    eprintln!("using {version} ({setup})");
 
-    let dir = scratch_project();
-    let run = run_nvim(&dir);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let emulator = runtime
+        .block_on(RunningEmulator::start(EmulatorConfig {
+            provisioning_delay: Duration::from_millis(50),
+            ..EmulatorConfig::default()
+        }))
+        .expect("the emulator starts on loopback");
+    let dir = scratch_project(label);
+    let run = run_nvim(nvim, &dir, setup, &emulator.endpoint());
+    runtime.block_on(emulator.stop());
     let r: Value = match serde_json::from_str(&run.results) {
         Ok(v) => v,
         Err(e) => run.fail(&format!("no usable results file: {e}")),
@@ -139,7 +169,16 @@ fn neovim_opens_a_spec_gets_diagnostics_completion_and_applies_a_quick_fix() {
     // Attached through the shipped plugin, with the project root found by walking up.
     check(r["client_name"] == "aml_compute_ls", "client name");
     check(r["filetype"] == "yaml", "the spec is detected as YAML");
-    check(r["omnifunc"] == "v:lua.vim.lsp.omnifunc", "on_attach sets omnifunc");
+    check(r["setup"] == setup, "the driver used the set-up asked for");
+    check(
+        r["pull_diagnostics"] == pulled,
+        if pulled {
+            "diagnostics are pulled (the plugin takes workspace/diagnostic/refresh)"
+        } else {
+            "diagnostics are pushed"
+        },
+    );
+    check(r["omnifunc"] == "v:lua.vim.lsp.omnifunc", "omnifunc is the LSP's");
     check(r["root_dir"].as_str() == dir.to_str(), "root_dir is the directory holding .azureml/");
 
     // The example is clean; the edit brings AML204 (name) and AML401 (min > max).
@@ -153,7 +192,7 @@ fn neovim_opens_a_spec_gets_diagnostics_completion_and_applies_a_quick_fix() {
         "AML103 (the empty `tier:`) is disabled by the settings given to setup()",
     );
     let in_vim = strings(&r["vim_diagnostic_codes"]);
-    check(in_vim.contains(&"AML204".to_string()), "vim.diagnostic holds the pushed AML204");
+    check(in_vim.contains(&"AML204".to_string()), "vim.diagnostic holds AML204");
 
     // Completion: enum values after `tier: `, keys on an empty top-level line.
     let tier = strings(&r["completion_tier"]);
@@ -204,5 +243,101 @@ fn neovim_opens_a_spec_gets_diagnostics_completion_and_applies_a_quick_fix() {
     check(r["lspconfig_root"].as_str() == dir.to_str(), "lspconfig root_dir for a spec");
     check(r["lspconfig_plain_root"].is_null(), "lspconfig root_dir is nil for plain YAML");
 
+    // Documents not open in the editor get no diagnostics, pushed or pulled.
+    let after_second = strings(&r["codes_after_second_settings_change"]);
+    check(
+        !after_second.contains(&"AML401".to_string()) && after_second.contains(&"AML103".to_string()),
+        &format!("a second settings change reaches the open spec, got {after_second:?}"),
+    );
+    let late = strings(&r["diagnostics_for_documents_not_open"]);
+    check(late.is_empty(), &format!("diagnostics arrived for documents not open: {late:?}"));
+    check(r["closed_buffer_recreated"] == false, "no diagnostics recreate the wiped JSON spec's buffer");
+    check(r["unopened_buffer_created"] == false, "no diagnostics create a buffer for the unopened spec");
+
+    check_commands(&run, &r["commands"]);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `:AmlCompute` against the emulator, the status code lenses and the confirmations.
+fn check_commands(run: &Run, c: &Value) {
+    let check = |ok: bool, what: &str| {
+        if !ok {
+            run.fail(&format!("{what}\n--- commands: {c:#}"));
+        }
+    };
+    check(c["exists"] == true, ":AmlCompute is defined");
+    check(
+        strings(&c["completion_st"]) == ["start", "status", "stop"],
+        "`:AmlCompute st<Tab>` completes the subcommands",
+    );
+    let all = strings(&c["completion_all"]);
+    for sub in ["create", "status", "list", "start", "stop", "delete"] {
+        check(all.contains(&sub.to_string()), &format!("`:AmlCompute <Tab>` offers {sub}"));
+    }
+    let lenses = strings(&c["lenses_before"]);
+    check(lenses.contains(&"Create compute in demo-ws".to_string()), "a create lens naming the workspace");
+    check(lenses.iter().any(|t| t.starts_with("Status: unknown")), "a status lens before anything ran");
+
+    let create = &c["create"];
+    check(create["ok"] == true, "create succeeds once confirmed");
+    check(create["status_line"].as_str().is_some_and(|s| s.starts_with("Succeeded")), "create waits for Succeeded");
+    let asked = strings(&create["asked"]);
+    check(
+        asked.len() == 1 && asked[0].contains("gpu-cluster") && asked[0].contains("billable"),
+        "create asks first, through vim.ui.select, naming the compute and that it is billable",
+    );
+    check(
+        strings(&c["lenses_after_create"]).iter().any(|t| t.starts_with("Status: Succeeded")),
+        "the status lens shows the new state",
+    );
+    check(c["status"]["ok"] == true && strings(&c["status"]["asked"]).is_empty(), "status runs without asking");
+    check(strings(&c["list"]["computes"]).contains(&"gpu-cluster".to_string()), "list shows the new compute");
+    check(
+        c["delete_declined"]["ok"] == false && strings(&c["delete_declined"]["asked"]).len() == 1,
+        "delete asks, and a declined delete does nothing",
+    );
+    check(
+        c["status_after_declined"]["status_line"].as_str().is_some_and(|s| s.starts_with("Succeeded")),
+        "the compute is still there after a declined delete",
+    );
+    check(c["delete"]["ok"] == true, "a confirmed delete succeeds");
+    check(
+        c["status_after_delete"]["status_line"].as_str().is_some_and(|s| s.starts_with("Not created")),
+        "the compute is gone after the delete",
+    );
+    check(
+        c["unknown"]["ok"] == false
+            && c["unknown"]["message"].as_str().is_some_and(|m| m.contains("unknown subcommand \"frobnicate\"")),
+        "an unknown subcommand says so",
+    );
+}
+
+#[test]
+#[cfg_attr(not(has_nvim), ignore = "needs Neovim 0.7+: install `nvim` or set AML_NVIM")]
+fn old_neovim_with_setup_sees_diagnostics_completion_fixes_and_commands() {
+    user_sees_diagnostics_completion_fixes_and_commands(&old_nvim(), "plugin", "old-plugin", false);
+}
+
+#[test]
+#[cfg_attr(
+    not(has_nvim_current),
+    ignore = "needs Neovim 0.11+: set AML_NVIM_CURRENT (editors/neovim/test/install-current-nvim.sh prints one)"
+)]
+fn current_neovim_with_setup_sees_diagnostics_completion_fixes_and_commands() {
+    #[cfg(has_nvim_current)]
+    user_sees_diagnostics_completion_fixes_and_commands(&current_nvim(), "plugin", "current-plugin", true);
+    #[cfg(not(has_nvim_current))]
+    panic!("build.rs found no Neovim 0.11+: set AML_NVIM_CURRENT");
+}
+
+#[test]
+#[cfg_attr(
+    not(has_nvim_current),
+    ignore = "needs Neovim 0.11+: set AML_NVIM_CURRENT (editors/neovim/test/install-current-nvim.sh prints one)"
+)]
+fn current_neovim_with_vim_lsp_enable_sees_diagnostics_completion_fixes_and_commands() {
+    #[cfg(has_nvim_current)]
+    user_sees_diagnostics_completion_fixes_and_commands(&current_nvim(), "native", "current-native", false);
+    #[cfg(not(has_nvim_current))]
+    panic!("build.rs found no Neovim 0.11+: set AML_NVIM_CURRENT");
 }

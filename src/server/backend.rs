@@ -150,6 +150,17 @@ impl Backend {
         tokio::spawn(validate_loop(client, state, uri));
     }
 
+    /// After something other than a document's text changed (settings, files on disk): pushed
+    /// diagnostics are checked and published again for every open document; a pulling client is
+    /// asked to pull again. Documents the editor does not have open get neither.
+    async fn refresh_diagnostics(&self) {
+        if self.caps().pull_diagnostics {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        } else {
+            self.revalidate_all();
+        }
+    }
+
     fn revalidate_all(&self) {
         let uris: Vec<Uri> = lock(&self.state.docs).keys().cloned().collect();
         for uri in uris {
@@ -235,6 +246,22 @@ async fn check_and_publish(client: &Client, state: &State, uri: &Uri, text: Stri
     }
 }
 
+/// Whether diagnostics are pulled (`textDocument/diagnostic`) rather than pushed. Only for a
+/// client that both pulls and takes `workspace/diagnostic/refresh` (LSP 3.17,
+/// `DiagnosticWorkspaceClientCapabilities.refreshSupport`): a pulling client re-pulls only
+/// when the document changes, so without refresh it would keep stale diagnostics after a
+/// settings change. Neovim 0.11/0.12 pulls without refresh; such clients get pushes.
+fn pulls_with_refresh(capabilities: &ClientCapabilities) -> bool {
+    let pulls = capabilities.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+    let refreshes = capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.diagnostics.as_ref())
+        .and_then(|d| d.refresh_support)
+        .unwrap_or(false);
+    pulls && refreshes
+}
+
 fn negotiate_encoding(params: &InitializeParams) -> PositionEncoding {
     let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
     match offered {
@@ -255,7 +282,7 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let caps = ClientCaps {
             encoding: negotiate_encoding(&params),
-            pull_diagnostics: params.capabilities.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some(),
+            pull_diagnostics: pulls_with_refresh(&params.capabilities),
             configuration: params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false),
             work_done_progress: params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
             code_lens_refresh: params
@@ -369,10 +396,13 @@ impl LanguageServer for Backend {
         } else {
             self.pull_settings().await;
         }
-        self.revalidate_all();
-        if self.caps().pull_diagnostics {
-            let _ = self.client.workspace_diagnostic_refresh().await;
-        }
+        self.refresh_diagnostics().await;
+    }
+
+    /// A file that specs read may have changed (an attached VM's key file, a `config.json`):
+    /// the open specs are checked again.
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        self.refresh_diagnostics().await;
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {

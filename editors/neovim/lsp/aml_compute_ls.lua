@@ -4,6 +4,9 @@
 --   vim.lsp.enable("aml_compute_ls")
 --
 -- Needs editors/neovim on 'runtimepath' (this file is found as lsp/aml_compute_ls.lua there).
+-- Only buffers that look like compute specs attach (root_dir calls on_dir for those alone), so
+-- yaml-language-server and jsonls keep every other YAML and JSON file. One client runs per
+-- project root: the nearest directory with .azureml/, .git or config.json.
 return {
   cmd = { "aml-compute-ls", "--stdio" },
   filetypes = { "yaml", "json" },
@@ -13,5 +16,10 @@ return {
     if aml.is_compute_spec(bufnr) then
       on_dir(aml.find_root(vim.api.nvim_buf_get_name(bufnr)))
     end
+  end,
+  -- :AmlCompute and the status code lenses (plugin/aml_compute_ls.lua does the same through
+  -- LspAttach, for configs that replace this on_attach).
+  on_attach = function(client, bufnr)
+    require("aml_compute_ls.commands").on_attach(client, bufnr)
   end,
 }

@@ -152,6 +152,38 @@ function M.is_compute_spec(bufnr)
   return M.looks_like_compute_spec(lines)
 end
 
+local function client_request(client, method, params, handler, bufnr)
+  if method_calls then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+--- Whether this plugin answers workspace/diagnostic/refresh itself: Neovim pulls diagnostics
+--- from 0.10 on but (up to 0.12 at least) does not take that refresh, so after a settings
+--- change it would keep showing stale pulled diagnostics. A release that handles it keeps its own.
+local function plugin_refreshes_diagnostics()
+  return vim.fn.has("nvim-0.10") == 1
+    and vim.lsp.diagnostic.on_diagnostic ~= nil
+    and vim.lsp.handlers["workspace/diagnostic/refresh"] == nil
+end
+
+--- workspace/diagnostic/refresh (LSP 3.17): pull again for every buffer the client has open,
+--- as Neovim pulls on a change (the reply goes to its own textDocument/diagnostic handler).
+function M.on_diagnostic_refresh(_, _, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if client then
+    for bufnr in pairs(client.attached_buffers or {}) do
+      if vim.api.nvim_buf_is_loaded(bufnr) then
+        client_request(client, "textDocument/diagnostic", {
+          textDocument = vim.lsp.util.make_text_document_params(bufnr),
+        }, nil, bufnr)
+      end
+    end
+  end
+  return vim.NIL
+end
+
 local function capabilities()
   local caps = vim.lsp.protocol.make_client_capabilities()
   if options.capabilities then
@@ -160,7 +192,18 @@ local function capabilities()
   -- Neovim answers workspace/configuration from `settings` (0.7 does not advertise it).
   caps.workspace = caps.workspace or {}
   caps.workspace.configuration = true
+  if plugin_refreshes_diagnostics() then
+    caps.workspace.diagnostics = vim.tbl_extend("force", caps.workspace.diagnostics or {}, { refreshSupport = true })
+  end
   return caps
+end
+
+local function handlers()
+  local out = require("aml_compute_ls.commands").handlers()
+  if plugin_refreshes_diagnostics() then
+    out["workspace/diagnostic/refresh"] = M.on_diagnostic_refresh
+  end
+  return vim.tbl_extend("force", out, options.handlers or {})
 end
 
 local function section()
@@ -182,13 +225,15 @@ function M.client_config(root_dir)
     init_options = section(),
     settings = { amlComputeLs = section() },
     capabilities = capabilities(),
-    handlers = options.handlers,
+    handlers = handlers(),
     flags = options.flags,
     on_attach = function(client, bufnr)
       -- <C-x><C-o> completion out of the box (0.10+ does this itself).
       if vim.bo[bufnr].omnifunc == "" then
         vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc"
       end
+      -- :AmlCompute and the status code lenses.
+      require("aml_compute_ls.commands").on_attach(client, bufnr)
       if options.on_attach then
         options.on_attach(client, bufnr)
       end
@@ -253,12 +298,24 @@ function M.attach(bufnr, attach_opts)
   return id
 end
 
+--- Every running aml-compute-ls client: those setup{} started and those started by
+--- vim.lsp.enable or nvim-lspconfig (found by name).
+local function all_clients()
+  local out = {}
+  local all = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+  for _, client in pairs(all) do
+    if client.name == M.name then
+      out[client.id] = client
+    end
+  end
+  return out
+end
+
 --- Replaces the `amlComputeLs` settings and sends them to every running client.
 function M.update_settings(settings)
   options.settings = settings or {}
-  for _, id in pairs(M.clients) do
-    local client = vim.lsp.get_client_by_id(id)
-    if client then
+  for _, client in pairs(all_clients()) do
+    if not client_stopped(client) then
       client.config.settings = { amlComputeLs = section() }
       if client.settings ~= nil then
         -- 0.10+ answers workspace/configuration from client.settings.
@@ -305,6 +362,7 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("AmlComputeLsAttach", function()
     M.attach(0, { force = true })
   end, { desc = "Attach aml-compute-ls to the current buffer even if it does not look like a compute spec" })
+  require("aml_compute_ls.commands").define_command()
 
   -- Buffers opened before setup() ran.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
