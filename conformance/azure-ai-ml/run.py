@@ -207,6 +207,9 @@ def main():
     ap.add_argument("--keep", help="write the generated specs to this folder (emptied first)")
     ap.add_argument("--report", help="write every spec's verdict as JSON here")
     ap.add_argument("--examples", type=int, default=2)
+    ap.add_argument("--max-uncovered", type=int, default=0,
+                    help="exit 1 only above this many uncovered disagreements: a ratchet while the "
+                         "work queue in docs/conformance.md is worked down (lower it, never raise it)")
     args = ap.parse_args()
 
     repo = pathlib.Path(args.repo)
@@ -309,7 +312,12 @@ def main():
             json.dump({"total": total, "agree": agree, "rows": rows}, f, indent=1)
     print(f"\n{uncovered} specs are disagreements not covered by {pathlib.Path(args.accepted).name} "
           f"({total - agree} disagree with the SDK; the rest are service rules both miss)")
-    return 1 if uncovered else 0
+    if uncovered > args.max_uncovered:
+        print(f"error: {uncovered} uncovered disagreements, more than the {args.max_uncovered} allowed", file=sys.stderr)
+        return 1
+    if uncovered < args.max_uncovered:
+        print(f"note: {uncovered} uncovered, below the {args.max_uncovered} allowed: lower --max-uncovered in .ci/run")
+    return 0
 
 
 if __name__ == "__main__":
