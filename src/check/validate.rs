@@ -601,7 +601,7 @@ impl<'a> Validator<'a> {
     fn missing_field(&mut self, node: &Node, entries: &[Entry], required: &str, schema: &Schema, place: Place) {
         let range = place.key_range.unwrap_or(node.range);
         let child = schema.property(required).map(|id| self.set.node(id));
-        let (code, message, value) = if required == "type" && self.form == SpecForm::Cli {
+        let (code, message, value) = if required == "type" && self.form == SpecForm::Cli && place.path.is_empty() {
             let t = self.kind.cli_type().unwrap_or("");
             (
                 codes::MISSING_COMPUTE_TYPE,

@@ -123,6 +123,7 @@ codes! {
     IDENTITY_AS_STRING = 505, "identity-as-string", Error, "A user-assigned identity is a bare string instead of {resource_id: …}.";
     IDENTITIES_IGNORED = 506, "identities-ignored", Warning, "Identities are listed but the identity type does not use them.";
     KEY_FILE_NOT_FOUND = 507, "key-file-not-found", Warning, "The SSH private key file a spec names does not exist here.";
+    VM_CREDENTIALS_MISSING = 508, "vm-credentials-missing", Error, "An attached VM's ssh_settings give a user but no password or key file.";
 
     VNET_WITHOUT_SUBNET = 601, "vnet-without-subnet", Error, "A virtual network is named without a subnet.";
     INVALID_SUBNET = 602, "invalid-subnet", Error, "The subnet is neither a subnet name nor a subnet resource id.";

@@ -4,7 +4,7 @@
 use super::schema_info::{document_schema, field_docs, kinds_with_field, schema_at, size_card, type_label};
 use crate::check::CheckResult;
 use crate::check::catalog::Catalog;
-use crate::check::rules::names::length_limits;
+use crate::check::rules::names::{agreed_length, length_limits};
 use crate::check::schema::{Schema, SchemaSet};
 use crate::spec::kinds::{ComputeKind, Evidence, SpecForm};
 use crate::syntax::text::TextRange;
@@ -196,11 +196,15 @@ fn name_markdown(name: &str, kind: Option<ComputeKind>) -> String {
     let (title, limits) = match kind {
         Some(k) => {
             let (min, max) = length_limits(k);
-            (format!("**Compute name rules** for {}", k.a_display_name()), format!("{min}–{max} characters"))
+            let limits = match agreed_length(k) {
+                Some((low, high)) => format!("{min}–{max} characters ({low}–{high} to satisfy every source)"),
+                None => format!("{min}–{max} characters"),
+            };
+            (format!("**Compute name rules** for {}", k.a_display_name()), limits)
         }
         None => (
             "**Compute name rules**".to_string(),
-            "3–24 characters for clusters and instances, 2–16 for attached computes".to_string(),
+            "3–24 characters for clusters and instances, 2–16 for AKS, 3–16 for other attached computes".to_string(),
         ),
     };
     let count = name.chars().count();
@@ -296,7 +300,10 @@ mod tests {
         assert!(h.markdown.contains("must be followed by a letter"));
         assert!(h.markdown.contains("region"));
         let text = "name: k8s\ntype: kubernetes\n";
-        assert!(hover_at(text, "k8s", "k.yml").unwrap().markdown.contains("2–16 characters"));
+        let k8s = hover_at(text, "k8s", "k.yml").unwrap().markdown;
+        assert!(k8s.contains("2–24 characters (3–16 to satisfy every source)"), "{k8s}");
+        let aks = r#"{"name": "aks1", "properties": {"computeType": "AKS"}}"#;
+        assert!(hover_at(aks, "aks1", "a.json").unwrap().markdown.contains("2–16 characters"));
     }
 
     #[test]

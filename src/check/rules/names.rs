@@ -4,18 +4,33 @@
 //! (MicrosoftDocs/azure-ai-docs how-to-create-compute-instance.md and
 //! how-to-create-attach-compute-cluster.md): 3–24 characters for instances and clusters,
 //! letters, digits and `-`, starting with a letter, and a `-` must be followed later by a
-//! letter. Attached computes and AKS inference clusters keep the older 2–16 limit
-//! (resource-name-rules.md, `workspaces/computes`). See research/azure-compute-facts.md §2.
+//! letter. AKS inference clusters keep the older 2–16 limit, which the Studio attach form still
+//! enforces. For the other attached kinds the sources disagree: the ARM naming rules
+//! (resource-name-rules.md, `workspaces/computes`) say 2–16, while the service and Studio accept
+//! the 3–24 names of clusters and instances; outside 2–24 is an error, and a name in 2–24 but
+//! outside 3–16 (what both allow) is a warning naming both sources. See
+//! research/azure-compute-facts.md §2.
 
 use super::{RuleContext, requote};
 use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
 use crate::spec::kinds::ComputeKind;
 use crate::syntax::text::TextRange;
 
+/// The lengths no source allows outside of: an error there.
 pub fn length_limits(kind: ComputeKind) -> (usize, usize) {
     match kind {
         ComputeKind::AmlCompute | ComputeKind::ComputeInstance => (3, 24),
-        _ => (2, 16),
+        ComputeKind::Aks => (2, 16),
+        _ => (2, 24),
+    }
+}
+
+/// For attached kinds, the lengths every source allows (3–16): a name inside `length_limits`
+/// but outside these is a warning that names the disagreeing sources.
+pub fn agreed_length(kind: ComputeKind) -> Option<(usize, usize)> {
+    match kind {
+        ComputeKind::AmlCompute | ComputeKind::ComputeInstance | ComputeKind::Aks => None,
+        _ => Some((3, 16)),
     }
 }
 
@@ -52,6 +67,21 @@ pub fn check_name(name: &str, range: TextRange, kind: ComputeKind, quote: impl F
             d = d.with_fixes(fix("Shorten to"));
         }
         out.push(d);
+    } else if let Some((agreed_min, agreed_max)) = agreed_length(kind)
+        && (len < agreed_min || len > agreed_max)
+    {
+        out.push(
+            Diagnostic::new(
+                codes::NAME_LENGTH,
+                range,
+                format!(
+                    "The name of {} has {len} characters: the service and Studio accept 3-24, but the ARM naming rules \
+                     (resource-name-rules.md) say 2-16; a name of {agreed_min}-{agreed_max} characters satisfies both.",
+                    kind.a_display_name()
+                ),
+            )
+            .with_severity(crate::diagnostic::Severity::Warning),
+        );
     }
     if let Some((i, bad)) = name.char_indices().find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-')) {
         let start = inner_start + i;

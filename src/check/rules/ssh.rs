@@ -1,5 +1,10 @@
-//! SSH rules (AML501–AML502). Key format is checked for every `sshPublicKey` field by
+//! SSH rules (AML501, AML502, AML508). Key format is checked for every `sshPublicKey` field by
 //! `check::values`.
+//!
+//! AML508: an attached VM's `ssh_settings` needs `admin_password` or `ssh_private_key_file`
+//! besides `admin_username`: azure-ai-ml's `VirtualMachineSshSettings` docstring says each is
+//! "required if the other is not specified" (the SDK does not enforce it; the service cannot sign
+//! in to the VM without one).
 //!
 //! Sources: REST `AmlCompute.remoteLoginPortPublicAccess` and `ComputeInstanceSshSettings`
 //! (public access needs credentials: a cluster needs `userAccountCredentials`, an instance
@@ -12,6 +17,7 @@ use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
 use crate::spec::kinds::{ComputeKind, SpecForm};
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
+    vm_credentials(ctx, out);
     let spec = ctx.spec;
     let has_key = spec.ssh_public_key.is_some_and(|e| !e.value.is_null());
     let has_password = spec.admin_password.is_some_and(|e| !e.value.is_null());
@@ -81,4 +87,21 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         };
         out.push(d.with_fix(fix));
     }
+}
+
+/// An attached VM's `ssh_settings` with a user name but neither a password nor a key file.
+fn vm_credentials(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
+    if ctx.kind != ComputeKind::VirtualMachine || ctx.form != SpecForm::Cli {
+        return;
+    }
+    let Some(settings) = ctx.spec.ssh_settings else { return };
+    let given = |key: &str| settings.value.get(key).is_some_and(|v| !v.is_null());
+    if !given("admin_username") || given("admin_password") || given("ssh_private_key_file") {
+        return;
+    }
+    out.push(Diagnostic::new(
+        codes::VM_CREDENTIALS_MISSING,
+        settings.key_range,
+        "`ssh_settings` names a user but neither `ssh_private_key_file` nor `admin_password`: Azure ML cannot sign in to the VM. Add the private key file (preferred) or a password.",
+    ));
 }
