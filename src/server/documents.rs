@@ -4,23 +4,58 @@
 //! `\r`"): ropey is built without its `unicode_lines` feature, so U+2028, U+2029, U+0085, VT and FF
 //! are ordinary characters here, as they are in the editor's positions.
 
+use crate::check::CheckResult;
 use crate::syntax::text::PositionEncoding;
 use ropey::Rope;
+use std::sync::Arc;
 
 pub struct Document {
     pub rope: Rope,
+    /// The version the client gave the text (it may repeat or go backwards: never trusted).
     pub version: i32,
+    /// Bumped by the server on every change: what analyses are matched against.
+    pub revision: u64,
     /// The file name part of the URI, for format detection (`.json`).
     pub path: String,
     /// A validation task is running for this document.
     pub validating: bool,
     /// The text changed while validating: run once more with the newest text.
     pub rerun: bool,
+    /// The newest finished check, shared by diagnostics and requests.
+    pub checked: Option<Checked>,
+}
+
+/// A checked snapshot of a document's text.
+pub struct Analysis {
+    pub text: String,
+    pub result: CheckResult,
+}
+
+/// The outcome of checking one revision under one settings generation.
+#[derive(Clone)]
+pub struct Checked {
+    pub revision: u64,
+    pub generation: u64,
+    /// The analysis, or why checking failed (a panic in the checker).
+    pub analysis: Result<Arc<Analysis>, String>,
 }
 
 impl Document {
     pub fn new(text: &str, version: i32, path: String) -> Self {
-        Document { rope: Rope::from_str(text), version, path, validating: false, rerun: false }
+        Document {
+            rope: Rope::from_str(text),
+            version,
+            revision: 0,
+            path,
+            validating: false,
+            rerun: false,
+            checked: None,
+        }
+    }
+
+    /// The newest analysis if it is of the current text under settings `generation` or newer.
+    pub fn current(&self, generation: u64) -> Option<&Checked> {
+        self.checked.as_ref().filter(|c| c.revision == self.revision && c.generation >= generation)
     }
 
     /// Byte offset of an LSP position, clamped to the document.
@@ -155,8 +190,8 @@ mod tests {
     fn random_incremental_edits_equal_the_editor_text() {
         // Pieces with every kind of line end and separator, and characters of every UTF-16 width.
         const PIECES: &[&str] = &[
-            "\n", "\r\n", "\r", "\u{2028}", "\u{2029}", "\u{85}", "\u{b}", "\u{c}", "a", "key: v", "日本", "🚀", "é", " ",
-            "",
+            "\n", "\r\n", "\r", "\u{2028}", "\u{2029}", "\u{85}", "\u{b}", "\u{c}", "a", "key: v", "日本", "🚀", "é",
+            " ", "",
         ];
         let mut seed = 0x2026_1202_u64;
         let mut next = |bound: usize| {
