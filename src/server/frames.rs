@@ -73,6 +73,9 @@ pub struct FrameReader<R> {
     /// One read's worth of bytes (a separate buffer keeps `fill` cancel-safe).
     chunk: Vec<u8>,
     eof: bool,
+    /// The last frame's extent was unknown: skip to the next header before reading on. Done
+    /// lazily, so the refusal is answered before the reader waits for more input.
+    resync_pending: bool,
     /// Stream offset of `buf[0]`, for error messages.
     consumed: u64,
 }
@@ -95,7 +98,15 @@ enum HeaderScan {
 
 impl<R: AsyncRead + Unpin> FrameReader<R> {
     pub fn new(input: R) -> Self {
-        FrameReader { input, buf: Vec::new(), pos: 0, chunk: vec![0; 256 * 1024], eof: false, consumed: 0 }
+        FrameReader {
+            input,
+            buf: Vec::new(),
+            pos: 0,
+            chunk: vec![0; 256 * 1024],
+            eof: false,
+            resync_pending: false,
+            consumed: 0,
+        }
     }
 
     /// Reads more bytes; false at the end of the stream. Cancel-safe: an interrupted read loses
@@ -124,6 +135,9 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
 
     /// The next frame, or `None` at the end of the input.
     pub async fn next(&mut self) -> Option<Frame> {
+        if std::mem::take(&mut self.resync_pending) {
+            self.resync(0).await;
+        }
         loop {
             // Blank lines between frames are tolerated.
             while self.pos < self.buf.len() && matches!(self.buf[self.pos], b'\r' | b'\n' | b' ' | b'\t') {
@@ -164,7 +178,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                     // The body's extent is unknown: recover an id from what has arrived, then skip
                     // to the next header.
                     let id = recover_id(up_to_next_header(&self.buf[self.pos..])).unwrap_or(Value::Null);
-                    self.resync(0).await;
+                    self.resync_pending = true;
                     return Some(Frame::Refused(Refusal::new(
                         Some(id),
                         PARSE_ERROR,

@@ -13,7 +13,7 @@ pub struct Client {
     writer: Box<dyn AsyncWrite + Unpin + Send>,
     reader: BufReader<Box<dyn AsyncRead + Unpin + Send>>,
     /// The server process, when the client runs the binary (killed on drop).
-    _child: Option<tokio::process::Child>,
+    pub child: Option<tokio::process::Child>,
     next_id: i64,
     /// Notifications and server requests read while waiting for something else.
     backlog: VecDeque<Value>,
@@ -39,8 +39,19 @@ impl Client {
 
     /// Runs the `aml-compute-ls --stdio` binary and talks to it over its standard streams.
     pub async fn spawn_binary(binary: &str, capabilities: Value, init_options: Value) -> (Client, Value) {
+        Client::spawn_binary_with_env(binary, &[], capabilities, init_options).await
+    }
+
+    /// Like [`Client::spawn_binary`], with extra environment variables for the server.
+    pub async fn spawn_binary_with_env(
+        binary: &str,
+        env: &[(&str, &str)],
+        capabilities: Value,
+        init_options: Value,
+    ) -> (Client, Value) {
         let mut child = tokio::process::Command::new(binary)
             .arg("--stdio")
+            .envs(env.iter().copied())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
@@ -62,7 +73,7 @@ impl Client {
         let mut client = Client {
             writer: write,
             reader: BufReader::new(read),
-            _child: child,
+            child,
             next_id: 1,
             backlog: VecDeque::new(),
             settings: Value::Null,
@@ -86,6 +97,44 @@ impl Client {
         let frame = [format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes(), body].concat();
         self.writer.write_all(&frame).await.unwrap();
         self.writer.flush().await.unwrap();
+    }
+
+    /// Writes bytes as they are: for malformed frames.
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.unwrap();
+        self.writer.flush().await.unwrap();
+    }
+
+    /// Sends a request without waiting for its reply; returns its id.
+    pub async fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
+        id
+    }
+
+    /// Waits for the reply with this id (`null` included), keeping notifications for later.
+    pub async fn reply_to(&mut self, id: &Value) -> Value {
+        loop {
+            let msg = self.next_message().await;
+            if msg.get("id") == Some(id) && msg.get("method").is_none() {
+                return msg;
+            }
+            if msg.get("method").is_some() && msg.get("id").is_none() {
+                self.backlog.push_back(msg);
+            }
+        }
+    }
+
+    /// Like [`Client::reply_to`], but gives up after `limit` (`None`: no reply came).
+    pub async fn reply_within(&mut self, id: &Value, limit: std::time::Duration) -> Option<Value> {
+        tokio::time::timeout(limit, self.reply_to(id)).await.ok()
+    }
+
+    /// Waits for the server process to end, for at most `limit`.
+    pub async fn wait_exit(&mut self, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let child = self.child.as_mut().expect("a server process");
+        tokio::time::timeout(limit, child.wait()).await.ok().map(|r| r.unwrap())
     }
 
     async fn read_message(&mut self) -> Value {
@@ -129,18 +178,8 @@ impl Client {
     }
 
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
-        loop {
-            let msg = self.next_message().await;
-            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
-                return msg;
-            }
-            if msg.get("method").is_some() && msg.get("id").is_none() {
-                self.backlog.push_back(msg);
-            }
-        }
+        let id = self.send_request(method, params).await;
+        self.reply_to(&json!(id)).await
     }
 
     pub async fn notify(&mut self, method: &str, params: Value) {
