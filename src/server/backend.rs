@@ -60,6 +60,11 @@ struct State {
     /// Running commands' progress tokens, and how to tell them the user cancelled.
     cancels: Mutex<HashMap<String, tokio::sync::oneshot::Sender<()>>>,
     next_token: std::sync::atomic::AtomicU64,
+    /// The documents with a validation loop running, and whether it must run once more.
+    validating: Mutex<HashMap<Uri, bool>>,
+    /// Source of document revisions: unique across documents and reopenings, so an analysis
+    /// of a closed document's text can never pass for one of its reopened text.
+    revisions: std::sync::atomic::AtomicU64,
     /// Woken whenever a document's analysis is stored or a document closes.
     analyzed: tokio::sync::Notify,
     /// Checks abandoned because their text went stale, still running on the blocking pool.
@@ -214,13 +219,12 @@ impl Backend {
     /// the newest text. Bursts of edits therefore cost at most one extra run, with no timer.
     fn schedule(&self, uri: Uri) {
         {
-            let mut docs = lock(&self.state.docs);
-            let Some(doc) = docs.get_mut(&uri) else { return };
-            if doc.validating {
-                doc.rerun = true;
+            let mut loops = lock(&self.state.validating);
+            if let Some(rerun) = loops.get_mut(&uri) {
+                *rerun = true;
                 return;
             }
-            doc.validating = true;
+            loops.insert(uri.clone(), false);
         }
         let client = self.client.clone();
         let state = self.state.clone();
@@ -278,35 +282,37 @@ async fn validate_loop(client: Client, state: Arc<State>, uri: Uri) {
     let mut last_checked: Option<(u64, u64)> = None;
     let mut postponed = Duration::ZERO;
     loop {
-        let Some((revision, len)) = lock(&state.docs).get(&uri).map(|d| (d.revision, d.rope.len_bytes())) else {
-            return;
-        };
-        // A big text waits for the editing to pause: a paste undone at once is never checked.
-        if len > LARGE_TEXT && postponed < MAX_POSTPONEMENT {
-            tokio::time::sleep(QUIET_PERIOD).await;
-            postponed += QUIET_PERIOD;
-            if lock(&state.docs).get(&uri).map(|d| d.revision) != Some(revision) {
-                continue;
+        let current = lock(&state.docs).get(&uri).map(|d| (d.revision, d.rope.len_bytes()));
+        if let Some((revision, len)) = current {
+            // A big text waits for the editing to pause: a paste undone at once is never checked.
+            if len > LARGE_TEXT && postponed < MAX_POSTPONEMENT {
+                tokio::time::sleep(QUIET_PERIOD).await;
+                postponed += QUIET_PERIOD;
+                if lock(&state.docs).get(&uri).map(|d| d.revision) != Some(revision) {
+                    continue;
+                }
+            }
+            postponed = Duration::ZERO;
+            let snapshot = {
+                let docs = lock(&state.docs);
+                docs.get(&uri).map(|d| (d.rope.to_string(), d.version, d.revision, d.path.clone()))
+            };
+            let generation = state.settings_generation.load(Ordering::SeqCst);
+            if let Some((text, version, revision, path)) = snapshot
+                && last_checked != Some((revision, generation))
+            {
+                last_checked = Some((revision, generation));
+                check_and_publish(&client, &state, &uri, text, version, revision, path).await;
             }
         }
-        postponed = Duration::ZERO;
-        let snapshot = {
-            let docs = lock(&state.docs);
-            docs.get(&uri).map(|d| (d.rope.to_string(), d.version, d.revision, d.path.clone()))
-        };
-        let Some((text, version, revision, path)) = snapshot else { return };
-        let generation = state.settings_generation.load(Ordering::SeqCst);
-        if last_checked != Some((revision, generation)) {
-            last_checked = Some((revision, generation));
-            check_and_publish(&client, &state, &uri, text, version, revision, path).await;
-        }
-        let mut docs = lock(&state.docs);
-        let Some(doc) = docs.get_mut(&uri) else { return };
-        if doc.rerun {
-            doc.rerun = false;
-        } else {
-            doc.validating = false;
-            return;
+        // Run again if a change (or a reopening) asked for it meanwhile; else this loop ends.
+        let mut loops = lock(&state.validating);
+        match loops.get_mut(&uri) {
+            Some(rerun) if *rerun => *rerun = false,
+            _ => {
+                loops.remove(&uri);
+                return;
+            }
         }
     }
 }
@@ -503,7 +509,9 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         {
             let mut docs = lock(&self.state.docs);
-            docs.insert(doc.uri.clone(), Document::new(&doc.text, doc.version, path_of(&doc.uri)));
+            let mut document = Document::new(&doc.text, doc.version, path_of(&doc.uri));
+            document.revision = self.state.revisions.fetch_add(1, Ordering::SeqCst) + 1;
+            docs.insert(doc.uri.clone(), document);
         }
         self.schedule(doc.uri);
     }
@@ -519,7 +527,7 @@ impl LanguageServer for Backend {
                 doc.apply_change(range, &change.text, encoding);
             }
             doc.version = params.text_document.version;
-            doc.revision += 1;
+            doc.revision = self.state.revisions.fetch_add(1, Ordering::SeqCst) + 1;
         }
         self.schedule(uri);
     }

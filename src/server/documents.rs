@@ -17,10 +17,6 @@ pub struct Document {
     pub revision: u64,
     /// The file name part of the URI, for format detection (`.json`).
     pub path: String,
-    /// A validation task is running for this document.
-    pub validating: bool,
-    /// The text changed while validating: run once more with the newest text.
-    pub rerun: bool,
     /// The newest finished check, shared by diagnostics and requests.
     pub checked: Option<Checked>,
 }
@@ -42,15 +38,7 @@ pub struct Checked {
 
 impl Document {
     pub fn new(text: &str, version: i32, path: String) -> Self {
-        Document {
-            rope: Rope::from_str(text),
-            version,
-            revision: 0,
-            path,
-            validating: false,
-            rerun: false,
-            checked: None,
-        }
+        Document { rope: Rope::from_str(text), version, revision: 0, path, checked: None }
     }
 
     /// The newest analysis if it is of the current text under settings `generation` or newer.

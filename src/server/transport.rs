@@ -15,7 +15,7 @@ use std::future::Future;
 use std::task::Poll;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 use tower::Service;
 use tower_lsp_server::jsonrpc::Response;
 use tower_lsp_server::{ClientSocket, LspService};
@@ -50,14 +50,23 @@ where
         .custom_method(super::backend::DEBUG_TEXT_METHOD, Backend::debug_document_text)
         .finish();
     let (out_tx, out_rx) = mpsc::unbounded_channel::<Vec<u8>>();
-    let (stop_tx, stop_rx) = watch::channel(false);
     let (server_requests, responses) = socket.split();
-    let reading = async move {
-        let end = read_loop(input, service, responses, out_tx).await;
-        let _ = stop_tx.send(true);
-        end
+    let reading = read_loop(input, service, responses, out_tx);
+    let writing = write_loop(output, out_rx, server_requests);
+    tokio::pin!(reading, writing);
+    let mut written_all = false;
+    let end = loop {
+        tokio::select! {
+            end = &mut reading => break end,
+            // The client stopped reading: go on reading its input until `exit` or the end.
+            () = &mut writing, if !written_all => written_all = true,
+        }
     };
-    let (end, ()) = tokio::join!(reading, write_loop(output, out_rx, server_requests, stop_rx));
+    // Replies already computed get a moment to be written, bounded even if the client has
+    // stopped reading and the pipe is full.
+    if !written_all {
+        let _ = tokio::time::timeout(DRAIN, &mut writing).await;
+    }
     end
 }
 
@@ -136,14 +145,14 @@ fn deliver<E>(out: &mpsc::UnboundedSender<Vec<u8>>, result: Result<Option<Respon
     }
 }
 
+/// Writes replies and server messages, one whole frame at a time, until every sender is gone
+/// (the reader ends with the session; handler tasks end with their request).
 async fn write_loop<O: AsyncWrite + Unpin>(
     mut output: O,
     mut out: mpsc::UnboundedReceiver<Vec<u8>>,
     mut server_requests: ServerRequests,
-    mut stop: watch::Receiver<bool>,
 ) {
     let mut requests_open = true;
-    let mut deadline: Option<tokio::time::Instant> = None;
     loop {
         let body = tokio::select! {
             biased;
@@ -161,11 +170,6 @@ async fn write_loop<O: AsyncWrite + Unpin>(
                     continue;
                 }
             },
-            _ = stop.changed(), if deadline.is_none() => {
-                deadline = Some(tokio::time::Instant::now() + DRAIN);
-                continue;
-            }
-            _ = tokio::time::sleep_until(deadline.unwrap_or_else(tokio::time::Instant::now)), if deadline.is_some() => break,
         };
         let header = format!("Content-Length: {}\r\n\r\n", body.len());
         let written = async {

@@ -126,6 +126,11 @@ impl Client {
         }
     }
 
+    /// Keeps a notification for [`Client::diagnostics_where`] and friends.
+    pub fn keep(&mut self, msg: Value) {
+        self.backlog.push_back(msg);
+    }
+
     /// Like [`Client::reply_to`], but gives up after `limit` (`None`: no reply came).
     pub async fn reply_within(&mut self, id: &Value, limit: std::time::Duration) -> Option<Value> {
         tokio::time::timeout(limit, self.reply_to(id)).await.ok()
