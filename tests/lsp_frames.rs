@@ -33,6 +33,9 @@ async fn still_serving(c: &mut Client, after: &str) {
     assert_eq!(symbols["result"][0]["name"], "cpu-cluster-1", "after {after}: {symbols}");
 }
 
+/// A malformed input, its bytes, and the reply it must get (id and error code), if any.
+type Case = (&'static str, Vec<u8>, Option<(Value, i64)>);
+
 #[tokio::test]
 async fn every_malformed_frame_is_answered_and_the_next_request_served() {
     let mut c = server().await;
@@ -55,7 +58,7 @@ async fn every_malformed_frame_is_answered_and_the_next_request_served() {
         format!("Content-Length: 4000\r\n\r\n{body}").into_bytes()
     };
     // (case, bytes, the reply expected: id and error code)
-    let cases: Vec<(&str, Vec<u8>, Option<(Value, i64)>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "invalid JSON",
             frame(r#"{"jsonrpc":"2.0","id":101,"method":"x","params":{"a":}"#),

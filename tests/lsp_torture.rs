@@ -430,7 +430,8 @@ impl Session {
         }
         let mut s = String::new();
         for _ in 0..self.rng.below(5) {
-            s.push_str(*self.rng.pick(PIECES));
+            let piece = PIECES[self.rng.below(PIECES.len())];
+            s.push_str(piece);
         }
         s
     }
@@ -673,7 +674,7 @@ impl Session {
             let path = name.clone();
             let expected = check_text(&text, Some(&path), &CheckOptions::default());
             let index = LineIndex::new(&text);
-            let want: Vec<(String, (u32, u32), (u32, u32))> = expected
+            let want: Vec<Finding> = expected
                 .diagnostics
                 .iter()
                 .map(|d| {
@@ -682,7 +683,7 @@ impl Session {
                     (d.code.id(), (s.line, s.col), (e.line, e.col))
                 })
                 .collect();
-            let got: Vec<(String, (u32, u32), (u32, u32))> = published["diagnostics"]
+            let got: Vec<Finding> = published["diagnostics"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -735,6 +736,9 @@ impl Session {
         self.figures
     }
 }
+
+/// A diagnostic as compared: code, start and end (line, column).
+type Finding = (String, (u32, u32), (u32, u32));
 
 fn floor(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {

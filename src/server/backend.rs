@@ -255,6 +255,8 @@ impl Backend {
         *self.state.azure.write().unwrap_or_else(|e| e.into_inner()) = AzureSettings::from_json(section);
         *self.state.options.write().unwrap_or_else(|e| e.into_inner()) = options;
         self.state.settings_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // Open documents are checked again under the new settings (requests wait for that).
+        self.revalidate_all();
         for w in warnings {
             self.log(MessageType::WARNING, format!("settings: {w}")).await;
         }

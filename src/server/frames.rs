@@ -175,8 +175,9 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             let length = match headers.length {
                 Ok(length) => length,
                 Err(problem) => {
-                    // The body's extent is unknown: recover an id from what has arrived, then skip
-                    // to the next header.
+                    // The body's extent is unknown: recover an id from what arrives with it, then
+                    // skip to the next header.
+                    self.settle(0).await;
                     let id = recover_id(up_to_next_header(&self.buf[self.pos..])).unwrap_or(Value::Null);
                     self.resync_pending = true;
                     return Some(Frame::Refused(Refusal::new(
@@ -204,17 +205,25 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             }
             let end = self.pos + length;
             let body = &self.buf[self.pos..end];
-            // A damaged body's id may sit in bytes after an understated length: look up to the
-            // next header for it.
-            let context = &self.buf[self.pos..end + up_to_next_header(&self.buf[end..]).len()];
-            let frame = match headers.charset_error {
-                Some(problem) => {
-                    let id = recover_id(context).unwrap_or(Value::Null);
-                    Frame::Refused(Refusal::new(Some(id), PARSE_ERROR, format!("frame at byte {header_at}: {problem}")))
-                }
-                None => decode_body(body, context, header_at),
+            let mut frame = match headers.charset_error {
+                Some(problem) => Frame::Refused(Refusal::new(
+                    Some(Value::Null),
+                    PARSE_ERROR,
+                    format!("frame at byte {header_at}: {problem}"),
+                )),
+                None => decode_body(body, header_at),
             };
-            self.pos = end;
+            // A body that could not be decoded is answered with its id when one can be found,
+            // also in bytes after an understated length: look up to the next header for it.
+            if let Frame::Refused(refusal) = &mut frame
+                && refusal.code == PARSE_ERROR
+            {
+                self.settle(length).await;
+                let end = self.pos + length;
+                let context = &self.buf[self.pos..end + up_to_next_header(&self.buf[end..]).len()];
+                refusal.id = Some(recover_id(context).unwrap_or(Value::Null));
+            }
+            self.pos += length;
             return Some(frame);
         }
     }
@@ -247,6 +256,26 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                         return Err(BodyCut::Overstated { actual: partial.len() });
                     }
                 }
+            }
+        }
+    }
+
+    /// Reads what is still arriving after the first `from` unread bytes (stopping at the next
+    /// header, after a short silence, or at 1 MiB), so that the id of a damaged message does not
+    /// depend on how the pipe happened to split it. Offsets stay relative to `pos`, which `fill`
+    /// may move.
+    async fn settle(&mut self, from: usize) {
+        let mut searched = from;
+        loop {
+            let unread = &self.buf[self.pos..];
+            let look_from = searched.saturating_sub(CONTENT_LENGTH.len()).min(unread.len());
+            if find_header_name(&unread[look_from..]).is_some() || unread.len() > (1 << 20) {
+                return;
+            }
+            searched = unread.len();
+            match tokio::time::timeout(Duration::from_millis(20), self.fill()).await {
+                Ok(true) => {}
+                _ => return,
             }
         }
     }
@@ -303,8 +332,10 @@ fn scan_headers(bytes: &[u8]) -> HeaderScan {
     let mut charset_error = None;
     loop {
         let Some(eol) = bytes[at..].iter().position(|b| *b == b'\n') else {
-            // An unfinished line must still look like the start of a header.
+            // An unfinished line must still look like the start of a header (or of the blank
+            // line: a lone `\r` waiting for its `\n`).
             let line = &bytes[at..];
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
             let name_end = line.iter().position(|b| *b == b':').unwrap_or(line.len());
             let plausible = line[..name_end].iter().all(|b| is_name_byte(*b))
                 && line.iter().all(|b| is_header_byte(*b) || *b == b'\r')
@@ -383,13 +414,13 @@ fn charset_problem(content_type: &str) -> Option<String> {
     Some(format!("unsupported charset `{charset}` in `Content-Type` (LSP messages are UTF-8)"))
 }
 
-/// Decodes and checks one body. `context` is the body and any stray bytes after it, where the
-/// id of a damaged body may still be found.
-fn decode_body(body: &[u8], context: &[u8], at: u64) -> Frame {
+/// Decodes and checks one body. A body that cannot be decoded is refused with a `null` id, for
+/// the reader to fill in from the bytes around it.
+fn decode_body(body: &[u8], at: u64) -> Frame {
     let text = match std::str::from_utf8(body) {
         Ok(text) => text,
         Err(e) => {
-            let id = recover_id(context).unwrap_or(Value::Null);
+            let id = Value::Null;
             let where_ = e.valid_up_to();
             return Frame::Refused(Refusal::new(
                 Some(id),
@@ -408,9 +439,8 @@ fn decode_body(body: &[u8], context: &[u8], at: u64) -> Frame {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let id = recover_id(context).unwrap_or(Value::Null);
             return Frame::Refused(Refusal::new(
-                Some(id),
+                Some(Value::Null),
                 PARSE_ERROR,
                 format!("message at byte {at} is not valid JSON: {e}"),
             ));
@@ -730,6 +760,86 @@ mod tests {
         // A bare `\n` between headers is tolerated, and blank lines between frames too.
         let input = format!("\r\nContent-Length: {}\n\n{PING}", PING.len());
         assert!(is_ping(&frames(input.as_bytes()).await[0]));
+    }
+
+    /// Reads `input` in chunks of the given sizes, as a pipe may deliver it.
+    struct Chunked {
+        data: Vec<u8>,
+        at: usize,
+        sizes: Vec<usize>,
+        next: usize,
+    }
+
+    impl AsyncRead for Chunked {
+        fn poll_read(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            let size = self.sizes[self.next % self.sizes.len()].max(1);
+            self.next += 1;
+            let end = (self.at + size).min(self.data.len()).min(self.at + buf.remaining());
+            let at = self.at;
+            buf.put_slice(&self.data[at..end]);
+            self.at = end;
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    fn summary(frames: &[Frame]) -> Vec<String> {
+        frames
+            .iter()
+            .map(|f| match f {
+                Frame::Request(r) => format!("request {} {:?}", r.method(), r.id()),
+                Frame::Response(r) => format!("response {:?}", r.id()),
+                Frame::Refused(r) => format!("refused {} {:?}", r.code, r.id),
+            })
+            .collect()
+    }
+
+    /// However the bytes are split between reads, the same frames come out.
+    #[tokio::test]
+    async fn frames_do_not_depend_on_how_reads_split_the_stream() {
+        let big = format!(r#"{{"jsonrpc":"2.0","method":"big","params":{{"t":"{}"}}}}"#, "x".repeat(70_000));
+        let parts: Vec<Vec<u8>> = vec![
+            frame(PING),
+            b"Content-Length: abc\r\n\r\n{\"id\":2}".to_vec(),
+            frame(&big),
+            format!("Content-Length: 10\r\n\r\n{PING}").into_bytes(),
+            frame(r#"{"jsonrpc":"2.0","id":3,"result":null}"#),
+            b"noise\r\n".to_vec(),
+            format!(
+                "Content-Length: {}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{PING}",
+                PING.len()
+            )
+            .into_bytes(),
+            format!("Content-Length: 300\r\n\r\n{PING}").into_bytes(),
+            frame(PING),
+        ];
+        let input = parts.concat();
+        let whole = summary(&frames(&input).await);
+        assert_eq!(whole.len(), 8, "{whole:#?}");
+        let mut splits =
+            vec![vec![1], vec![2], vec![3], vec![7, 1, 13], vec![4096], vec![65_536, 5], vec![20, 1, 1, 2]];
+        let mut seed = 14u64;
+        for _ in 0..20 {
+            splits.push(
+                (0..64)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        1 + (seed >> 33) as usize % 400
+                    })
+                    .collect(),
+            );
+        }
+        for sizes in splits {
+            let mut reader = FrameReader::new(Chunked { data: input.clone(), at: 0, sizes: sizes.clone(), next: 0 });
+            let mut got = Vec::new();
+            while let Some(frame) = reader.next().await {
+                got.push(frame);
+            }
+            assert_eq!(summary(&got), whole, "reads of {sizes:?} bytes");
+        }
     }
 
     #[test]
