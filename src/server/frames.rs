@@ -187,21 +187,21 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                     )));
                 }
             };
+            let overstated = |actual: usize, reader: &mut Self| {
+                let id = recover_id(&reader.buf[reader.pos..reader.pos + actual]).unwrap_or(Value::Null);
+                reader.pos += actual;
+                Some(Frame::Refused(Refusal::new(
+                    Some(id),
+                    PARSE_ERROR,
+                    format!(
+                        "bad frame at byte {header_at}: `Content-Length: {length}` but the message ends after {actual} bytes"
+                    ),
+                )))
+            };
             match self.read_body(length).await {
                 Ok(()) => {}
                 Err(BodyCut::Eof) => return None,
-                Err(BodyCut::Overstated { actual }) => {
-                    let body = &self.buf[self.pos..self.pos + actual];
-                    let id = recover_id(body).unwrap_or(Value::Null);
-                    self.pos += actual;
-                    return Some(Frame::Refused(Refusal::new(
-                        Some(id),
-                        PARSE_ERROR,
-                        format!(
-                            "bad frame at byte {header_at}: `Content-Length: {length}` but the message ends after {actual} bytes"
-                        ),
-                    )));
-                }
+                Err(BodyCut::Overstated { actual }) => return overstated(actual, self),
             }
             let end = self.pos + length;
             let body = &self.buf[self.pos..end];
@@ -213,6 +213,13 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                 )),
                 None => decode_body(body, header_at),
             };
+            // The frames after an overstated length may have arrived with it: then the body is a
+            // complete message followed by the next frame's header.
+            if matches!(&frame, Frame::Refused(r) if r.code == PARSE_ERROR)
+                && let Some(actual) = overstated_within(body)
+            {
+                return overstated(actual, self);
+            }
             // A body that could not be decoded is answered with its id when one can be found,
             // also in bytes after an understated length: look up to the next header for it.
             if let Frame::Refused(refusal) = &mut frame
@@ -303,6 +310,13 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             }
         }
     }
+}
+
+/// Where the message really ends when a body holds a complete JSON value followed by another
+/// frame's header: a valid body never does, so this is an overstated `Content-Length`.
+fn overstated_within(body: &[u8]) -> Option<usize> {
+    let hit = find_header_name(body)?;
+    is_complete_json(&body[..hit]).then_some(hit)
 }
 
 /// The bytes before the next `Content-Length` header name.
@@ -716,10 +730,34 @@ mod tests {
         let got = frames(&[short, frame(PING)].concat()).await;
         assert_eq!(refusal(&got[0]).id, Some(json!(1)));
         assert!(is_ping(&got[1]), "{got:?}");
-        // Overstated: the next header shows where the message really ended.
+        // Overstated: the next header shows where the message really ended, whether or not the
+        // declared length has arrived (here with the frames after it).
         let long = format!("Content-Length: 500\r\n\r\n{body}").into_bytes();
-        let got = frames(&[long, frame(PING)].concat()).await;
+        let got = frames(&[long.clone(), frame(PING)].concat()).await;
         assert_eq!(got.len(), 2, "{got:?}");
+        assert!(refusal(&got[0]).message.contains("ends after"), "{got:?}");
+        let got = frames(
+            &[
+                long,
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+                frame(PING),
+            ]
+            .concat(),
+        )
+        .await;
+        assert_eq!(got.len(), 15, "{got:?}");
         assert!(refusal(&got[0]).message.contains("ends after"), "{got:?}");
         assert_eq!(refusal(&got[0]).id, Some(json!(1)));
         assert!(is_ping(&got[1]), "{got:?}");

@@ -54,7 +54,12 @@ impl Client {
             .envs(env.iter().copied())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            // `AML_TEST_SERVER_STDERR=1` shows the server's log, for debugging a test.
+            .stderr(if std::env::var_os("AML_TEST_SERVER_STDERR").is_some() {
+                std::process::Stdio::inherit()
+            } else {
+                std::process::Stdio::null()
+            })
             .kill_on_drop(true)
             .spawn()
             .expect("the server binary starts");
