@@ -260,8 +260,9 @@ struct Doc {
     version: i64,
 }
 
-#[derive(Default, Debug, Clone, Copy)]
+#[derive(Default, Debug, Clone)]
 struct Figures {
+    latencies: Vec<Duration>,
     operations: usize,
     edits: usize,
     requests: usize,
@@ -280,6 +281,7 @@ impl std::ops::AddAssign for Figures {
         self.cancels += o.cancels;
         self.pasted_bytes += o.pasted_bytes;
         self.max_rss_kb = self.max_rss_kb.max(o.max_rss_kb);
+        self.latencies.extend(o.latencies);
     }
 }
 
@@ -302,6 +304,9 @@ struct Session {
     seeds: Vec<(String, String)>,
     /// Requests sent and not yet answered: id → the error code that must come back, if fixed.
     pending: HashMap<String, Option<i64>>,
+    /// When each pending request was sent, and how long the answered ones took.
+    sent_at: HashMap<String, Instant>,
+    latencies: Vec<Duration>,
     next_version: i64,
     next_raw_id: i64,
     figures: Figures,
@@ -348,6 +353,8 @@ impl Session {
             closed: Vec::new(),
             seeds: seed_texts(),
             pending: HashMap::new(),
+            sent_at: HashMap::new(),
+            latencies: Vec::new(),
             next_version: 1,
             next_raw_id: 1_000_000,
             figures: Figures::default(),
@@ -533,7 +540,7 @@ impl Session {
         self.log.push(format!("request {id} {method} {name} {line}:{character}"));
         // A hover without a position must be refused with InvalidParams, not ignored.
         let expected = (kind == 5).then_some(-32602);
-        self.pending.insert(key(&json!(id)), expected);
+        self.expect_reply(json!(id), expected);
         self.figures.requests += 1;
     }
 
@@ -548,7 +555,7 @@ impl Session {
                 let r = self.await_reply(&id).await;
                 assert_eq!(r["error"]["code"], code, "reply to a malformed frame: {r}");
             } else {
-                self.pending.insert(key(&id), Some(code));
+                self.expect_reply(id, Some(code));
             }
         }
         self.figures.malformed += 1;
@@ -560,7 +567,7 @@ impl Session {
             .c
             .send_request("textDocument/documentSymbol", json!({"textDocument": {"uri": Session::uri(&name)}}))
             .await;
-        self.pending.insert(key(&json!(id)), None);
+        self.expect_reply(json!(id), None);
         self.figures.requests += 1;
         for i in 0..50 {
             let target = match i % 5 {
@@ -606,6 +613,11 @@ impl Session {
         assert_eq!(r["result"]["version"], doc.version);
     }
 
+    fn expect_reply(&mut self, id: Value, expected: Option<i64>) {
+        self.sent_at.insert(key(&id), Instant::now());
+        self.pending.insert(key(&id), expected);
+    }
+
     /// Reads one message: notifications are kept for later, replies to pending requests checked.
     /// Returns the message.
     async fn route(&mut self) -> Value {
@@ -615,6 +627,9 @@ impl Session {
                 self.c.keep(msg.clone());
             }
             return msg;
+        }
+        if let Some(sent) = msg.get("id").and_then(|id| self.sent_at.remove(&key(id))) {
+            self.latencies.push(sent.elapsed());
         }
         if let Some(id) = msg.get("id")
             && let Some(expected) = self.pending.remove(&key(id))
@@ -733,7 +748,9 @@ impl Session {
         let status = self.c.wait_exit(Duration::from_secs(2)).await.expect("the server exits in 2 s");
         assert_eq!(status.code(), Some(0), "exit status");
         assert!(started.elapsed() < Duration::from_secs(4));
-        self.figures
+        let mut figures = self.figures.clone();
+        figures.latencies = std::mem::take(&mut self.latencies);
+        figures
     }
 }
 
@@ -758,11 +775,21 @@ fn position_of(text: &str, at: usize, encoding: PositionEncoding) -> (u64, u64) 
 async fn run_sessions(sessions: u64, operations: usize, allow_big: bool) -> Figures {
     let started = Instant::now();
     let mut total = Figures::default();
-    for seed in 1..=sessions {
+    // `AML_TORTURE_FIRST_SEED` replays a failed session.
+    let first = std::env::var("AML_TORTURE_FIRST_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    for seed in first..first + sessions {
         let session = Session::start(seed, allow_big).await;
         let figures = session.run(operations).await;
         total += figures;
     }
+    total.latencies.sort();
+    let at = |q: usize| total.latencies.get(total.latencies.len() * q / 100).copied().unwrap_or_default();
+    eprintln!(
+        "replies: p50 {:?}, p99 {:?}, slowest {:?} (pipelined: includes waiting behind earlier messages and checks)",
+        at(50),
+        at(99),
+        total.latencies.last().copied().unwrap_or_default()
+    );
     eprintln!(
         "LSP torture: {sessions} sessions × {operations} operations in {:?}: 0 crashes, 0 unanswered requests; \
          {} edits, {} requests, {} malformed frames, {} cancels, {} MB pasted; peak RSS {} MB",

@@ -69,8 +69,21 @@ struct State {
     analyzed: tokio::sync::Notify,
     /// Checks abandoned because their text went stale, still running on the blocking pool.
     abandoned_checks: Arc<AtomicUsize>,
+    /// Permits to check a big text: fewer than the cores, so checks of several big documents
+    /// never take the CPU from reading messages and answering requests.
+    big_checks: BigChecks,
     /// The test-only request [`DEBUG_TEXT_METHOD`] answers (see [`TEST_HOOKS_ENV`]).
     test_hooks: bool,
+}
+
+/// One permit fewer than the cores (at least one).
+struct BigChecks(Arc<tokio::sync::Semaphore>);
+
+impl Default for BigChecks {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        BigChecks(Arc::new(tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))))
+    }
 }
 
 /// Texts up to this size are checked on demand by a request that finds no current analysis;
@@ -319,6 +332,16 @@ async fn validate_loop(client: Client, state: Arc<State>, uri: Uri) {
     }
 }
 
+/// Resolves when the document has moved past `revision` (or closed).
+async fn superseded(state: &State, uri: &Uri, revision: u64) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if lock(&state.docs).get(uri).is_none_or(|d| d.revision != revision) {
+            return;
+        }
+    }
+}
+
 /// Resolves when the document has moved past `revision` to a small text, and no other abandoned
 /// check is still running (so abandoned checks never pile up on the blocking pool).
 async fn superseded_by_small_text(state: &State, uri: &Uri, revision: u64) {
@@ -346,7 +369,18 @@ async fn check_and_publish(
     let options = state.options.read().unwrap_or_else(|e| e.into_inner()).clone();
     let caps = *state.caps.read().unwrap_or_else(|e| e.into_inner());
     let generation = state.settings_generation.load(Ordering::SeqCst);
+    let permit = if text.len() > SMALL_TEXT {
+        let waiting = state.big_checks.0.clone().acquire_owned();
+        tokio::select! {
+            permit = waiting => permit.ok(),
+            // Superseded while waiting for its turn: the loop goes on with the newer text.
+            () = superseded(state, uri, revision) => return,
+        }
+    } else {
+        None
+    };
     let mut task = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let result = check_text(&text, Some(&path), &options);
         let pos = Positions::new(&text, caps.encoding);
         let diagnostics = result.diagnostics.iter().map(|d| to_proto::diagnostic(&pos, d)).collect::<Vec<_>>();

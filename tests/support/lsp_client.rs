@@ -9,6 +9,12 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWrite
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How long to wait for any message: [`TIMEOUT`], or `AML_TEST_TIMEOUT_SECS` (for long runs on a
+/// debug build of a loaded machine).
+pub fn message_timeout() -> Duration {
+    std::env::var("AML_TEST_TIMEOUT_SECS").ok().and_then(|v| v.parse().ok()).map(Duration::from_secs).unwrap_or(TIMEOUT)
+}
+
 pub struct Client {
     writer: Box<dyn AsyncWrite + Unpin + Send>,
     reader: BufReader<Box<dyn AsyncRead + Unpin + Send>>,
@@ -168,7 +174,9 @@ impl Client {
 
     /// Reads one message, answering server requests on the way.
     pub async fn next_message(&mut self) -> Value {
-        let msg = tokio::time::timeout(TIMEOUT, self.read_message()).await.expect("timed out waiting for the server");
+        let msg = tokio::time::timeout(message_timeout(), self.read_message())
+            .await
+            .expect("timed out waiting for the server");
         if msg.get("method").is_some() && msg.get("id").is_none() {
             self.notifications.push(msg.clone());
         }
