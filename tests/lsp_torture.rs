@@ -10,7 +10,9 @@
 //!
 //! `cargo test --test lsp_torture` runs a smoke version. The full run (50 sessions × 500
 //! operations, 20,000 edits for the memory figure) is ignored by default:
-//! `AML_TORTURE_SESSIONS=50 AML_TORTURE_OPS=500 cargo test --test lsp_torture -- --ignored --nocapture`.
+//! `AML_TORTURE_SESSIONS=50 AML_TORTURE_OPS=500 cargo test --test lsp_torture -- --ignored --nocapture`
+//! (`AML_TORTURE_PASTES=0` without the megabyte pastes; `AML_TORTURE_FIRST_SEED=n` replays from
+//! session n; `AML_TEST_TIMEOUT_SECS` raises the per-message wait on a slow debug build).
 
 #[path = "support/lsp_client.rs"]
 mod lsp_client;
@@ -319,7 +321,9 @@ struct Session {
 impl Drop for Session {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            let tail = self.log.len().saturating_sub(25);
+            // `AML_TORTURE_FULL_LOG=1` prints every step.
+            let tail =
+                if std::env::var_os("AML_TORTURE_FULL_LOG").is_some() { 0 } else { self.log.len().saturating_sub(25) };
             eprintln!(
                 "torture session seed {} failed; its last steps:\n  {}",
                 self.seed,
@@ -446,6 +450,12 @@ impl Session {
     async fn edit(&mut self) {
         let Some(name) = self.random_doc() else { return self.open().await };
         let mut text = self.docs[&name].text.clone();
+        if text.len() > 4 << 20 {
+            // The user gives up on a huge document and clears it (this bounds the run's time).
+            let version = self.version();
+            let everything = json!({"range": {"start": {"line": 0, "character": 0}, "end": {"line": u32::MAX, "character": u32::MAX}}, "text": ""});
+            return self.send_change(&name, version, vec![everything], String::new()).await;
+        }
         let mut changes = Vec::new();
         let mut undo_paste = None;
         for _ in 0..1 + self.rng.below(3) {
@@ -468,7 +478,7 @@ impl Session {
                     let insert = self.insert_text();
                     let from = offset(&text, start.0, start.1, self.encoding);
                     let to = offset(&text, end.0, end.1, self.encoding).max(from);
-                    if insert.len() > 100_000 && self.rng.chance(70) {
+                    if insert.len() > 100_000 && self.rng.chance(85) {
                         undo_paste = Some((from, insert.len()));
                     }
                     text.replace_range(from..to, &insert);
@@ -657,10 +667,12 @@ impl Session {
 
     /// Waits until every request sent has its reply.
     async fn drain(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(120);
+        let deadline = Instant::now() + lsp_client::message_timeout();
         while !self.pending.is_empty() {
-            assert!(Instant::now() < deadline, "unanswered requests: {:?}", self.pending.keys().collect::<Vec<_>>());
-            self.route().await;
+            let left = deadline.saturating_duration_since(Instant::now());
+            if tokio::time::timeout(left, self.route()).await.is_err() {
+                panic!("unanswered requests: {:?}", self.pending.keys().collect::<Vec<_>>());
+            }
         }
     }
 
@@ -780,6 +792,9 @@ async fn run_sessions(sessions: u64, operations: usize, allow_big: bool) -> Figu
     for seed in first..first + sessions {
         let session = Session::start(seed, allow_big).await;
         let figures = session.run(operations).await;
+        if sessions > 5 {
+            eprintln!("session {seed} done after {:?}", started.elapsed());
+        }
         total += figures;
     }
     total.latencies.sort();
@@ -806,8 +821,8 @@ async fn run_sessions(sessions: u64, operations: usize, allow_big: bool) -> Figu
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn torture_smoke() {
-    let figures = run_sessions(3, 150, false).await;
-    assert!(figures.requests > 50 && figures.edits > 100, "{figures:?}");
+    let figures = run_sessions(5, 200, false).await;
+    assert!(figures.requests > 150 && figures.edits > 300 && figures.malformed > 20, "{figures:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -815,7 +830,9 @@ async fn torture_smoke() {
 async fn torture_long() {
     let sessions = std::env::var("AML_TORTURE_SESSIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
     let operations = std::env::var("AML_TORTURE_OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
-    run_sessions(sessions, operations, true).await;
+    // `AML_TORTURE_PASTES=0` leaves out the megabyte pastes (much faster on a debug build).
+    let pastes = std::env::var("AML_TORTURE_PASTES").map_or(true, |v| v != "0");
+    run_sessions(sessions, operations, pastes).await;
 }
 
 /// Memory stays bounded over many edits of one document: the resident size after the last edit
@@ -828,19 +845,29 @@ async fn memory_over_edits(edits: usize) {
     c.open(uri, &text).await;
     let mut rng = Rng(0x5EED);
     let mut samples = Vec::new();
+    let mut inserted: Option<(usize, String)> = None;
     for i in 0..edits {
-        let lengths = line_lengths(&text, PositionEncoding::Utf16);
-        let line = rng.below(lengths.len());
-        let col = rng.below(lengths[line] + 1);
-        let from = offset(&text, line as u64, col as u64, PositionEncoding::Utf16);
-        // Insert and delete in turn, so the text stays about the same size.
-        let (end, insert) = if i % 2 == 0 {
-            ((line, col), (*rng.pick(PIECES)).to_string())
-        } else {
-            let to = offset(&text, line as u64, col as u64 + 3, PositionEncoding::Utf16);
-            let n: usize = text[from..to].chars().map(char::len_utf16).sum();
-            ((line, col + n), String::new())
+        // Insert a piece, then delete it again (an edit and its undo), so the text keeps its
+        // size and any growth in memory is the server's.
+        let ((line, col), end, insert) = match inserted.take() {
+            None => {
+                let lengths = line_lengths(&text, PositionEncoding::Utf16);
+                let line = rng.below(lengths.len());
+                let col = rng.below(lengths[line] + 1);
+                let at = offset(&text, line as u64, col as u64, PositionEncoding::Utf16);
+                let piece = PIECES[rng.below(PIECES.len())].to_string();
+                inserted = Some((at, piece.clone()));
+                ((line, col), (line, col), piece)
+            }
+            Some((at, piece)) => {
+                let (start, end) = (
+                    position_of(&text, at, PositionEncoding::Utf16),
+                    position_of(&text, at + piece.len(), PositionEncoding::Utf16),
+                );
+                ((start.0 as usize, start.1 as usize), (end.0 as usize, end.1 as usize), String::new())
+            }
         };
+        let from = offset(&text, line as u64, col as u64, PositionEncoding::Utf16);
         let to = offset(&text, end.0 as u64, end.1 as u64, PositionEncoding::Utf16);
         text.replace_range(from..to, &insert);
         c.notify(
@@ -859,8 +886,8 @@ async fn memory_over_edits(edits: usize) {
     let first = samples[0];
     let last = *samples.last().unwrap();
     eprintln!("RSS over {edits} edits (KB, every tenth): {samples:?}");
-    // Generous: allocator noise, but no growth with the number of edits.
-    assert!(last <= first + first / 2 + 16 * 1024, "RSS grew from {first} KB to {last} KB over {edits} edits");
+    // Room for allocator noise, none for growth with the number of edits.
+    assert!(last <= first + first / 4 + 4 * 1024, "RSS grew from {first} KB to {last} KB over {edits} edits");
     let id = c.send_request("shutdown", Value::Null).await;
     c.reply_to(&json!(id)).await;
     c.notify("exit", Value::Null).await;

@@ -30,6 +30,7 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
 const OVERSTATED_LENGTH_GRACE: Duration = Duration::from_millis(500);
 
 const CONTENT_LENGTH: &[u8] = b"content-length";
+const CONTENT_TYPE: &[u8] = b"content-type";
 
 /// One thing read from the client.
 #[derive(Debug)]
@@ -287,7 +288,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         }
     }
 
-    /// Skips bytes up to the next `Content-Length` header name, searching from `skip` bytes on
+    /// Skips bytes up to the next header name, searching from `skip` bytes on
     /// and reading as needed. Skipped bytes are released as it goes. Returns how many it skipped.
     async fn resync(&mut self, skip: usize) -> usize {
         let mut skipped = 0;
@@ -319,7 +320,7 @@ fn overstated_within(body: &[u8]) -> Option<usize> {
     is_complete_json(&body[..hit]).then_some(hit)
 }
 
-/// The bytes before the next `Content-Length` header name.
+/// The bytes before the next header name.
 fn up_to_next_header(bytes: &[u8]) -> &[u8] {
     &bytes[..find_header_name(bytes).unwrap_or(bytes.len())]
 }
@@ -329,9 +330,21 @@ enum BodyCut {
     Overstated { actual: usize },
 }
 
-/// Finds the next `Content-Length` header name (ASCII case-insensitive).
+/// Finds the next LSP header name, `Content-Length` or `Content-Type` (ASCII case-insensitive):
+/// where the next frame may start. It runs over every byte of big bodies, so it jumps between
+/// candidate first letters with `memchr`.
 fn find_header_name(bytes: &[u8]) -> Option<usize> {
-    bytes.windows(CONTENT_LENGTH.len()).position(|w| w.eq_ignore_ascii_case(CONTENT_LENGTH))
+    let mut from = 0;
+    while let Some(i) = memchr::memchr2(b'C', b'c', &bytes[from..]) {
+        let at = from + i;
+        let rest = &bytes[at..];
+        let starts = |name: &[u8]| rest.get(..name.len()).is_some_and(|r| r.eq_ignore_ascii_case(name));
+        if starts(CONTENT_LENGTH) || starts(CONTENT_TYPE) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn is_complete_json(bytes: &[u8]) -> bool {
@@ -761,6 +774,20 @@ mod tests {
         assert!(refusal(&got[0]).message.contains("ends after"), "{got:?}");
         assert_eq!(refusal(&got[0]).id, Some(json!(1)));
         assert!(is_ping(&got[1]), "{got:?}");
+    }
+
+    #[tokio::test]
+    async fn frames_without_a_length_are_each_answered() {
+        let missing = |id: i64| {
+            format!(
+                "Content-Type: application/vscode-jsonrpc\r\n\r\n{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"x\"}}"
+            )
+            .into_bytes()
+        };
+        let got = frames(&[missing(1), missing(2), frame(PING)].concat()).await;
+        let ids: Vec<_> = got.iter().take(2).map(|f| refusal(f).id.clone()).collect();
+        assert_eq!(ids, vec![Some(json!(1)), Some(json!(2))], "{got:?}");
+        assert!(is_ping(&got[2]), "{got:?}");
     }
 
     #[tokio::test]
