@@ -17,7 +17,7 @@
 #[path = "support/lsp_client.rs"]
 mod lsp_client;
 
-use aml_compute_ls::check::{CheckOptions, check_text};
+use aml_compute_ls::check::check_text;
 use aml_compute_ls::syntax::text::{LineIndex, PositionEncoding};
 use lsp_client::Client;
 use serde_json::{Value, json};
@@ -698,8 +698,10 @@ impl Session {
             let (text, version) = (self.docs[&name].text.clone(), self.docs[&name].version);
             self.log.push(format!("expect diagnostics of {name} v{version}"));
             let published = self.published(&Session::uri(&name), version).await;
-            let path = name.clone();
-            let expected = check_text(&text, Some(&path), &CheckOptions::default());
+            // As the server checks it: the file's path, and the settings of an empty section.
+            let path = format!("/torture/{name}");
+            let options = aml_compute_ls::server::config::parse(&Value::Null).0;
+            let expected = check_text(&text, Some(&path), &options);
             let index = LineIndex::new(&text);
             let want: Vec<Finding> = expected
                 .diagnostics
