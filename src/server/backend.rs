@@ -3,17 +3,25 @@
 //! Concurrency rules (DESIGN.md): document changes are applied to the store before the first
 //! `.await`; no lock is held across an `.await`; checking runs in `spawn_blocking` on a text
 //! snapshot, which also turns a panic into an error reply instead of a dead server.
+//!
+//! Scheduling: each open document has at most one validation loop. It checks the newest text,
+//! publishes only if that text is still current, and keeps the result, so requests on an
+//! unchanged document cost only their own query. A big document waits for a quiet moment before
+//! it is checked (a paste followed by an undo checks only the undo), and a check made stale by an
+//! edit to a small text is abandoned rather than waited for.
 
 use super::commands::{self, AzureSettings, CommandArgs, LspUi};
 use super::config;
-use super::documents::Document;
+use super::documents::{Analysis, Checked, Document};
 use super::to_proto::{self, Positions};
 use crate::actions::Op;
-use crate::check::{CheckOptions, CheckResult, check_text};
+use crate::check::{CheckOptions, check_text};
 use crate::ide;
 use crate::syntax::text::{PositionEncoding, TextRange};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -52,13 +60,46 @@ struct State {
     /// Running commands' progress tokens, and how to tell them the user cancelled.
     cancels: Mutex<HashMap<String, tokio::sync::oneshot::Sender<()>>>,
     next_token: std::sync::atomic::AtomicU64,
+    /// The documents with a validation loop running, and whether it must run once more.
+    validating: Mutex<HashMap<Uri, bool>>,
+    /// Source of document revisions: unique across documents and reopenings, so an analysis
+    /// of a closed document's text can never pass for one of its reopened text.
+    revisions: std::sync::atomic::AtomicU64,
+    /// Woken whenever a document's analysis is stored or a document closes.
+    analyzed: tokio::sync::Notify,
+    /// Checks abandoned because their text went stale, still running on the blocking pool.
+    abandoned_checks: Arc<AtomicUsize>,
+    /// Permits to check a big text: fewer than the cores, so checks of several big documents
+    /// never take the CPU from reading messages and answering requests.
+    big_checks: BigChecks,
+    /// The test-only request [`DEBUG_TEXT_METHOD`] answers (see [`TEST_HOOKS_ENV`]).
+    test_hooks: bool,
 }
 
-/// A checked snapshot of a document.
-struct Analysis {
-    text: String,
-    result: CheckResult,
+/// One permit fewer than the cores (at least one).
+struct BigChecks(Arc<tokio::sync::Semaphore>);
+
+impl Default for BigChecks {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        BigChecks(Arc::new(tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))))
+    }
 }
+
+/// Texts up to this size are checked on demand by a request that finds no current analysis;
+/// bigger ones are left to their validation loop, so requests never start a second big check.
+const SMALL_TEXT: usize = 256 * 1024;
+/// A text bigger than this is checked only after it has stayed unchanged this long.
+const LARGE_TEXT: usize = 1024 * 1024;
+const QUIET_PERIOD: Duration = Duration::from_millis(150);
+/// A big document edited without pause is still checked at least this often.
+const MAX_POSTPONEMENT: Duration = Duration::from_secs(2);
+
+/// Set to `1` to enable [`DEBUG_TEXT_METHOD`], which tests use to compare the server's copy of
+/// a document with the editor's. Off by default: the request then does not exist.
+pub const TEST_HOOKS_ENV: &str = "AML_COMPUTE_LS_TEST_HOOKS";
+/// Test-only request: `{"textDocument": {"uri"}}` → `{"version", "text"}` (null if not open).
+pub const DEBUG_TEXT_METHOD: &str = "amlComputeLs/debug/documentText";
 
 pub struct Backend {
     client: Client,
@@ -84,7 +125,8 @@ impl Backend {
     pub fn new(client: Client) -> Self {
         // Until the client sends settings, the defaults are what an empty settings section means.
         let options = RwLock::new(config::parse(&serde_json::Value::Null).0);
-        Backend { client, state: Arc::new(State { options, ..State::default() }) }
+        let test_hooks = std::env::var(TEST_HOOKS_ENV).is_ok_and(|v| v == "1");
+        Backend { client, state: Arc::new(State { options, test_hooks, ..State::default() }) }
     }
 
     fn caps(&self) -> ClientCaps {
@@ -114,12 +156,10 @@ impl Backend {
         T: Send + 'static,
         F: FnOnce(&Analysis, &Positions, &CheckOptions) -> T + Send + 'static,
     {
-        let Some((text, _, path)) = self.snapshot(uri) else { return Ok(None) };
+        let Some(analysis) = self.current_analysis(uri, what).await? else { return Ok(None) };
         let options = self.options();
         let encoding = self.caps().encoding;
         let joined = tokio::task::spawn_blocking(move || {
-            let result = check_text(&text, Some(&path), &options);
-            let analysis = Analysis { text, result };
             let pos = Positions::new(&analysis.text, encoding);
             f(&analysis, &pos, &options)
         })
@@ -133,17 +173,71 @@ impl Backend {
         }
     }
 
+    /// The analysis of a document's current text (`None` if it is not open): the stored one when
+    /// it is current; for a small text, a fresh check; for a big one, the check its validation
+    /// loop is making (a request never starts a second big check).
+    async fn current_analysis(&self, uri: &Uri, what: &str) -> Result<Option<Arc<Analysis>>> {
+        let generation = self.state.settings_generation.load(Ordering::SeqCst);
+        let (revision, small, current) = {
+            let docs = lock(&self.state.docs);
+            let Some(doc) = docs.get(uri) else { return Ok(None) };
+            match doc.current(generation) {
+                Some(checked) => (doc.revision, None, Some(checked.clone())),
+                None => {
+                    let small = (doc.rope.len_bytes() <= SMALL_TEXT).then(|| (doc.rope.to_string(), doc.path.clone()));
+                    (doc.revision, small, None)
+                }
+            }
+        };
+        if let Some(checked) = current {
+            return self.usable(uri, what, checked).await;
+        }
+        if let Some((text, path)) = small {
+            let options = self.options();
+            let checked = tokio::task::spawn_blocking(move || {
+                let result = check_text(&text, Some(&path), &options);
+                Arc::new(Analysis { text, result })
+            })
+            .await
+            .map_err(|e| e.to_string());
+            return self.usable(uri, what, Checked { revision, generation, analysis: checked }).await;
+        }
+        loop {
+            let analyzed = self.state.analyzed.notified();
+            tokio::pin!(analyzed);
+            analyzed.as_mut().enable();
+            let found = {
+                let docs = lock(&self.state.docs);
+                let Some(doc) = docs.get(uri) else { return Ok(None) };
+                doc.checked.as_ref().filter(|c| c.revision >= revision && c.generation >= generation).cloned()
+            };
+            if let Some(checked) = found {
+                return self.usable(uri, what, checked).await;
+            }
+            analyzed.await;
+        }
+    }
+
+    async fn usable(&self, uri: &Uri, what: &str, checked: Checked) -> Result<Option<Arc<Analysis>>> {
+        match checked.analysis {
+            Ok(analysis) => Ok(Some(analysis)),
+            Err(e) => {
+                self.log(MessageType::ERROR, format!("{what} for {} failed: {e}", uri.as_str())).await;
+                Err(Error::internal_error())
+            }
+        }
+    }
+
     /// Validates a document now, or, if a validation is running, once more when it ends with
     /// the newest text. Bursts of edits therefore cost at most one extra run, with no timer.
     fn schedule(&self, uri: Uri) {
         {
-            let mut docs = lock(&self.state.docs);
-            let Some(doc) = docs.get_mut(&uri) else { return };
-            if doc.validating {
-                doc.rerun = true;
+            let mut loops = lock(&self.state.validating);
+            if let Some(rerun) = loops.get_mut(&uri) {
+                *rerun = true;
                 return;
             }
-            doc.validating = true;
+            loops.insert(uri.clone(), false);
         }
         let client = self.client.clone();
         let state = self.state.clone();
@@ -174,6 +268,8 @@ impl Backend {
         *self.state.azure.write().unwrap_or_else(|e| e.into_inner()) = AzureSettings::from_json(section);
         *self.state.options.write().unwrap_or_else(|e| e.into_inner()) = options;
         self.state.settings_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // Open documents are checked again under the new settings (requests wait for that).
+        self.revalidate_all();
         for w in warnings {
             self.log(MessageType::WARNING, format!("settings: {w}")).await;
         }
@@ -197,52 +293,140 @@ impl Backend {
 
 async fn validate_loop(client: Client, state: Arc<State>, uri: Uri) {
     // A change can be applied before its own `schedule` call asks for a rerun, so the rerun
-    // may find the version this loop already checked: skip it rather than publish it twice.
-    let mut last_checked: Option<(i32, u64)> = None;
+    // may find the revision this loop already checked: skip it rather than publish it twice.
+    let mut last_checked: Option<(u64, u64)> = None;
+    let mut postponed = Duration::ZERO;
     loop {
-        let snapshot = {
-            let docs = lock(&state.docs);
-            docs.get(&uri).map(|d| (d.rope.to_string(), d.version, d.path.clone()))
-        };
-        let Some((text, version, path)) = snapshot else { return };
-        let generation = state.settings_generation.load(std::sync::atomic::Ordering::SeqCst);
-        if last_checked != Some((version, generation)) {
-            last_checked = Some((version, generation));
-            check_and_publish(&client, &state, &uri, text, version, path).await;
+        let current = lock(&state.docs).get(&uri).map(|d| (d.revision, d.rope.len_bytes()));
+        if let Some((revision, len)) = current {
+            // A big text waits for the editing to pause: a paste undone at once is never checked.
+            if len > LARGE_TEXT && postponed < MAX_POSTPONEMENT {
+                tokio::time::sleep(QUIET_PERIOD).await;
+                postponed += QUIET_PERIOD;
+                if lock(&state.docs).get(&uri).map(|d| d.revision) != Some(revision) {
+                    continue;
+                }
+            }
+            postponed = Duration::ZERO;
+            let snapshot = {
+                let docs = lock(&state.docs);
+                docs.get(&uri).map(|d| (d.rope.to_string(), d.version, d.revision, d.path.clone()))
+            };
+            let generation = state.settings_generation.load(Ordering::SeqCst);
+            if let Some((text, version, revision, path)) = snapshot
+                && last_checked != Some((revision, generation))
+            {
+                last_checked = Some((revision, generation));
+                check_and_publish(&client, &state, &uri, text, version, revision, path).await;
+            }
         }
-        let mut docs = lock(&state.docs);
-        let Some(doc) = docs.get_mut(&uri) else { return };
-        if doc.rerun {
-            doc.rerun = false;
-        } else {
-            doc.validating = false;
+        // Run again if a change (or a reopening) asked for it meanwhile; else this loop ends.
+        let mut loops = lock(&state.validating);
+        match loops.get_mut(&uri) {
+            Some(rerun) if *rerun => *rerun = false,
+            _ => {
+                loops.remove(&uri);
+                return;
+            }
+        }
+    }
+}
+
+/// Resolves when the document has moved past `revision` (or closed).
+async fn superseded(state: &State, uri: &Uri, revision: u64) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if lock(&state.docs).get(uri).is_none_or(|d| d.revision != revision) {
             return;
         }
     }
 }
 
-async fn check_and_publish(client: &Client, state: &State, uri: &Uri, text: String, version: i32, path: String) {
+/// Resolves when the document has moved past `revision` to a small text, and no other abandoned
+/// check is still running (so abandoned checks never pile up on the blocking pool).
+async fn superseded_by_small_text(state: &State, uri: &Uri, revision: u64) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let newer_small = match lock(&state.docs).get(uri) {
+            Some(d) => d.revision != revision && d.rope.len_bytes() <= SMALL_TEXT,
+            None => true,
+        };
+        if newer_small && state.abandoned_checks.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+    }
+}
+
+async fn check_and_publish(
+    client: &Client,
+    state: &State,
+    uri: &Uri,
+    text: String,
+    version: i32,
+    revision: u64,
+    path: String,
+) {
     let options = state.options.read().unwrap_or_else(|e| e.into_inner()).clone();
     let caps = *state.caps.read().unwrap_or_else(|e| e.into_inner());
-    let checked = tokio::task::spawn_blocking(move || {
+    let generation = state.settings_generation.load(Ordering::SeqCst);
+    let permit = if text.len() > SMALL_TEXT {
+        let waiting = state.big_checks.0.clone().acquire_owned();
+        tokio::select! {
+            permit = waiting => permit.ok(),
+            // Superseded while waiting for its turn: the loop goes on with the newer text.
+            () = superseded(state, uri, revision) => return,
+        }
+    } else {
+        None
+    };
+    let mut task = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let result = check_text(&text, Some(&path), &options);
         let pos = Positions::new(&text, caps.encoding);
-        result.diagnostics.iter().map(|d| to_proto::diagnostic(&pos, d)).collect::<Vec<_>>()
-    })
-    .await;
-    match checked {
-        Ok(diagnostics) => {
-            // Never publish for a version the editor has already moved past.
-            let current = lock(&state.docs).get(uri).map(|d| d.version);
-            if current == Some(version) && !caps.pull_diagnostics {
-                client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
-            }
+        let diagnostics = result.diagnostics.iter().map(|d| to_proto::diagnostic(&pos, d)).collect::<Vec<_>>();
+        (Arc::new(Analysis { text, result }), diagnostics)
+    });
+    let checked = tokio::select! {
+        joined = &mut task => joined,
+        () = superseded_by_small_text(state, uri, revision) => {
+            // The text this check is for is gone. Let it finish on its own, counted, and move on
+            // to the newest text instead of waiting for it.
+            let abandoned = state.abandoned_checks.clone();
+            abandoned.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let _ = task.await;
+                abandoned.fetch_sub(1, Ordering::SeqCst);
+            });
+            return;
         }
+    };
+    let (analysis, diagnostics) = match checked {
+        Ok((analysis, diagnostics)) => (Ok(analysis), Some(diagnostics)),
         Err(e) => {
             let message = format!("checking {} failed: {e}", uri.as_str());
             eprintln!("aml-compute-ls: {message}");
             client.log_message(MessageType::ERROR, message).await;
+            (Err(e.to_string()), None)
         }
+    };
+    // Keep the result for requests (waking those that wait for it), and never publish for a
+    // revision the editor has already moved past.
+    let current = {
+        let mut docs = lock(&state.docs);
+        match docs.get_mut(uri) {
+            Some(doc) => {
+                doc.checked = Some(Checked { revision, generation, analysis });
+                doc.revision == revision
+            }
+            None => false,
+        }
+    };
+    state.analyzed.notify_waiters();
+    if let Some(diagnostics) = diagnostics
+        && current
+        && !caps.pull_diagnostics
+    {
+        client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
     }
 }
 
@@ -361,7 +545,9 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         {
             let mut docs = lock(&self.state.docs);
-            docs.insert(doc.uri.clone(), Document::new(&doc.text, doc.version, path_of(&doc.uri)));
+            let mut document = Document::new(&doc.text, doc.version, path_of(&doc.uri));
+            document.revision = self.state.revisions.fetch_add(1, Ordering::SeqCst) + 1;
+            docs.insert(doc.uri.clone(), document);
         }
         self.schedule(doc.uri);
     }
@@ -377,6 +563,7 @@ impl LanguageServer for Backend {
                 doc.apply_change(range, &change.text, encoding);
             }
             doc.version = params.text_document.version;
+            doc.revision = self.state.revisions.fetch_add(1, Ordering::SeqCst) + 1;
         }
         self.schedule(uri);
     }
@@ -384,6 +571,8 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         lock(&self.state.docs).remove(&uri);
+        // Requests waiting for this document's analysis answer `null` now.
+        self.state.analyzed.notify_waiters();
         if !self.caps().pull_diagnostics {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
@@ -579,6 +768,21 @@ fn token_text(token: &NumberOrString) -> String {
 impl Backend {
     fn azure(&self) -> AzureSettings {
         self.state.azure.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// [`DEBUG_TEXT_METHOD`]: the server's copy of a document, when [`TEST_HOOKS_ENV`] is set.
+    pub async fn debug_document_text(&self, params: serde_json::Value) -> Result<serde_json::Value> {
+        if !self.state.test_hooks {
+            return Err(Error::method_not_found());
+        }
+        let uri = params["textDocument"]["uri"]
+            .as_str()
+            .and_then(|u| u.parse::<Uri>().ok())
+            .ok_or_else(|| Error::invalid_params("expected `textDocument.uri`"))?;
+        Ok(match self.snapshot(&uri) {
+            Some((text, version, _)) => serde_json::json!({"version": version, "text": text}),
+            None => serde_json::Value::Null,
+        })
     }
 
     /// `window/workDoneProgress/cancel`: the user pressed cancel on a command's progress.

@@ -4,29 +4,24 @@ mod backend;
 pub mod commands;
 pub mod config;
 mod documents;
+mod frames;
 mod to_proto;
+mod transport;
 
-pub use backend::Backend;
-use tower_lsp_server::{LspService, Server};
+pub use backend::{Backend, DEBUG_TEXT_METHOD, TEST_HOOKS_ENV};
+pub use transport::{SessionEnd, serve};
 
-/// Serves LSP on any byte streams (stdio in production, in-memory pipes in tests).
-pub async fn serve<I, O>(input: I, output: O)
-where
-    I: tokio::io::AsyncRead + Unpin,
-    O: tokio::io::AsyncWrite,
-{
-    let (service, socket) = LspService::build(Backend::new)
-        .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
-        .finish();
-    Server::new(input, output, socket).serve(service).await;
-}
-
-/// Runs the server on standard input and output until the client says `exit`.
+/// Runs the server on standard input and output until the client says `exit`, then ends the
+/// process with LSP's exit code (0 after `shutdown`, else 1).
 pub fn run_stdio() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("tokio runtime starts");
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let end = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // A check still running, or tokio's blocked read of stdin (the client may keep it open after
+    // `exit`), must not keep the process alive: LSP's `exit` means exit now.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    std::process::exit(end.exit_code());
 }

@@ -9,11 +9,17 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWrite
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How long to wait for any message: [`TIMEOUT`], or `AML_TEST_TIMEOUT_SECS` (for long runs on a
+/// debug build of a loaded machine).
+pub fn message_timeout() -> Duration {
+    std::env::var("AML_TEST_TIMEOUT_SECS").ok().and_then(|v| v.parse().ok()).map(Duration::from_secs).unwrap_or(TIMEOUT)
+}
+
 pub struct Client {
     writer: Box<dyn AsyncWrite + Unpin + Send>,
     reader: BufReader<Box<dyn AsyncRead + Unpin + Send>>,
     /// The server process, when the client runs the binary (killed on drop).
-    _child: Option<tokio::process::Child>,
+    pub child: Option<tokio::process::Child>,
     next_id: i64,
     /// Notifications and server requests read while waiting for something else.
     backlog: VecDeque<Value>,
@@ -39,11 +45,27 @@ impl Client {
 
     /// Runs the `aml-compute-ls --stdio` binary and talks to it over its standard streams.
     pub async fn spawn_binary(binary: &str, capabilities: Value, init_options: Value) -> (Client, Value) {
+        Client::spawn_binary_with_env(binary, &[], capabilities, init_options).await
+    }
+
+    /// Like [`Client::spawn_binary`], with extra environment variables for the server.
+    pub async fn spawn_binary_with_env(
+        binary: &str,
+        env: &[(&str, &str)],
+        capabilities: Value,
+        init_options: Value,
+    ) -> (Client, Value) {
         let mut child = tokio::process::Command::new(binary)
             .arg("--stdio")
+            .envs(env.iter().copied())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            // `AML_TEST_SERVER_STDERR=1` shows the server's log, for debugging a test.
+            .stderr(if std::env::var_os("AML_TEST_SERVER_STDERR").is_some() {
+                std::process::Stdio::inherit()
+            } else {
+                std::process::Stdio::null()
+            })
             .kill_on_drop(true)
             .spawn()
             .expect("the server binary starts");
@@ -62,7 +84,7 @@ impl Client {
         let mut client = Client {
             writer: write,
             reader: BufReader::new(read),
-            _child: child,
+            child,
             next_id: 1,
             backlog: VecDeque::new(),
             settings: Value::Null,
@@ -88,6 +110,49 @@ impl Client {
         self.writer.flush().await.unwrap();
     }
 
+    /// Writes bytes as they are: for malformed frames.
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.unwrap();
+        self.writer.flush().await.unwrap();
+    }
+
+    /// Sends a request without waiting for its reply; returns its id.
+    pub async fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
+        id
+    }
+
+    /// Waits for the reply with this id (`null` included), keeping notifications for later.
+    pub async fn reply_to(&mut self, id: &Value) -> Value {
+        loop {
+            let msg = self.next_message().await;
+            if msg.get("id") == Some(id) && msg.get("method").is_none() {
+                return msg;
+            }
+            if msg.get("method").is_some() && msg.get("id").is_none() {
+                self.backlog.push_back(msg);
+            }
+        }
+    }
+
+    /// Keeps a notification for [`Client::diagnostics_where`] and friends.
+    pub fn keep(&mut self, msg: Value) {
+        self.backlog.push_back(msg);
+    }
+
+    /// Like [`Client::reply_to`], but gives up after `limit` (`None`: no reply came).
+    pub async fn reply_within(&mut self, id: &Value, limit: std::time::Duration) -> Option<Value> {
+        tokio::time::timeout(limit, self.reply_to(id)).await.ok()
+    }
+
+    /// Waits for the server process to end, for at most `limit`.
+    pub async fn wait_exit(&mut self, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let child = self.child.as_mut().expect("a server process");
+        tokio::time::timeout(limit, child.wait()).await.ok().map(|r| r.unwrap())
+    }
+
     async fn read_message(&mut self) -> Value {
         let mut length = 0usize;
         loop {
@@ -109,7 +174,9 @@ impl Client {
 
     /// Reads one message, answering server requests on the way.
     pub async fn next_message(&mut self) -> Value {
-        let msg = tokio::time::timeout(TIMEOUT, self.read_message()).await.expect("timed out waiting for the server");
+        let msg = tokio::time::timeout(message_timeout(), self.read_message())
+            .await
+            .expect("timed out waiting for the server");
         if msg.get("method").is_some() && msg.get("id").is_none() {
             self.notifications.push(msg.clone());
         }
@@ -129,18 +196,8 @@ impl Client {
     }
 
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
-        loop {
-            let msg = self.next_message().await;
-            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
-                return msg;
-            }
-            if msg.get("method").is_some() && msg.get("id").is_none() {
-                self.backlog.push_back(msg);
-            }
-        }
+        let id = self.send_request(method, params).await;
+        self.reply_to(&json!(id)).await
     }
 
     pub async fn notify(&mut self, method: &str, params: Value) {
