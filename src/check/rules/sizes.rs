@@ -1,12 +1,13 @@
-//! VM size and region rules (AML301–AML306), against the catalog in `data/`.
+//! VM size and region rules (AML301–AML307), against the catalog in `data/`.
 //!
-//! Sources: the ML `vmSizes` API (`supportedComputeTypes`, `lowPriorityCapable`, per-region
-//! lists), concept-compute-target.md (series supported by clusters and instances), and the
-//! Azure retirement notices; data/README.md cites each.
+//! Sources: Azure ML's size list (SkyPilot's `az_ml_vms.csv`) and the ML `vmSizes` API
+//! (`supportedComputeTypes`, `lowPriorityCapable`), concept-compute-target.md (series supported
+//! by clusters and instances), the Azure retail price snapshot (which sizes each region offers)
+//! and the Azure retirement notices; data/README.md cites each with its date.
 
 use super::{RuleContext, requote};
-use crate::check::catalog::{Catalog, VmSize};
-use crate::check::suggest::closest;
+use crate::check::catalog::{Catalog, Region, VmSize, series_of};
+use crate::check::suggest::{closest, distance};
 use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
 use crate::spec::kinds::ComputeKind;
 use crate::syntax::Entry;
@@ -24,28 +25,8 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         return;
     };
     let range = entry.value.range;
-    if let Some(date) = size.retired {
-        let replacement = modern_replacement(size, ctx.kind, catalog);
-        let mut d = Diagnostic::new(
-            codes::RETIRED_VM_SIZE,
-            range,
-            format!(
-                "`{}` was retired on {date}; new computes cannot use it.{}",
-                size.name,
-                replacement.map_or(String::new(), |r| format!(
-                    " `{}` ({}) is a current size of the same shape.",
-                    r.name,
-                    r.summary()
-                ))
-            ),
-        );
-        if let Some(r) = replacement {
-            d = d.with_fix(Fix::new(
-                format!("Use `{}`", r.name),
-                vec![TextEdit::replace(range, requote(&entry.value, r.name))],
-            ));
-        }
-        out.push(d);
+    if size.retired.is_some() {
+        out.push(retired_size(entry, size, ctx.kind, catalog));
         return;
     }
     if !size.offered_for(ctx.kind) {
@@ -67,12 +48,13 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             codes::SIZE_NOT_IN_REGION,
             range,
             format!(
-                "`{}` is not offered in {} ({}); it is offered in {}.",
+                "`{}` is not offered in {} ({}); it is offered in {} region{}: {}.",
                 size.name,
                 r.display_name,
                 r.name,
-                size.regions.iter().take(6).copied().collect::<Vec<_>>().join(", ")
-                    + if size.regions.len() > 6 { ", …" } else { "" }
+                size.regions.len(),
+                if size.regions.len() == 1 { "" } else { "s" },
+                nearby_regions(size, r, catalog)
             ),
         );
         if region_range.is_none() {
@@ -93,6 +75,21 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Up to six regions offering the size, those of the spec's geography first.
+fn nearby_regions(size: &VmSize, region: &Region, catalog: &Catalog) -> String {
+    let mut offered: Vec<(bool, &str)> = size
+        .regions
+        .iter()
+        .map(|name| (catalog.region(name).is_none_or(|o| o.geography != region.geography), *name))
+        .collect();
+    offered.sort();
+    let mut list = offered.iter().take(6).map(|(_, n)| *n).collect::<Vec<_>>().join(", ");
+    if offered.len() > 6 {
+        list.push_str(", …");
+    }
+    list
+}
+
 fn kind_plural(id: &str) -> &'static str {
     match id {
         "amlcompute" => "compute clusters",
@@ -105,7 +102,7 @@ fn kind_plural(id: &str) -> &'static str {
 }
 
 fn unknown_size(entry: &Entry, name: &str, catalog: &Catalog) -> Diagnostic {
-    let suggestions = closest(name, catalog.sizes.iter().map(|s| s.name), 3);
+    let suggestions = size_suggestions(name, catalog);
     let mut message = format!("`{name}` is not a VM size aml-compute-ls knows.");
     if let Some(first) = suggestions.first() {
         message.push_str(&format!(" Did you mean `{first}`?"));
@@ -113,6 +110,74 @@ fn unknown_size(entry: &Entry, name: &str, catalog: &Catalog) -> Diagnostic {
         message.push_str(" Check the name with `aml-compute-ls sizes` or `az ml compute list-sizes`.");
     }
     Diagnostic::new(codes::UNKNOWN_VM_SIZE, entry.value.range, message).with_fixes(change_to(entry, &suggestions))
+}
+
+/// Up to three current sizes close to `name`, from the same series when it has any
+/// (`Standard_D` half-typed suggests D-series sizes, not `Standard_H8`): within the series,
+/// the closest spellings, then the most used, in natural order.
+fn size_suggestions<'c>(name: &str, catalog: &'c Catalog) -> Vec<&'c str> {
+    let series = series_of(name.trim());
+    let current = || catalog.sizes.iter().filter(|s| s.retired.is_none());
+    let same_series: Vec<&VmSize> =
+        current().filter(|s| !series.is_empty() && s.series().eq_ignore_ascii_case(series)).collect();
+    if same_series.is_empty() {
+        return closest(name, current().map(|s| s.name), 3);
+    }
+    let typed = name.trim().to_ascii_lowercase();
+    let mut ranked: Vec<(usize, bool, usize, &VmSize)> = same_series
+        .iter()
+        .enumerate()
+        .map(|(order, s)| {
+            let lower = s.name.to_ascii_lowercase();
+            // A name the user is still typing is a prefix of what they want: rank those by how
+            // common they are, not by the letters still missing.
+            let d = if lower.starts_with(&typed) { 0 } else { distance(&typed, &lower) };
+            (d, !s.common, order, *s)
+        })
+        .collect();
+    ranked.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    let limit = (typed.len() / 3).clamp(1, 4);
+    ranked.into_iter().filter(|r| r.0 <= limit).take(3).map(|r| r.3.name).collect()
+}
+
+/// AML305: the retirement date (or that Azure published none) and a current successor.
+fn retired_size(entry: &Entry, size: &VmSize, kind: ComputeKind, catalog: &Catalog) -> Diagnostic {
+    let range = entry.value.range;
+    let replacement = successor(size, kind, catalog);
+    let when = match size.retired_on() {
+        Some(date) => format!("was retired on {date}"),
+        None => "is retired (Azure published no retirement date)".to_string(),
+    };
+    let mut d = Diagnostic::new(
+        codes::RETIRED_VM_SIZE,
+        range,
+        format!(
+            "`{}` {when}; new computes cannot use it.{}",
+            size.name,
+            replacement.map_or(String::new(), |r| format!(
+                " `{}` ({}) is a current size of the same shape.",
+                r.name,
+                r.summary()
+            ))
+        ),
+    );
+    if let Some(r) = replacement {
+        d = d.with_fix(Fix::new(
+            format!("Use `{}`", r.name),
+            vec![TextEdit::replace(range, requote(&entry.value, r.name))],
+        ));
+    }
+    d
+}
+
+/// A `_Promo` size's successor is the same size at the regular price; any other retired size's
+/// is the smallest current size of at least its shape.
+fn successor<'c>(old: &VmSize, kind: ComputeKind, catalog: &'c Catalog) -> Option<&'c VmSize> {
+    old.name
+        .strip_suffix("_Promo")
+        .and_then(|base| catalog.size(base))
+        .filter(|s| s.retired.is_none() && s.offered_for(kind))
+        .or_else(|| modern_replacement(old, kind, catalog))
 }
 
 /// The smallest current size usable for the kind with at least the same vCPUs, GPUs and memory.
@@ -162,6 +227,25 @@ fn check_location<'a>(
                 .with_fixes(change_to(entry, &suggestions)),
         );
         return None;
+    }
+    if let Some(region) = catalog.region(value)
+        && value != region.name
+    {
+        out.push(
+            Diagnostic::new(
+                codes::LOCATION_DISPLAY_NAME,
+                entry.value.range,
+                format!(
+                    "`{value}` is {}; ARM accepts it, but Azure reports and compares region names.",
+                    if value.trim() == region.display_name {
+                        format!("the display name of `{}`", region.name)
+                    } else {
+                        format!("`{}` written differently", region.name)
+                    }
+                ),
+            )
+            .with_fixes(change_to(entry, &[region.name])),
+        );
     }
     Some((value, Some(entry.value.range)))
 }
