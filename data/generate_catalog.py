@@ -12,6 +12,7 @@ Every input is checked in (data/README.md says where each comes from and its dat
   data/sources/karpenter-ondemand-prices.tsv      pay-as-you-go USD/hour per region
   data/sources/karpenter-known-skus.tsv           quota family per size
   data/sources/azure-regions.tsv                  region names, display names, geography
+  data/sources/azure-docs-specs.tsv               specs of sizes outside the Azure ML list
 
 The output is a pure function of those files: same inputs, same bytes. Only the Python 3.11
 standard library is used.
@@ -34,6 +35,8 @@ OVERRIDE_COLUMNS = ["name", "family", "vcpus", "memory_gib", "gpus", "gpu_model"
 SIZE_COLUMNS = OVERRIDE_COLUMNS
 REGION_COLUMNS = ["name", "display_name", "geography", "availability_known"]
 KINDS = ("amlcompute", "computeinstance", "aks", "kubernetes", "virtualmachine")
+# `~kind`: the size may work for that kind, but no source confirms it (the size rule stays silent).
+UNCONFIRMED = "~"
 YES_NO = {"yes", "no"}
 
 # The snapshot dates shown with every price (README: "Prices").
@@ -65,6 +68,7 @@ class Sources:
     payg: dict[str, dict[str, str]]
     families: dict[str, str]
     regions: list[dict[str, str]]
+    docs_specs: dict[str, dict[str, str]]
 
 
 def read_tsv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
@@ -130,7 +134,14 @@ def read_sources() -> Sources:
 
     families = {row["size"]: row["family"] for _, row in read_tsv(SOURCES / "karpenter-known-skus.tsv", ["size", "family"])}
     regions = [row for _, row in read_tsv(SOURCES / "azure-regions.tsv", ["name", "display_name", "geography"])]
-    return Sources(overrides, ml_sizes, payg, families, regions)
+    docs_specs = {}
+    columns = ["size", "vcpus", "memory_gib", "gpus", "gpu_model", "temp_disk", "source"]
+    for number, row in read_tsv(SOURCES / "azure-docs-specs.tsv", columns):
+        if row["temp_disk"] not in YES_NO:
+            raise CatalogError(f"azure-docs-specs.tsv:{number}: temp_disk must be yes or no")
+        row["_where"] = f"azure-docs-specs.tsv:{number} ({row['size']})"
+        docs_specs[row["size"]] = row
+    return Sources(overrides, ml_sizes, payg, families, regions, docs_specs)
 
 
 def ml_defaults(name: str, ml: dict[str, str], families: dict[str, str]) -> dict[str, str]:
@@ -159,9 +170,29 @@ def ml_defaults(name: str, ml: dict[str, str], families: dict[str, str]) -> dict
     }
 
 
+def docs_defaults(name: str, spec: dict[str, str], families: dict[str, str]) -> dict[str, str]:
+    """A size outside the Azure ML list, from the size docs. Sizes without a local temp disk, and
+    the burstable B-series, are not ML-managed sizes (data/README.md, "Rules"); for the others
+    ML support is unconfirmed, so the rules neither accept nor reject them for ML kinds."""
+    ml = "" if spec["temp_disk"] == "no" or name.startswith("Standard_B") else "~amlcompute,~computeinstance,"
+    nodes = "aks,kubernetes," if int(spec["vcpus"]) >= 2 else ""
+    return {
+        "name": name,
+        "family": families.get(name, ""),
+        "vcpus": spec["vcpus"],
+        "memory_gib": spec["memory_gib"],
+        "gpus": spec["gpus"],
+        "gpu_model": spec["gpu_model"],
+        "low_priority": "no",
+        "kinds": f"{ml}{nodes}virtualmachine",
+        "retired": "-",
+        "common": "no",
+    }
+
+
 def merge(override: dict[str, str] | None, derived: dict[str, str] | None, families: dict[str, str]) -> dict[str, str]:
     name = (override or derived or {})["name"]
-    where = override["_where"] if override else f"Azure ML list ({name})"
+    where = override["_where"] if override else f"derived row ({name})"
     row: dict[str, str] = {}
     for column in OVERRIDE_COLUMNS:
         value = override.get(column, "") if override else ""
@@ -184,7 +215,7 @@ def validate(row: dict[str, str], where: str) -> None:
     for column in ("low_priority", "common"):
         if row[column] not in YES_NO:
             raise CatalogError(f"{where}: {column} must be yes or no")
-    kinds = row["kinds"].split(",")
+    kinds = [k.removeprefix(UNCONFIRMED) for k in row["kinds"].split(",")]
     if set(kinds) - set(KINDS) or len(set(kinds)) != len(kinds):
         raise CatalogError(f"{where}: bad kinds {row['kinds']!r}")
     retired = row["retired"]
@@ -219,7 +250,7 @@ def natural_key(name: str) -> tuple:
 
 def build(sources: Sources) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
     by_name = {o["name"]: o for o in sources.overrides}
-    names = sorted(set(by_name) | set(sources.ml_sizes), key=natural_key)
+    names = sorted(set(by_name) | set(sources.ml_sizes) | set(sources.docs_specs), key=natural_key)
     known_regions = {r["name"] for r in sources.regions}
     priced_regions = {region for prices in sources.payg.values() for region in prices}
     unknown = priced_regions - known_regions
@@ -231,7 +262,13 @@ def build(sources: Sources) -> tuple[list[list[str]], list[list[str]], list[list
     price_rows: list[list[str]] = []
     for name in names:
         ml = sources.ml_sizes.get(name)
-        derived = ml_defaults(name, ml, sources.families) if ml else None
+        docs = sources.docs_specs.get(name)
+        if ml:
+            derived = ml_defaults(name, ml, sources.families)
+        elif docs:
+            derived = docs_defaults(name, docs, sources.families)
+        else:
+            derived = None
         row = merge(by_name.get(name), derived, sources.families)
         size_rows.append([row[c] for c in SIZE_COLUMNS])
         payg = sources.payg.get(name, {})
@@ -261,6 +298,7 @@ INPUTS = [
     SOURCES / "karpenter-ondemand-prices.tsv",
     SOURCES / "karpenter-known-skus.tsv",
     SOURCES / "azure-regions.tsv",
+    SOURCES / "azure-docs-specs.tsv",
 ]
 MANIFEST = DATA / "catalog-manifest.tsv"
 

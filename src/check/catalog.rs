@@ -22,6 +22,9 @@ pub struct VmSize {
     pub low_priority: bool,
     /// Which kinds may use it: ids as in `ComputeKind::id` (`amlcompute`, `aks`, …).
     pub kinds: Vec<&'static str>,
+    /// Kinds that may or may not accept it: no source confirms either (`~amlcompute` in
+    /// `vm-sizes.tsv`). The rules say nothing about the size for these kinds.
+    pub unconfirmed_kinds: Vec<&'static str>,
     /// Regions where the price snapshot lists the size; empty means no data (not "nowhere").
     pub regions: Vec<&'static str>,
     /// `Some` for retired sizes: the retirement date (`YYYY-MM-DD`), or `yes` when Azure
@@ -39,6 +42,11 @@ pub struct VmSize {
 impl VmSize {
     pub fn offered_for(&self, kind: ComputeKind) -> bool {
         self.kinds.contains(&kind.id())
+    }
+
+    /// Whether support for `kind` is unknown (see [`VmSize::unconfirmed_kinds`]).
+    pub fn unconfirmed_for(&self, kind: ComputeKind) -> bool {
+        self.unconfirmed_kinds.contains(&kind.id())
     }
 
     pub fn offered_in(&self, region: &str) -> bool {
@@ -179,7 +187,8 @@ impl Catalog {
                     gpus: c[4].parse().ok()?,
                     gpu_model: dash(c[5]),
                     low_priority: c[6] == "yes",
-                    kinds: c[7].split(',').filter(|k| !k.is_empty() && *k != "-").collect(),
+                    kinds: c[7].split(',').filter(|k| !k.is_empty() && *k != "-" && !k.starts_with('~')).collect(),
+                    unconfirmed_kinds: c[7].split(',').filter_map(|k| k.strip_prefix('~')).collect(),
                     regions: Vec::new(),
                     retired: dash(c[8]),
                     common: c[9] == "yes",
@@ -460,6 +469,12 @@ mod tests {
         assert_eq!((h100.gpus, h100.gpu_model), (8, Some("H100 80GB")));
         assert_eq!(catalog.size("Standard_NC40ads_H100_v5").unwrap().gpu_model, Some("H100 94GB"));
         assert_eq!(catalog.size("Standard_DS3_v2").unwrap().family, "standardDSv2Family");
+        let h200 = catalog.size("Standard_ND96isr_H200_v5").unwrap();
+        assert_eq!((h200.vcpus, h200.memory_gib, h200.gpus), (96, 1850.0, 8));
+        assert!(h200.unconfirmed_for(ComputeKind::AmlCompute) && !h200.offered_for(ComputeKind::AmlCompute));
+        assert!(h200.offered_for(ComputeKind::Kubernetes) && !h200.unconfirmed_for(ComputeKind::Kubernetes));
+        let d4s_v5 = catalog.size("Standard_D4s_v5").unwrap();
+        assert!(!d4s_v5.offered_for(ComputeKind::AmlCompute) && !d4s_v5.unconfirmed_for(ComputeKind::AmlCompute));
     }
 
     #[test]
@@ -542,7 +557,7 @@ mod tests {
             assert_eq!(fnv1a64(&bytes), hash, "data/{file} changed since the last run of data/generate_catalog.py");
             checked += 1;
         }
-        assert_eq!(checked, 8, "the manifest must list the 5 inputs and 3 outputs");
+        assert_eq!(checked, 9, "the manifest must list the 6 inputs and 3 outputs");
         let python = std::process::Command::new("python3").arg("--version").output();
         if python.is_ok_and(|o| o.status.success()) {
             let run = std::process::Command::new("python3")

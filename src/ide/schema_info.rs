@@ -193,6 +193,17 @@ pub(crate) fn size_card(size: &VmSize, region: Option<&str>) -> String {
         .map(|k| format!("{} (`{}`)", k.display_name(), k.id()))
         .collect();
     lines.push(format!("- Compute kinds: {}", if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }));
+    let unconfirmed: Vec<String> = ComputeKind::ALL
+        .iter()
+        .filter(|k| size.unconfirmed_for(**k))
+        .map(|k| format!("{} (`{}`)", k.display_name(), k.id()))
+        .collect();
+    if !unconfirmed.is_empty() {
+        lines.push(format!(
+            "- Not confirmed for: {} (Azure ML's size list does not include it; `az ml compute list-sizes` tells)",
+            unconfirmed.join(", ")
+        ));
+    }
     let known = catalog.regions.iter().filter(|r| r.availability_known).count();
     let region = region.and_then(|r| catalog.region(r));
     if size.regions.is_empty() {

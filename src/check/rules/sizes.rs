@@ -29,7 +29,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         out.push(retired_size(entry, size, ctx.kind, catalog));
         return;
     }
-    if !size.offered_for(ctx.kind) {
+    if !size.offered_for(ctx.kind) && !size.unconfirmed_for(ctx.kind) {
         let usable: Vec<&str> = size.kinds.iter().map(|k| kind_plural(k)).collect();
         let where_ = if usable.is_empty() { "no Azure ML compute".to_string() } else { usable.join(", ") };
         out.push(Diagnostic::new(
@@ -62,7 +62,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
-    if ctx.spec.low_priority && !size.low_priority {
+    if ctx.spec.low_priority && !size.low_priority && !size.unconfirmed_for(ctx.kind) {
         let tier = ctx.spec.tier.map_or(range, |t| t.value.range);
         out.push(Diagnostic::new(
             codes::LOW_PRIORITY_NOT_SUPPORTED,
