@@ -32,9 +32,9 @@ pub struct VmSize {
     pub retired: Option<&'static str>,
     /// Sizes the Azure ML docs use most; completion lists them first.
     pub common: bool,
-    /// Pay-as-you-go USD/hour per region as written in `vm-prices.tsv` (`-` for none), indexed
-    /// like [`Catalog::price_regions`]; parsed when asked, so loading stays cheap.
-    payg: Vec<&'static str>,
+    /// Pay-as-you-go USD/hour per region: the tab-separated cells of `vm-prices.tsv` (`-` for
+    /// none), in the order of [`Catalog::price_regions`]; parsed when asked, so loading stays cheap.
+    payg: &'static str,
     /// Low-priority USD/hour in [`PriceSnapshot::low_priority_region`], as written.
     low_priority_usd: Option<&'static str>,
 }
@@ -175,24 +175,27 @@ impl Catalog {
         let dash = |s: &'static str| if s == "-" || s.is_empty() { None } else { Some(s) };
         let mut sizes: Vec<VmSize> = data_lines(sizes_tsv)
             .filter_map(|line| {
-                let c: Vec<&'static str> = line.split('\t').collect();
-                if c.len() != 10 {
+                let mut c = line.split('\t');
+                let mut next = || c.next();
+                let (name, family, vcpus, memory, gpus, model) = (next()?, next()?, next()?, next()?, next()?, next()?);
+                let (low_priority, kinds, retired, common) = (next()?, next()?, next()?, next()?);
+                if next().is_some() {
                     return None;
                 }
                 Some(VmSize {
-                    name: c[0],
-                    family: c[1],
-                    vcpus: c[2].parse().ok()?,
-                    memory_gib: c[3].parse().ok()?,
-                    gpus: c[4].parse().ok()?,
-                    gpu_model: dash(c[5]),
-                    low_priority: c[6] == "yes",
-                    kinds: c[7].split(',').filter(|k| !k.is_empty() && *k != "-" && !k.starts_with('~')).collect(),
-                    unconfirmed_kinds: c[7].split(',').filter_map(|k| k.strip_prefix('~')).collect(),
+                    name,
+                    family,
+                    vcpus: vcpus.parse().ok()?,
+                    memory_gib: memory.parse().ok()?,
+                    gpus: gpus.parse().ok()?,
+                    gpu_model: dash(model),
+                    low_priority: low_priority == "yes",
+                    kinds: kinds.split(',').filter(|k| !k.is_empty() && *k != "-" && !k.starts_with('~')).collect(),
+                    unconfirmed_kinds: kinds.split(',').filter_map(|k| k.strip_prefix('~')).collect(),
                     regions: Vec::new(),
-                    retired: dash(c[8]),
-                    common: c[9] == "yes",
-                    payg: Vec::new(),
+                    retired: dash(retired),
+                    common: common == "yes",
+                    payg: "",
                     low_priority_usd: None,
                 })
             })
@@ -255,7 +258,7 @@ impl Catalog {
     pub fn price(&self, size: &VmSize, region: &str) -> Option<Price> {
         let region = self.region(region).map_or(region, |r| r.name);
         let index = self.price_regions.iter().position(|r| r.eq_ignore_ascii_case(region))?;
-        let payg = parse_usd(size.payg.get(index)?)?;
+        let payg = parse_usd(size.payg.split('\t').nth(index)?)?;
         let low_priority = size
             .low_priority_usd
             .filter(|_| size.low_priority && region.eq_ignore_ascii_case(self.prices_of.low_priority_region))
@@ -365,15 +368,16 @@ fn parse_prices(
     prices_of.low_priority_region = header.get(1).and_then(|h| h.strip_prefix("low_priority_")).unwrap_or("");
     let price_regions: Vec<&'static str> = header.iter().skip(2).copied().collect();
     for line in lines {
-        let c: Vec<&'static str> = line.split('\t').collect();
-        if c.len() != header.len() {
+        let mut cells = line.splitn(3, '\t');
+        let (Some(name), Some(low), Some(payg)) = (cells.next(), cells.next(), cells.next()) else { continue };
+        if payg.split('\t').count() != price_regions.len() {
             continue;
         }
-        let Some(&i) = by_lower_name.get(&c[0].to_ascii_lowercase()) else { continue };
+        let Some(&i) = by_lower_name.get(&name.to_ascii_lowercase()) else { continue };
         let size = &mut sizes[i];
-        size.low_priority_usd = Some(c[1]).filter(|p| *p != "-");
-        size.payg = c[2..].to_vec();
-        size.regions = price_regions.iter().zip(&size.payg).filter(|(_, p)| **p != "-").map(|(r, _)| *r).collect();
+        size.low_priority_usd = Some(low).filter(|p| *p != "-");
+        size.payg = payg;
+        size.regions = price_regions.iter().zip(payg.split('\t')).filter(|(_, p)| *p != "-").map(|(r, _)| *r).collect();
     }
     (price_regions, prices_of)
 }
@@ -391,7 +395,7 @@ mod tests {
         let catalog = Catalog::get();
         assert_eq!(catalog.sizes.len(), data_rows(VM_SIZES_TSV), "a size row failed to parse");
         assert_eq!(catalog.regions.len(), data_rows(REGIONS_TSV), "a region row failed to parse");
-        let priced = catalog.sizes.iter().filter(|s| !s.payg.is_empty() || s.low_priority_usd.is_some()).count();
+        let priced = catalog.sizes.iter().filter(|s| !s.payg.is_empty()).count();
         assert_eq!(priced, data_rows(VM_PRICES_TSV), "a price row failed to parse or names an unknown size");
         let ds3 = catalog.size("STANDARD_DS3_V2").unwrap();
         assert_eq!((ds3.vcpus, ds3.memory_gib), (4, 14.0));
