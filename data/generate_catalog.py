@@ -92,6 +92,31 @@ def read_tsv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]
     return rows
 
 
+def read_price_matrix(path: Path) -> dict[str, dict[str, str]]:
+    """size -> region -> price text, from a table of one row per size and one column per region."""
+    prices: dict[str, dict[str, str]] = {}
+    header: list[str] | None = None
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, raw in enumerate(handle, start=1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if header is None:
+                header = cells
+                if header[0] != "size" or len(header) < 2:
+                    raise CatalogError(f"{path.name}:{number}: header must be: size, then region names")
+                continue
+            if len(cells) != len(header):
+                raise CatalogError(f"{path.name}:{number}: expected {len(header)} cells, got {len(cells)}")
+            row = prices.setdefault(cells[0], {})
+            for region, price in zip(header[1:], cells[1:]):
+                if price != "-":
+                    format_number(price, f"{path.name}:{number}")
+                    row[region] = price
+    return prices
+
+
 def format_number(text: str, where: str) -> str:
     """'14.0' -> '14', '3.50' -> '3.5'."""
     try:
@@ -127,10 +152,7 @@ def read_sources() -> Sources:
             row["_where"] = f"{ml_path.name}:{number} ({name})"
             ml_sizes[name] = row
 
-    payg: dict[str, dict[str, str]] = {}
-    for number, row in read_tsv(SOURCES / "karpenter-ondemand-prices.tsv", ["region", "size", "usd_per_hour"]):
-        format_number(row["usd_per_hour"], f"karpenter-ondemand-prices.tsv:{number}")
-        payg.setdefault(row["size"], {})[row["region"]] = row["usd_per_hour"]
+    payg = read_price_matrix(SOURCES / "karpenter-ondemand-prices.tsv")
 
     families = {row["size"]: row["family"] for _, row in read_tsv(SOURCES / "karpenter-known-skus.tsv", ["size", "family"])}
     regions = [row for _, row in read_tsv(SOURCES / "azure-regions.tsv", ["name", "display_name", "geography"])]
