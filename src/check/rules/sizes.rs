@@ -21,7 +21,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
         return;
     }
     let Some(size) = catalog.size(name) else {
-        out.push(unknown_size(entry, name, catalog));
+        out.push(unknown_size(entry, name, ctx.kind, catalog));
         return;
     };
     let range = entry.value.range;
@@ -101,8 +101,8 @@ fn kind_plural(id: &str) -> &'static str {
     }
 }
 
-fn unknown_size(entry: &Entry, name: &str, catalog: &Catalog) -> Diagnostic {
-    let suggestions = size_suggestions(name, catalog);
+fn unknown_size(entry: &Entry, name: &str, kind: ComputeKind, catalog: &Catalog) -> Diagnostic {
+    let suggestions = size_suggestions(name, kind, catalog);
     let mut message = format!("`{name}` is not a VM size aml-compute-ls knows.");
     if let Some(first) = suggestions.first() {
         message.push_str(&format!(" Did you mean `{first}`?"));
@@ -112,12 +112,12 @@ fn unknown_size(entry: &Entry, name: &str, catalog: &Catalog) -> Diagnostic {
     Diagnostic::new(codes::UNKNOWN_VM_SIZE, entry.value.range, message).with_fixes(change_to(entry, &suggestions))
 }
 
-/// Up to three current sizes close to `name`, from the same series when it has any
+/// Up to three current sizes for the kind close to `name`, from the same series when it has any
 /// (`Standard_D` half-typed suggests D-series sizes, not `Standard_H8`): within the series,
 /// the closest spellings, then the most used, in natural order.
-fn size_suggestions<'c>(name: &str, catalog: &'c Catalog) -> Vec<&'c str> {
+fn size_suggestions<'c>(name: &str, kind: ComputeKind, catalog: &'c Catalog) -> Vec<&'c str> {
     let series = series_of(name.trim());
-    let current = || catalog.sizes.iter().filter(|s| s.retired.is_none());
+    let current = || catalog.sizes.iter().filter(move |s| s.retired.is_none() && s.offered_for(kind));
     let same_series: Vec<&VmSize> =
         current().filter(|s| !series.is_empty() && s.series().eq_ignore_ascii_case(series)).collect();
     if same_series.is_empty() {
