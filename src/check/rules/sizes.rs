@@ -135,7 +135,7 @@ fn size_suggestions<'c>(name: &str, kind: ComputeKind, catalog: &'c Catalog) -> 
             (d, !s.common, order, *s)
         })
         .collect();
-    ranked.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    ranked.sort_by_key(|r| (r.0, r.1, r.2));
     let limit = (typed.len() / 3).clamp(1, 4);
     ranked.into_iter().filter(|r| r.0 <= limit).take(3).map(|r| r.3.name).collect()
 }
