@@ -263,3 +263,60 @@ fn change_to(entry: &Entry, suggestions: &[&str]) -> Vec<Fix> {
     }
     fixes
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{CheckOptions, check_text};
+    use crate::diagnostic::codes;
+
+    fn size_findings(spec: &str) -> Vec<(String, String, Vec<String>)> {
+        check_text(spec, Some("spec.yml"), &CheckOptions::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code.number / 100 == 3)
+            .map(|d| (d.code.id(), d.message, d.fixes.iter().map(|f| f.title.clone()).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn a_half_typed_size_gets_current_sizes_of_its_series_for_the_kind() {
+        let found = size_findings("name: a\ntype: amlcompute\nsize: Standard_NC\nmax_instances: 1\n");
+        let [(code, message, fixes)] = &found[..] else { panic!("{found:?}") };
+        assert_eq!(code, "AML301");
+        assert!(message.contains("Did you mean `Standard_NC"), "{message}");
+        assert!(!fixes.is_empty() && fixes.len() <= 3, "{fixes:?}");
+        for fix in fixes {
+            let name = fix.trim_start_matches("Change to `").trim_end_matches('`');
+            let size = crate::check::catalog::Catalog::get().size(name).unwrap();
+            assert_eq!(size.series(), "NC", "{name}");
+            assert!(size.retired.is_none() && size.offered_for(crate::spec::kinds::ComputeKind::AmlCompute), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_region_display_name_or_other_spelling_gets_the_region_name_as_a_hint() {
+        for written in ["West Europe", "WESTEUROPE", "WestEurope"] {
+            let found = size_findings(&format!(
+                "name: a\ntype: amlcompute\nsize: Standard_DS3_v2\nlocation: {written}\nmax_instances: 1\n"
+            ));
+            let [(code, message, fixes)] = &found[..] else { panic!("{written}: {found:?}") };
+            assert_eq!(code, &codes::LOCATION_DISPLAY_NAME.id());
+            assert!(message.contains("`westeurope`"), "{message}");
+            assert_eq!(fixes, &vec!["Change to `westeurope`".to_string()]);
+        }
+        assert!(size_findings("name: a\ntype: amlcompute\nsize: Standard_DS3_v2\nlocation: westeurope\n").is_empty());
+    }
+
+    #[test]
+    fn a_size_not_offered_in_a_non_us_region_is_an_error_and_unknown_regions_stay_silent() {
+        let found = size_findings("name: a\ntype: amlcompute\nsize: Standard_NC24ads_A100_v4\nlocation: japanwest\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "AML303");
+        assert!(found[0].1.contains("japaneast"), "same-geography regions come first: {}", found[0].1);
+        // Azure Government has no availability data: the rule says nothing there.
+        assert!(
+            size_findings("name: a\ntype: amlcompute\nsize: Standard_NC24ads_A100_v4\nlocation: usgovvirginia\n")
+                .is_empty()
+        );
+    }
+}
