@@ -32,7 +32,9 @@ SOURCES = DATA / "sources"
 
 OVERRIDE_COLUMNS = ["name", "family", "vcpus", "memory_gib", "gpus", "gpu_model",
                     "low_priority", "kinds", "retired", "common"]
-SIZE_COLUMNS = OVERRIDE_COLUMNS
+# `region_mask`: bit i (hex, 16 digits) is set when the size has a price in the i-th region column
+# of vm-prices.tsv, so the server knows where a size is offered without reading the prices.
+SIZE_COLUMNS = [*OVERRIDE_COLUMNS, "region_mask"]
 REGION_COLUMNS = ["name", "display_name", "geography", "availability_known"]
 KINDS = ("amlcompute", "computeinstance", "aks", "kubernetes", "virtualmachine")
 # `~kind`: the size may work for that kind, but no source confirms it (the size rule stays silent).
@@ -280,6 +282,8 @@ def build(sources: Sources) -> tuple[list[list[str]], list[list[str]], list[list
         raise CatalogError(f"prices name regions missing from azure-regions.tsv: {sorted(unknown)}")
 
     price_regions = sorted(priced_regions)
+    if len(price_regions) > 64:
+        raise CatalogError(f"{len(price_regions)} priced regions; the server keeps one bit per region (at most 64)")
     size_rows: list[list[str]] = []
     price_rows: list[list[str]] = []
     for name in names:
@@ -292,8 +296,10 @@ def build(sources: Sources) -> tuple[list[list[str]], list[list[str]], list[list
         else:
             derived = None
         row = merge(by_name.get(name), derived, sources.families)
-        size_rows.append([row[c] for c in SIZE_COLUMNS])
         payg = sources.payg.get(name, {})
+        mask = sum(1 << i for i, region in enumerate(price_regions) if region in payg)
+        row["region_mask"] = f"{mask:016x}"
+        size_rows.append([row[c] for c in SIZE_COLUMNS])
         spot = low_priority_price(name, ml, payg)
         if payg or spot:
             cells = [format_price(float(payg[r])) if r in payg else "-" for r in price_regions]

@@ -25,8 +25,12 @@ pub struct VmSize {
     /// Kinds that may or may not accept it: no source confirms either (`~amlcompute` in
     /// `vm-sizes.tsv`). The rules say nothing about the size for these kinds.
     pub unconfirmed_kinds: Vec<&'static str>,
-    /// Regions where the price snapshot lists the size; empty means no data (not "nowhere").
-    pub regions: Vec<&'static str>,
+    /// Bit `i` set: the price snapshot lists the size in the `i`-th region of `price_regions`
+    /// (the generator writes it, so loading needs no price parsing). No bit set means no data
+    /// (not "nowhere").
+    region_mask: u64,
+    /// The tab-separated region names of `vm-prices.tsv`'s header (shared by every size).
+    price_regions: &'static str,
     /// `Some` for retired sizes: the retirement date (`YYYY-MM-DD`), or `yes` when Azure
     /// published none (see [`VmSize::retired_on`]).
     pub retired: Option<&'static str>,
@@ -50,7 +54,17 @@ impl VmSize {
     }
 
     pub fn offered_in(&self, region: &str) -> bool {
-        self.regions.iter().any(|r| r.eq_ignore_ascii_case(region))
+        self.regions().any(|r| r.eq_ignore_ascii_case(region))
+    }
+
+    /// The regions where the price snapshot lists the size, in name order; none means no data.
+    pub fn regions(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.price_regions.split('\t').enumerate().filter(|(i, _)| self.region_mask & (1 << i) != 0).map(|(_, r)| r)
+    }
+
+    /// How many regions offer the size; 0 means no data.
+    pub fn region_count(&self) -> usize {
+        self.region_mask.count_ones() as usize
     }
 
     /// The retirement date, when the size is retired and Azure published one.
@@ -178,7 +192,7 @@ impl Catalog {
                 let mut c = line.split('\t');
                 let mut next = || c.next();
                 let (name, family, vcpus, memory, gpus, model) = (next()?, next()?, next()?, next()?, next()?, next()?);
-                let (low_priority, kinds, retired, common) = (next()?, next()?, next()?, next()?);
+                let (low_priority, kinds, retired, common, mask) = (next()?, next()?, next()?, next()?, next()?);
                 if next().is_some() {
                     return None;
                 }
@@ -192,7 +206,8 @@ impl Catalog {
                     low_priority: low_priority == "yes",
                     kinds: kinds.split(',').filter(|k| !k.is_empty() && *k != "-" && !k.starts_with('~')).collect(),
                     unconfirmed_kinds: kinds.split(',').filter_map(|k| k.strip_prefix('~')).collect(),
-                    regions: Vec::new(),
+                    region_mask: u64::from_str_radix(mask, 16).ok()?,
+                    price_regions: "",
                     retired: dash(retired),
                     common: common == "yes",
                     payg: "",
@@ -364,20 +379,26 @@ fn parse_prices(
         }
     }
     let mut lines = prices_tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
-    let header: Vec<&'static str> = lines.next().unwrap_or("").split('\t').collect();
+    let header_line = lines.next().unwrap_or("");
+    let header: Vec<&'static str> = header_line.split('\t').collect();
     prices_of.low_priority_region = header.get(1).and_then(|h| h.strip_prefix("low_priority_")).unwrap_or("");
     let price_regions: Vec<&'static str> = header.iter().skip(2).copied().collect();
+    // One bit per region: the generator refuses more than 64 priced regions.
+    let region_names = header_line.splitn(3, '\t').nth(2).unwrap_or("");
+    if price_regions.len() > 64 {
+        return (Vec::new(), prices_of);
+    }
     for line in lines {
         let mut cells = line.splitn(3, '\t');
         let (Some(name), Some(low), Some(payg)) = (cells.next(), cells.next(), cells.next()) else { continue };
-        if payg.split('\t').count() != price_regions.len() {
-            continue;
-        }
         let Some(&i) = by_lower_name.get(&name.to_ascii_lowercase()) else { continue };
         let size = &mut sizes[i];
         size.low_priority_usd = Some(low).filter(|p| *p != "-");
         size.payg = payg;
-        size.regions = price_regions.iter().zip(payg.split('\t')).filter(|(_, p)| *p != "-").map(|(r, _)| *r).collect();
+    }
+    // Every size shares the header's region names, which its `region_mask` indexes.
+    for size in sizes.iter_mut() {
+        size.price_regions = region_names;
     }
     (price_regions, prices_of)
 }
@@ -410,9 +431,27 @@ mod tests {
     fn every_region_named_by_a_size_is_a_known_region_with_availability() {
         let catalog = Catalog::get();
         for size in &catalog.sizes {
-            for r in &size.regions {
+            for r in size.regions() {
                 let region = catalog.region(r).unwrap_or_else(|| panic!("{} names unknown region {r}", size.name));
                 assert!(region.availability_known, "{r} has sizes but is not marked availability_known");
+            }
+        }
+    }
+
+    #[test]
+    fn each_sizes_region_mask_matches_its_price_cells() {
+        let catalog = Catalog::get();
+        for size in &catalog.sizes {
+            let priced: Vec<&str> = catalog
+                .price_regions
+                .iter()
+                .zip(size.payg.split('\t'))
+                .filter(|(_, p)| !size.payg.is_empty() && *p != "-")
+                .map(|(r, _)| *r)
+                .collect();
+            assert_eq!(size.regions().collect::<Vec<_>>(), priced, "{}", size.name);
+            if !size.payg.is_empty() {
+                assert_eq!(size.payg.split('\t').count(), catalog.price_regions.len(), "{}", size.name);
             }
         }
     }

@@ -316,7 +316,7 @@ mod tests {
         assert!(h.markdown.contains(&format!("- vCPUs: {}", size.vcpus)));
         assert!(h.markdown.contains("- GPUs: 1×"), "{}", h.markdown);
         assert!(h.markdown.contains("compute cluster (`amlcompute`)"));
-        let no_data = Catalog::get().sizes.iter().find(|s| s.regions.is_empty()).map(|s| s.name);
+        let no_data = Catalog::get().sizes.iter().find(|s| s.region_count() == 0).map(|s| s.name);
         if let Some(name) = no_data {
             let text = format!("name: a\ntype: amlcompute\nsize: {name}\n");
             assert!(hover_at(&text, name, "c.yml").unwrap().markdown.contains("no region data"));

@@ -206,7 +206,7 @@ pub(crate) fn size_card(size: &VmSize, region: Option<&str>) -> String {
     }
     let known = catalog.regions.iter().filter(|r| r.availability_known).count();
     let region = region.and_then(|r| catalog.region(r));
-    if size.regions.is_empty() {
+    if size.region_count() == 0 {
         lines.push("- Regions: no region data".to_string());
     } else {
         let here = match region {
@@ -214,7 +214,7 @@ pub(crate) fn size_card(size: &VmSize, region: Option<&str>) -> String {
             Some(r) if r.availability_known => format!("; **not offered in {}**", r.name),
             _ => String::new(),
         };
-        lines.push(format!("- Regions: offered in {} of the {known} regions with data{here}", size.regions.len()));
+        lines.push(format!("- Regions: offered in {} of the {known} regions with data{here}", size.region_count()));
     }
     let priced_in = region.map_or(catalog.prices_of.low_priority_region, |r| r.name);
     if let Some(price) = catalog.price_text(size, priced_in) {

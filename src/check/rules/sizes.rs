@@ -41,7 +41,7 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     if let Some((region_name, region_range)) = region
         && let Some(r) = catalog.region(region_name)
         && r.availability_known
-        && !size.regions.is_empty()
+        && size.region_count() > 0
         && !size.offered_in(r.name)
     {
         let mut d = Diagnostic::new(
@@ -52,8 +52,8 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
                 size.name,
                 r.display_name,
                 r.name,
-                size.regions.len(),
-                if size.regions.len() == 1 { "" } else { "s" },
+                size.region_count(),
+                if size.region_count() == 1 { "" } else { "s" },
                 nearby_regions(size, r, catalog)
             ),
         );
@@ -78,9 +78,8 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
 /// Up to six regions offering the size, those of the spec's geography first.
 fn nearby_regions(size: &VmSize, region: &Region, catalog: &Catalog) -> String {
     let mut offered: Vec<(bool, &str)> = size
-        .regions
-        .iter()
-        .map(|name| (catalog.region(name).is_none_or(|o| o.geography != region.geography), *name))
+        .regions()
+        .map(|name| (catalog.region(name).is_none_or(|o| o.geography != region.geography), name))
         .collect();
     offered.sort();
     let mut list = offered.iter().take(6).map(|(_, n)| *n).collect::<Vec<_>>().join(", ");
