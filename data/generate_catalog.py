@@ -1,186 +1,390 @@
 #!/usr/bin/env python3
-"""Regenerate data/vm-sizes.tsv for aml-compute-ls.
+"""Regenerate the VM size, price and region catalogs of aml-compute-ls.
 
 Usage:
-    python3 data/generate_catalog.py --skypilot PATH/vms.csv \
-        --overrides data/vm-size-overrides.tsv > data/vm-sizes.tsv
+    python3 data/generate_catalog.py            # rewrite data/vm-sizes.tsv, vm-prices.tsv, regions.tsv
+    python3 data/generate_catalog.py --check    # exit 1 if any of them differs from what it would write
 
-Inputs
-  --skypilot   a local copy of the SkyPilot Azure catalog CSV
-               (columns InstanceType, AcceleratorName, AcceleratorCount, vCPUs,
-               MemoryGiB, GpuInfo, Price, SpotPrice, Region, Generation; one row per
-               size and region, sometimes more than one).
-  --overrides  data/vm-size-overrides.tsv: same columns as the output. Every row
-               selects one size for the catalog; a non-empty cell wins over the
-               value derived from the CSV. Sizes absent from the CSV must give
-               vcpus, memory_gib and gpus themselves; their regions default to "-".
+Every input is checked in (data/README.md says where each comes from and its date):
 
-Only the Python 3.11 standard library is used. See data/README.md.
+  data/vm-size-overrides.tsv                      hand-curated rows; a non-empty cell wins
+  data/sources/skypilot-az_ml_vms.eastus.csv      Azure ML's size list (specs, eastus spot price)
+  data/sources/karpenter-ondemand-prices.tsv      pay-as-you-go USD/hour per region
+  data/sources/karpenter-known-skus.tsv           quota family per size
+  data/sources/azure-regions.tsv                  region names, display names, geography
+  data/sources/azure-docs-specs.tsv               specs of sizes outside the Azure ML list
+
+The output is a pure function of those files: same inputs, same bytes. Only the Python 3.11
+standard library is used.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
-from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-COLUMNS = [
-    "name",
-    "family",
-    "vcpus",
-    "memory_gib",
-    "gpus",
-    "gpu_model",
-    "low_priority",
-    "kinds",
-    "regions",
-    "retired",
-    "common",
-]
-KINDS = {"amlcompute", "computeinstance", "aks", "kubernetes", "virtualmachine"}
+DATA = Path(__file__).resolve().parent
+SOURCES = DATA / "sources"
+
+OVERRIDE_COLUMNS = ["name", "family", "vcpus", "memory_gib", "gpus", "gpu_model",
+                    "low_priority", "kinds", "retired", "common"]
+# `region_mask`: bit i (hex, 16 digits) is set when the size has a price in the i-th region column
+# of vm-prices.tsv, so the server knows where a size is offered without reading the prices.
+SIZE_COLUMNS = [*OVERRIDE_COLUMNS, "region_mask"]
+REGION_COLUMNS = ["name", "display_name", "geography", "availability_known"]
+KINDS = ("amlcompute", "computeinstance", "aks", "kubernetes", "virtualmachine")
+# `~kind`: the size may work for that kind, but no source confirms it (the size rule stays silent).
+UNCONFIRMED = "~"
 YES_NO = {"yes", "no"}
+
+# The snapshot dates shown with every price (README: "Prices").
+PAYG_SNAPSHOT = "2026-06-18"  # "generated at" of the karpenter pricing file
+LOW_PRIORITY_SNAPSHOT = "2024-09-19"  # skypilot-org/skypilot-catalog PR #84, which added az_ml_vms.csv
+LOW_PRIORITY_SNAPSHOT_REGION = "eastus"
+
+# How the Azure ML list names accelerators, and how the catalog names them. Names that need
+# more than the list gives (H100 94GB vs 80GB) are set per size in the overrides.
+GPU_MODELS = {
+    "A100-80GB": "A100 80GB",
+    "A100": "A100 40GB",
+    "V100": "V100 16GB",
+    "V100-32GB": "V100 32GB",
+    "T4": "T4",
+    "M60": "M60",
+    "H100": "H100 80GB",
+}
 
 
 class CatalogError(Exception):
-    """Raised for malformed input; the message names the offending row."""
+    """Malformed input; the message names the file and line."""
 
 
-def most_common(values: list[str]) -> str:
-    """The most frequent value; ties go to the value that sorts first numerically."""
-    counts = Counter(values)
-    best = max(counts.values())
-    tied = [v for v, n in counts.items() if n == best]
-    return min(tied, key=lambda v: (float(v), v))
+@dataclass
+class Sources:
+    overrides: list[dict[str, str]]
+    ml_sizes: dict[str, dict[str, str]]
+    payg: dict[str, dict[str, str]]
+    families: dict[str, str]
+    regions: list[dict[str, str]]
+    docs_specs: dict[str, dict[str, str]]
 
 
-def format_number(text: str) -> str:
-    """'14.0' -> '14', '3.50' -> '3.5'; the string must be a number."""
-    value = float(text)
-    if value.is_integer():
-        return str(int(value))
-    return repr(value)
-
-
-def read_skypilot(path: Path) -> dict[str, dict[str, str]]:
-    """Collapse the per-region CSV rows into one record per instance type."""
-    grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        needed = {"InstanceType", "AcceleratorName", "AcceleratorCount", "vCPUs", "MemoryGiB", "Region"}
-        missing = needed - set(reader.fieldnames or [])
-        if missing:
-            raise CatalogError(f"{path}: missing CSV columns {sorted(missing)}")
-        for row in reader:
-            grouped[row["InstanceType"].strip()].append(row)
-
-    records: dict[str, dict[str, str]] = {}
-    for name, rows in grouped.items():
-        vcpus = most_common([r["vCPUs"].strip() for r in rows])
-        memory = most_common([r["MemoryGiB"].strip() for r in rows])
-        counts = [r["AcceleratorCount"].strip() for r in rows if r["AcceleratorCount"].strip()]
-        models = [r["AcceleratorName"].strip() for r in rows if r["AcceleratorName"].strip()]
-        records[name] = {
-            "vcpus": str(int(float(vcpus))),
-            "memory_gib": format_number(memory),
-            "gpus": str(int(float(most_common(counts)))) if counts else "0",
-            "gpu_model": Counter(models).most_common(1)[0][0] if models else "-",
-            "regions": " ".join(sorted({r["Region"].strip().lower() for r in rows if r["Region"].strip()})),
-        }
-    return records
-
-
-def read_overrides(path: Path) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    seen: set[str] = set()
-    with path.open(newline="", encoding="utf-8") as handle:
-        lines = [line.rstrip("\n") for line in handle]
-    if not lines or lines[0].split("\t") != COLUMNS:
-        raise CatalogError(f"{path}: header must be exactly: {' '.join(COLUMNS)}")
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if len(cells) != len(COLUMNS):
-            raise CatalogError(f"{path}:{number}: expected {len(COLUMNS)} cells, got {len(cells)}")
-        row = dict(zip(COLUMNS, (c.strip() for c in cells)))
-        if not row["name"]:
-            raise CatalogError(f"{path}:{number}: empty name")
-        if row["name"] in seen:
-            raise CatalogError(f"{path}:{number}: duplicate name {row['name']}")
-        seen.add(row["name"])
-        row["_line"] = str(number)
-        rows.append(row)
+def read_tsv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a tab-separated file with exactly `columns`; `#` lines are comments."""
+    rows: list[tuple[int, dict[str, str]]] = []
+    header: list[str] | None = None
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, raw in enumerate(handle, start=1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if header is None:
+                header = cells
+                if header != columns:
+                    raise CatalogError(f"{path}:{number}: header must be: {' '.join(columns)}")
+                continue
+            if len(cells) != len(columns):
+                raise CatalogError(f"{path}:{number}: expected {len(columns)} cells, got {len(cells)}")
+            rows.append((number, dict(zip(columns, (c.strip() for c in cells)))))
     return rows
 
 
-def merge(override: dict[str, str], derived: dict[str, str] | None) -> dict[str, str]:
-    where = f"overrides line {override['_line']} ({override['name']})"
-    merged: dict[str, str] = {}
-    for column in COLUMNS:
-        value = override[column]
-        if not value and derived is not None:
+def read_price_matrix(path: Path) -> dict[str, dict[str, str]]:
+    """size -> region -> price text, from a table of one row per size and one column per region."""
+    prices: dict[str, dict[str, str]] = {}
+    header: list[str] | None = None
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, raw in enumerate(handle, start=1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if header is None:
+                header = cells
+                if header[0] != "size" or len(header) < 2:
+                    raise CatalogError(f"{path.name}:{number}: header must be: size, then region names")
+                continue
+            if len(cells) != len(header):
+                raise CatalogError(f"{path.name}:{number}: expected {len(header)} cells, got {len(cells)}")
+            row = prices.setdefault(cells[0], {})
+            for region, price in zip(header[1:], cells[1:]):
+                if price != "-":
+                    format_number(price, f"{path.name}:{number}")
+                    row[region] = price
+    return prices
+
+
+def format_number(text: str, where: str) -> str:
+    """'14.0' -> '14', '3.50' -> '3.5'."""
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise CatalogError(f"{where}: {text!r} is not a number") from exc
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def format_price(value: float) -> str:
+    """Prices keep at most 6 decimals, without trailing zeros."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def read_sources() -> Sources:
+    overrides = []
+    seen: set[str] = set()
+    for number, row in read_tsv(DATA / "vm-size-overrides.tsv", OVERRIDE_COLUMNS):
+        if row["name"] in seen:
+            raise CatalogError(f"vm-size-overrides.tsv:{number}: duplicate {row['name']}")
+        seen.add(row["name"])
+        row["_where"] = f"vm-size-overrides.tsv:{number} ({row['name']})"
+        overrides.append(row)
+
+    ml_sizes: dict[str, dict[str, str]] = {}
+    ml_path = SOURCES / "skypilot-az_ml_vms.eastus.csv"
+    with ml_path.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            name = row["InstanceType"].strip()
+            if name in ml_sizes:
+                raise CatalogError(f"{ml_path.name}:{number}: duplicate {name}")
+            row["_where"] = f"{ml_path.name}:{number} ({name})"
+            ml_sizes[name] = row
+
+    payg = read_price_matrix(SOURCES / "karpenter-ondemand-prices.tsv")
+
+    families = {row["size"]: row["family"] for _, row in read_tsv(SOURCES / "karpenter-known-skus.tsv", ["size", "family"])}
+    regions = [row for _, row in read_tsv(SOURCES / "azure-regions.tsv", ["name", "display_name", "geography"])]
+    docs_specs = {}
+    columns = ["size", "vcpus", "memory_gib", "gpus", "gpu_model", "temp_disk", "source"]
+    for number, row in read_tsv(SOURCES / "azure-docs-specs.tsv", columns):
+        if row["temp_disk"] not in YES_NO:
+            raise CatalogError(f"azure-docs-specs.tsv:{number}: temp_disk must be yes or no")
+        row["_where"] = f"azure-docs-specs.tsv:{number} ({row['size']})"
+        docs_specs[row["size"]] = row
+    return Sources(overrides, ml_sizes, payg, families, regions, docs_specs)
+
+
+def ml_defaults(name: str, ml: dict[str, str], families: dict[str, str]) -> dict[str, str]:
+    """A row for a size in the Azure ML list with no override: an ML size, low priority capable."""
+    where = ml["_where"]
+    vcpus = format_number(ml["vCPUs"], where)
+    gpus = format_number(ml["AcceleratorCount"], where) if ml["AcceleratorCount"].strip() else "0"
+    accelerator = ml["AcceleratorName"].strip()
+    if accelerator and accelerator not in GPU_MODELS:
+        raise CatalogError(f"{where}: unknown accelerator {accelerator!r}; add it to GPU_MODELS")
+    kinds = ["amlcompute", "computeinstance"]
+    if int(vcpus) >= 2:
+        kinds += ["aks", "kubernetes"]
+    kinds.append("virtualmachine")
+    return {
+        "name": name,
+        "family": families.get(name, ""),
+        "vcpus": vcpus,
+        "memory_gib": format_number(ml["MemoryGiB"], where),
+        "gpus": gpus,
+        "gpu_model": GPU_MODELS.get(accelerator, "-") if accelerator else "-",
+        "low_priority": "yes",
+        "kinds": ",".join(kinds),
+        "retired": "-",
+        "common": "no",
+    }
+
+
+def docs_defaults(name: str, spec: dict[str, str], families: dict[str, str]) -> dict[str, str]:
+    """A size outside the Azure ML list, from the size docs. Sizes without a local temp disk, and
+    the burstable B-series, are not ML-managed sizes (data/README.md, "Rules"); for the others
+    ML support is unconfirmed, so the rules neither accept nor reject them for ML kinds."""
+    ml = "" if spec["temp_disk"] == "no" or name.startswith("Standard_B") else "~amlcompute,~computeinstance,"
+    nodes = "aks,kubernetes," if int(spec["vcpus"]) >= 2 else ""
+    return {
+        "name": name,
+        "family": families.get(name, ""),
+        "vcpus": spec["vcpus"],
+        "memory_gib": spec["memory_gib"],
+        "gpus": spec["gpus"],
+        "gpu_model": spec["gpu_model"],
+        "low_priority": "no",
+        "kinds": f"{ml}{nodes}virtualmachine",
+        "retired": "-",
+        "common": "no",
+    }
+
+
+def merge(override: dict[str, str] | None, derived: dict[str, str] | None, families: dict[str, str]) -> dict[str, str]:
+    name = (override or derived or {})["name"]
+    where = override["_where"] if override else f"derived row ({name})"
+    row: dict[str, str] = {}
+    for column in OVERRIDE_COLUMNS:
+        value = override.get(column, "") if override else ""
+        if not value and derived:
             value = derived.get(column, "")
-        if not value and column == "regions":
-            value = "-"
-        if not value and column == "gpu_model":
-            value = "-"
+        if not value and column == "family":
+            value = families.get(name, "")
         if not value:
-            raise CatalogError(f"{where}: no value for {column} (size not in the CSV?)")
-        merged[column] = value
-    validate(merged, where)
-    return merged
+            raise CatalogError(f"{where}: no value for {column}")
+        row[column] = value
+    validate(row, where)
+    return row
 
 
 def validate(row: dict[str, str], where: str) -> None:
     for column in ("vcpus", "gpus"):
         if not row[column].isdigit():
             raise CatalogError(f"{where}: {column} must be a whole number, got {row[column]!r}")
-    try:
-        row["memory_gib"] = format_number(row["memory_gib"])
-    except ValueError as exc:
-        raise CatalogError(f"{where}: memory_gib is not a number") from exc
+    row["memory_gib"] = format_number(row["memory_gib"], where)
     for column in ("low_priority", "common"):
         if row[column] not in YES_NO:
             raise CatalogError(f"{where}: {column} must be yes or no")
-    kinds = row["kinds"].split(",")
-    if not kinds or set(kinds) - KINDS or len(set(kinds)) != len(kinds):
+    kinds = [k.removeprefix(UNCONFIRMED) for k in row["kinds"].split(",")]
+    if set(kinds) - set(KINDS) or len(set(kinds)) != len(kinds):
         raise CatalogError(f"{where}: bad kinds {row['kinds']!r}")
     retired = row["retired"]
-    if retired != "-" and not (len(retired) == 10 and retired[4] == "-" and retired[7] == "-"
-                               and retired.replace("-", "").isdigit()):
-        raise CatalogError(f"{where}: retired must be '-' or YYYY-MM-DD")
-    if row["regions"] != "-":
-        regions = row["regions"].split()
-        if regions != sorted(set(regions)) or any(r != r.lower() for r in regions):
-            row["regions"] = " ".join(sorted({r.lower() for r in regions}))
+    dated = len(retired) == 10 and retired[4] == "-" and retired[7] == "-" and retired.replace("-", "").isdigit()
+    if retired not in ("-", "yes") and not dated:
+        raise CatalogError(f"{where}: retired must be '-', 'yes' (no published date) or YYYY-MM-DD")
     if (row["gpus"] == "0") != (row["gpu_model"] == "-"):
         raise CatalogError(f"{where}: gpus and gpu_model disagree")
 
 
-def build(skypilot: Path, overrides: Path) -> list[dict[str, str]]:
-    derived = read_skypilot(skypilot)
-    rows = [merge(o, derived.get(o["name"])) for o in read_overrides(overrides)]
-    rows.sort(key=lambda r: r["name"])
-    return rows
+def low_priority_price(name: str, ml: dict[str, str] | None, payg: dict[str, str]) -> str | None:
+    """The eastus spot price of the Azure ML list, when it is a real discount.
+
+    The list gives spot = pay-as-you-go for H100 sizes (no spot offer); such values are dropped.
+    """
+    if ml is None or not ml["SpotPrice"].strip():
+        return None
+    spot = float(ml["SpotPrice"])
+    regular = payg.get(ml["Region"].strip())
+    if spot <= 0 or (regular is not None and spot >= float(regular)):
+        return None
+    return format_price(spot)
+
+
+def natural_key(name: str) -> tuple:
+    """Digit runs compare as numbers, the rest case-insensitively (src/check/catalog.rs
+    `natural_cmp`): Standard_D2s_v3 before Standard_D16s_v3."""
+    parts = re.split(r"(\d+)", name)
+    key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts if p)
+    return key, name.encode()
+
+
+def build(sources: Sources) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
+    by_name = {o["name"]: o for o in sources.overrides}
+    names = sorted(set(by_name) | set(sources.ml_sizes) | set(sources.docs_specs), key=natural_key)
+    known_regions = {r["name"] for r in sources.regions}
+    priced_regions = {region for prices in sources.payg.values() for region in prices}
+    unknown = priced_regions - known_regions
+    if unknown:
+        raise CatalogError(f"prices name regions missing from azure-regions.tsv: {sorted(unknown)}")
+
+    price_regions = sorted(priced_regions)
+    if len(price_regions) > 64:
+        raise CatalogError(f"{len(price_regions)} priced regions; the server keeps one bit per region (at most 64)")
+    size_rows: list[list[str]] = []
+    price_rows: list[list[str]] = []
+    for name in names:
+        ml = sources.ml_sizes.get(name)
+        docs = sources.docs_specs.get(name)
+        if ml:
+            derived = ml_defaults(name, ml, sources.families)
+        elif docs:
+            derived = docs_defaults(name, docs, sources.families)
+        else:
+            derived = None
+        row = merge(by_name.get(name), derived, sources.families)
+        payg = sources.payg.get(name, {})
+        mask = sum(1 << i for i, region in enumerate(price_regions) if region in payg)
+        row["region_mask"] = f"{mask:016x}"
+        size_rows.append([row[c] for c in SIZE_COLUMNS])
+        spot = low_priority_price(name, ml, payg)
+        if payg or spot:
+            cells = [format_price(float(payg[r])) if r in payg else "-" for r in price_regions]
+            price_rows.append([name, spot or "-", *cells])
+
+    region_rows = [
+        [r["name"], r["display_name"], r["geography"], "yes" if r["name"] in priced_regions else "no"]
+        for r in sorted(sources.regions, key=lambda r: r["name"])
+    ]
+    price_columns = ["name", f"low_priority_{LOW_PRIORITY_SNAPSHOT_REGION}", *price_regions]
+    return size_rows, [price_columns, *price_rows], region_rows
+
+
+def render(columns: list[str], rows: list[list[str]], preamble: str = "") -> str:
+    lines = [preamble] if preamble else []
+    lines.append("\t".join(columns))
+    lines += ["\t".join(r) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+INPUTS = [
+    DATA / "vm-size-overrides.tsv",
+    SOURCES / "skypilot-az_ml_vms.eastus.csv",
+    SOURCES / "karpenter-ondemand-prices.tsv",
+    SOURCES / "karpenter-known-skus.tsv",
+    SOURCES / "azure-regions.tsv",
+    SOURCES / "azure-docs-specs.tsv",
+]
+MANIFEST = DATA / "catalog-manifest.tsv"
+
+
+def fnv1a64(data: bytes) -> str:
+    """FNV-1a, 64 bit: the Rust test recomputes it without Python (src/check/catalog.rs)."""
+    value = 0xCBF29CE484222325
+    for byte in data:
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{value:016x}"
+
+
+def manifest(files: dict[Path, str]) -> str:
+    """Hashes of every input and output, so a checkout without Python still notices an input
+    edited without regenerating, or an output edited by hand."""
+    rows = []
+    for path in INPUTS:
+        rows.append(["input", path.relative_to(DATA).as_posix(), fnv1a64(path.read_bytes())])
+    for path, text in files.items():
+        rows.append(["output", path.relative_to(DATA).as_posix(), fnv1a64(text.encode("utf-8"))])
+    return render(["role", "file", "fnv1a64"], rows, "# Generated by data/generate_catalog.py; do not edit.")
+
+
+def outputs() -> dict[Path, str]:
+    sizes, prices, regions = build(read_sources())
+    price_note = (f"# payg-prices-of={PAYG_SNAPSHOT} low-priority-prices-of={LOW_PRIORITY_SNAPSHOT} "
+                  "(estimated USD/hour, Linux; generated, see data/README.md)")
+    files = {
+        DATA / "vm-sizes.tsv": render(SIZE_COLUMNS, sizes),
+        DATA / "vm-prices.tsv": render(prices[0], prices[1:], price_note),
+        DATA / "regions.tsv": render(REGION_COLUMNS, regions),
+    }
+    files[MANIFEST] = manifest(files)
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skypilot", required=True, type=Path, help="local copy of vms.csv")
-    parser.add_argument("--overrides", required=True, type=Path, help="data/vm-size-overrides.tsv")
+    parser.add_argument("--check", action="store_true", help="compare instead of writing; exit 1 on a difference")
     args = parser.parse_args(argv)
     try:
-        rows = build(args.skypilot, args.overrides)
-    except (CatalogError, OSError) as exc:
+        files = outputs()
+    except (CatalogError, OSError, KeyError) as exc:
         print(f"generate_catalog: {exc}", file=sys.stderr)
+        return 2
+    stale = []
+    for path, text in files.items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        if args.check:
+            stale.append(path.name)
+        else:
+            path.write_text(text, encoding="utf-8", newline="\n")
+    if stale:
+        print(f"generate_catalog: out of date: {', '.join(stale)}; run python3 data/generate_catalog.py",
+              file=sys.stderr)
         return 1
-    out = sys.stdout
-    out.reconfigure(encoding="utf-8", newline="\n")
-    out.write("\t".join(COLUMNS) + "\n")
-    for row in rows:
-        out.write("\t".join(row[c] for c in COLUMNS) + "\n")
     return 0
 
 

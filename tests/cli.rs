@@ -117,7 +117,7 @@ fn location_flag_and_disable_flag_change_what_is_reported() {
             .collect::<Vec<_>>()
     };
     assert_eq!(run(&[]), vec!["AML404"]);
-    assert!(run(&["--location", "westcentralus"]).contains(&"AML303".to_string()));
+    assert!(run(&["--location", "northeurope"]).contains(&"AML303".to_string()));
     assert!(run(&["--disable", "AML404"]).is_empty());
     assert!(run(&["--disable", "nodes"]).is_empty());
 }

@@ -107,6 +107,7 @@ codes! {
     LOW_PRIORITY_NOT_SUPPORTED = 304, "low-priority-not-supported", Error, "The VM size cannot run at low priority.";
     RETIRED_VM_SIZE = 305, "retired-vm-size", Error, "The VM size belongs to a retired series.";
     UNKNOWN_LOCATION = 306, "unknown-location", Warning, "The location is not an Azure region name.";
+    LOCATION_DISPLAY_NAME = 307, "location-display-name", Hint, "The location is a region's display name, not its name.";
 
     MIN_EXCEEDS_MAX = 401, "min-exceeds-max", Error, "The minimum node count is larger than the maximum.";
     NEGATIVE_NODE_COUNT = 402, "negative-node-count", Error, "A node count is negative.";

@@ -10,7 +10,7 @@ use super::schema_info::{
     branch_fields, document_schema, field_docs, is_json, is_object, non_null_types, properties, schema_at,
     spec_location, type_label, value_text,
 };
-use crate::check::catalog::Catalog;
+use crate::check::catalog::{Catalog, usd};
 use crate::check::schema::{JsonType, Schema, SchemaSet};
 use crate::check::{CheckOptions, CheckResult};
 use crate::spec::kinds::{ComputeKind, SpecForm, modeline_schema};
@@ -778,7 +778,9 @@ fn size_items(ctx: &Context, result: &CheckResult, options: &CheckOptions, out: 
         tier.and_then(Node::scalar_text)
             .is_some_and(|t| t.eq_ignore_ascii_case("low_priority") || t.eq_ignore_ascii_case("lowpriority"))
     });
-    for size in &catalog.sizes {
+    // The catalog is in natural order (D2s before D16s); the sort text keeps that order, common
+    // sizes first, since clients sort by it as plain text.
+    for (order, size) in catalog.sizes.iter().enumerate() {
         if size.retired.is_some()
             || kind.is_some_and(|k| !size.offered_for(k))
             || region.is_some_and(|r| !size.offered_in(r.name))
@@ -788,9 +790,20 @@ fn size_items(ctx: &Context, result: &CheckResult, options: &CheckOptions, out: 
         }
         let rank = if size.common { '0' } else { '1' };
         let mut it =
-            item(size.name, CompletionKind::VmSize, value_insert(ctx, size.name, true), format!("{rank}{}", size.name));
-        it.detail = Some(size.summary());
-        it.documentation = Some(super::schema_info::size_card(size));
+            item(size.name, CompletionKind::VmSize, value_insert(ctx, size.name, true), format!("{rank}{order:04}"));
+        let dates = &catalog.prices_of;
+        let price = region.and_then(|r| catalog.price(size, r.name)).map(|p| match p.low_priority {
+            Some(low) => format!(
+                " · ≈ {}/h, low priority ≈ {}/h (estimates, prices of {} / {})",
+                usd(p.payg),
+                usd(low),
+                dates.payg_of,
+                dates.low_priority_of
+            ),
+            None => format!(" · ≈ {}/h (estimate, prices of {})", usd(p.payg), dates.payg_of),
+        });
+        it.detail = Some(size.summary() + price.as_deref().unwrap_or(""));
+        it.documentation = Some(super::schema_info::size_card(size, region.map(|r| r.name)));
         it.replace_range = Some(ctx.replace);
         out.push(it);
     }
@@ -1088,6 +1101,34 @@ mod tests {
         if let Some(retired) = retired {
             assert!(!labels(&items).contains(&retired.name));
         }
+    }
+
+    #[test]
+    fn sizes_complete_in_natural_order_with_prices_where_the_region_has_them() {
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\nlocation: eastus\nsize: Standard_D‸\n");
+        let mut sorted = items.clone();
+        sorted.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+        let rare: Vec<&str> = sorted
+            .iter()
+            .filter(|i| !Catalog::get().size(&i.label).unwrap().common)
+            .map(|i| i.label.as_str())
+            .collect();
+        let at = |name: &str| rare.iter().position(|l| *l == name).unwrap_or_else(|| panic!("no {name}"));
+        assert!(at("Standard_D2ds_v5") < at("Standard_D16ds_v5"), "D2 before D16: {rare:?}");
+        assert!(at("Standard_D16ds_v5") < at("Standard_D96ds_v5"), "D16 before D96: {rare:?}");
+        let a100 = find(&items, "Standard_NC24ads_A100_v4");
+        assert_eq!(
+            a100.detail.as_deref(),
+            Some(
+                "24 vCPUs · 220 GiB · 1× A100 80GB · ≈ $3.67/h, low priority ≈ $0.49/h (estimates, prices of 2026-06-18 / 2024-09-19)"
+            )
+        );
+        assert!(
+            a100.documentation.as_deref().unwrap().contains("- Price: ≈ $3.67/h, low priority ≈ $0.49/h in eastus")
+        );
+        // Without a location there is no price in the detail (no region to price in).
+        let (_, anywhere) = complete_yaml("name: a\ntype: amlcompute\nsize: ‸\n");
+        assert!(!find(&anywhere, "Standard_NC24ads_A100_v4").detail.as_deref().unwrap().contains('$'));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Hover: field documentation on keys; on values, what the value means (a VM size's card, a
 //! region, the compute kind, the name rules), else the field's documentation.
 
-use super::schema_info::{document_schema, field_docs, kinds_with_field, schema_at, size_card, type_label};
+use super::schema_info::{
+    document_schema, field_docs, kinds_with_field, schema_at, size_card, spec_location, type_label,
+};
 use crate::check::CheckResult;
 use crate::check::catalog::Catalog;
 use crate::check::rules::names::{agreed_length, length_limits};
@@ -131,10 +133,23 @@ fn value_markdown(
         return Some(kind_markdown(text, result));
     }
     if value_kind == Some("vmSize") {
+        let location = spec_location(result.parsed.root.as_ref(), None);
         return Some(match Catalog::get().size(text) {
-            Some(size) => size_card(size),
+            Some(size) => {
+                let mut card = size_card(size, location.as_deref());
+                if let Some(cost) = cluster_cost(result) {
+                    card.push_str(&format!("\n- Cluster: {cost}"));
+                }
+                card
+            }
             None => format!("`{text}` is not in the VM size catalog; check the name with `az vm list-sizes`."),
         });
+    }
+    let node_count = ["min_instances", "max_instances", "minNodeCount", "maxNodeCount"];
+    if path.last().is_some_and(|k| node_count.contains(&k.as_str()))
+        && let (Some(schema), Some(cost)) = (schema, cluster_cost(result))
+    {
+        return Some(format!("{}\n\nCost: {cost}", field_markdown(path, schema, form)));
     }
     if value_kind == Some("location") {
         return Some(match Catalog::get().region(text) {
@@ -153,6 +168,33 @@ fn value_markdown(
     }
     let schema = schema?;
     Some(field_markdown(path, schema, form))
+}
+
+/// A compute cluster's estimated hourly cost from its minimum to its maximum node count, at its
+/// tier's price in its location (the catalog's price snapshot; always an estimate with a date).
+fn cluster_cost(result: &CheckResult) -> Option<String> {
+    if result.kind() != Some(ComputeKind::AmlCompute) {
+        return None;
+    }
+    let root = result.parsed.root.as_ref()?;
+    let scale = root.get_path(&["properties", "properties", "scaleSettings"]);
+    let count = |cli: &str, arm: &str| {
+        root.get(cli)
+            .or_else(|| scale.and_then(|s| s.get(arm)))
+            .and_then(Node::as_i64)
+            .and_then(|n| u64::try_from(n).ok())
+    };
+    let min = count("min_instances", "minNodeCount").unwrap_or(0);
+    let max = count("max_instances", "maxNodeCount")?;
+    let size = root.get("size").or_else(|| root.get_path(&["properties", "properties", "vmSize"]))?.as_str()?;
+    let catalog = Catalog::get();
+    let size = catalog.size(size)?;
+    let location = spec_location(Some(root), None)?;
+    let tier = root.get("tier").or_else(|| root.get_path(&["properties", "properties", "vmPriority"]));
+    let low_priority = tier
+        .and_then(Node::scalar_text)
+        .is_some_and(|t| t.eq_ignore_ascii_case("low_priority") || t.eq_ignore_ascii_case("lowpriority"));
+    catalog.cluster_cost_text(size, &location, min.min(max), max, low_priority)
 }
 
 fn kind_markdown(value: &str, result: &CheckResult) -> String {
@@ -278,7 +320,7 @@ mod tests {
         assert!(h.markdown.contains(&format!("- vCPUs: {}", size.vcpus)));
         assert!(h.markdown.contains("- GPUs: 1×"), "{}", h.markdown);
         assert!(h.markdown.contains("compute cluster (`amlcompute`)"));
-        let no_data = Catalog::get().sizes.iter().find(|s| s.regions.is_empty()).map(|s| s.name);
+        let no_data = Catalog::get().sizes.iter().find(|s| s.region_count() == 0).map(|s| s.name);
         if let Some(name) = no_data {
             let text = format!("name: a\ntype: amlcompute\nsize: {name}\n");
             assert!(hover_at(&text, name, "c.yml").unwrap().markdown.contains("no region data"));
@@ -288,8 +330,41 @@ mod tests {
         if let Some(size) = retired {
             let text = format!("name: a\ntype: amlcompute\nsize: {}\n", size.name);
             let h = hover_at(&text, size.name, "c.yml").unwrap();
-            assert!(h.markdown.contains(&format!("**Retired** on {}", size.retired.unwrap())), "{}", h.markdown);
+            let expected = match size.retired_on() {
+                Some(date) => format!("**Retired** on {date}"),
+                None => "**Retired** (Azure published no date)".to_string(),
+            };
+            assert!(h.markdown.contains(&expected), "{}", h.markdown);
         }
+    }
+
+    #[test]
+    fn a_size_hover_shows_its_price_and_a_clusters_cost_range_as_dated_estimates() {
+        let text = "name: gpu\ntype: amlcompute\nsize: Standard_NC24ads_A100_v4\nlocation: eastus\nmin_instances: 0\nmax_instances: 4\n";
+        let h = hover_at(text, "Standard_NC24ads_A100_v4", "c.yml").unwrap();
+        assert!(
+            h.markdown.contains("- Price: ≈ $3.67/h, low priority ≈ $0.49/h in eastus (estimates; pay-as-you-go prices of 2026-06-18, low-priority prices of 2024-09-19)"),
+            "{}",
+            h.markdown
+        );
+        assert!(
+            h.markdown.contains("- Cluster: ≈ $0–$14.69/h for 0–4 nodes of Standard_NC24ads_A100_v4 in eastus (estimate, prices of 2026-06-18)"),
+            "{}",
+            h.markdown
+        );
+        assert!(h.markdown.contains("; offered in eastus"), "{}", h.markdown);
+        let h = hover_at(text, " 4\n", "c.yml").unwrap();
+        assert!(h.markdown.contains("Cost: ≈ $0–$14.69/h for 0–4 nodes"), "{}", h.markdown);
+        // Low priority clusters are priced at the low-priority rate, where the snapshot has one.
+        let low = text.replace("min_instances: 0", "tier: low_priority\nmin_instances: 1");
+        let h = hover_at(&low, " 4\n", "c.yml").unwrap();
+        assert!(h.markdown.contains("Cost: ≈ $0.49–$1.96/h for 1–4 nodes"), "{}", h.markdown);
+        assert!(h.markdown.contains("low priority, estimate, prices of 2024-09-19"), "{}", h.markdown);
+        // A region where the size is not offered says so, and has no price.
+        let japan = text.replace("eastus", "japanwest");
+        let h = hover_at(&japan, "Standard_NC24ads_A100_v4", "c.yml").unwrap();
+        assert!(h.markdown.contains("**not offered in japanwest**"), "{}", h.markdown);
+        assert!(!h.markdown.contains('$'), "{}", h.markdown);
     }
 
     #[test]

@@ -174,8 +174,9 @@ pub(crate) fn kinds_with_field(path: &[String], form: SpecForm) -> Vec<ComputeKi
         .collect()
 }
 
-/// A VM size as markdown: what it is, who may use it, where, and whether it is retired.
-pub(crate) fn size_card(size: &VmSize) -> String {
+/// A VM size as markdown: what it is, who may use it, where, what it costs (in `region`, or
+/// else where the catalog knows both prices), and whether it is retired.
+pub(crate) fn size_card(size: &VmSize, region: Option<&str>) -> String {
     let catalog = Catalog::get();
     let mut lines = vec![format!("**{}** · {} family", size.name, size.family), String::new()];
     lines.push(format!("- vCPUs: {}", size.vcpus));
@@ -192,21 +193,39 @@ pub(crate) fn size_card(size: &VmSize) -> String {
         .map(|k| format!("{} (`{}`)", k.display_name(), k.id()))
         .collect();
     lines.push(format!("- Compute kinds: {}", if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }));
-    if size.regions.is_empty() {
+    let unconfirmed: Vec<String> = ComputeKind::ALL
+        .iter()
+        .filter(|k| size.unconfirmed_for(**k))
+        .map(|k| format!("{} (`{}`)", k.display_name(), k.id()))
+        .collect();
+    if !unconfirmed.is_empty() {
+        lines.push(format!(
+            "- Not confirmed for: {} (Azure ML's size list does not include it; `az ml compute list-sizes` tells)",
+            unconfirmed.join(", ")
+        ));
+    }
+    let known = catalog.regions.iter().filter(|r| r.availability_known).count();
+    let region = region.and_then(|r| catalog.region(r));
+    if size.region_count() == 0 {
         lines.push("- Regions: no region data".to_string());
     } else {
-        let names: Vec<String> = size
-            .regions
-            .iter()
-            .map(|r| match catalog.region(r) {
-                Some(region) => format!("{} ({})", r, region.display_name),
-                None => r.to_string(),
-            })
-            .collect();
-        lines.push(format!("- Regions with data: {}", names.join(", ")));
+        let here = match region {
+            Some(r) if r.availability_known && size.offered_in(r.name) => format!("; offered in {}", r.name),
+            Some(r) if r.availability_known => format!("; **not offered in {}**", r.name),
+            _ => String::new(),
+        };
+        lines.push(format!("- Regions: offered in {} of the {known} regions with data{here}", size.region_count()));
     }
-    if let Some(date) = size.retired {
-        lines.push(format!("- **Retired** on {date}: new computes cannot use it"));
+    let priced_in = region.map_or(catalog.prices_of.low_priority_region, |r| r.name);
+    if let Some(price) = catalog.price_text(size, priced_in) {
+        lines.push(format!("- Price: {price}"));
+    }
+    match (size.retired, size.retired_on()) {
+        (Some(_), Some(date)) => lines.push(format!("- **Retired** on {date}: new computes cannot use it")),
+        (Some(_), None) => {
+            lines.push("- **Retired** (Azure published no date): new computes cannot use it".to_string())
+        }
+        _ => {}
     }
     lines.join("\n")
 }
