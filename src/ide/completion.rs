@@ -787,13 +787,34 @@ fn size_items(ctx: &Context, result: &CheckResult, options: &CheckOptions, out: 
             continue;
         }
         let rank = if size.common { '0' } else { '1' };
-        let mut it =
-            item(size.name, CompletionKind::VmSize, value_insert(ctx, size.name, true), format!("{rank}{}", size.name));
+        let sort = format!("{rank}{}", natural_sort_key(size.name));
+        let mut it = item(size.name, CompletionKind::VmSize, value_insert(ctx, size.name, true), sort);
         it.detail = Some(size.summary());
         it.documentation = Some(super::schema_info::size_card(size));
         it.replace_range = Some(ctx.replace);
         out.push(it);
     }
+}
+
+/// A sort key in which numbers compare as numbers (`Standard_D2s_v3` before `Standard_D16s_v3`):
+/// each run of digits is zero-padded to six places. Clients sort completion by this text.
+fn natural_sort_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut digits = String::new();
+    for c in name.chars().chain(std::iter::once('\0')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if !digits.is_empty() {
+            out.push_str(&format!("{digits:0>6}"));
+            digits.clear();
+        }
+        if c != '\0' {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn value_insert(ctx: &Context, value: &str, is_string: bool) -> String {
@@ -1077,6 +1098,14 @@ mod tests {
         let mut sorted = items.clone();
         sorted.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
         assert!(catalog.size(&sorted[0].label).unwrap().common);
+        // Numbers sort as numbers (issue 13): D2s before D4s before D16s.
+        let order: Vec<&str> = sorted.iter().map(|i| i.label.as_str()).collect();
+        let at = |name: &str| order.iter().position(|l| *l == name).unwrap_or_else(|| panic!("no {name}"));
+        assert!(
+            at("Standard_D2s_v3") < at("Standard_D4s_v3") && at("Standard_D4s_v3") < at("Standard_D16s_v3"),
+            "{order:?}"
+        );
+        assert_eq!(natural_sort_key("Standard_D16s_v3"), "Standard_D000016s_v000003");
         let ds3 = find(&items, "Standard_DS3_v2");
         assert_eq!(ds3.insert_text, "Standard_DS3_v2");
         assert_eq!(replaced(&text, ds3), "");
