@@ -246,6 +246,26 @@ try {
   check("no notification from background refreshes or a listed view", quietNotes.length === 0, quietNotes);
   await shot("09-compute-view-quiet.png");
 
+  // 6b. The remote-window settings case. VS Code re-reads the User settings when they are
+  // saved, now knowing the extension's settings: in a remote window it drops `machine` and
+  // `machine-overridable` ones from there, so with such a scope the endpoint would go and the
+  // status bar would ask management.azure.com. Saved, the endpoint must still be in effect.
+  await palette("Preferences: Open User Settings (JSON)");
+  await waitFor("settings.json open", () => page.evaluate(() => document.querySelector(".tab.active .label-name")?.innerText.trim() === "settings.json"), 15000);
+  await focusEditor(); await key("Control+End"); await page.keyboard.type("\n"); await key("Control+s"); await sleep(3000);
+  await shot("09b-user-settings-saved.png");
+  await open("cluster.yml"); await sleep(1000);
+  await open("good-cluster.yml");
+  const settingsNotes = Date.now();
+  await sleep(5000);
+  const stillThere = await waitFor("status still from the emulator", async () => {
+    const s = await statusItem();
+    return s && /Succeeded|Running|Steady|Idle/i.test(s) ? s : undefined;
+  }, 15000);
+  check("remote window: the endpoint in User settings survives a save of that file", stillThere, await statusItem());
+  check("remote window: no notification after the settings save", (await notificationsSince(settingsNotes)).length === 0, await notificationsSince(settingsNotes));
+  await shot("09c-status-after-settings-save.png");
+
   // 7. VM sizes: the server's count is the quick pick's title, not also a toast; natural order.
   const sizesFrom = Date.now();
   await palette("AML Compute: List VM Sizes");
@@ -268,6 +288,15 @@ try {
   await palette("AML Compute: Show Language Server Output");
   await sleep(2000);
   await shot("11-output.png");
+
+  // 9. Close the window's extension host (a reload): the extension deactivates while its
+  // client stops (run.sh looks for "Channel has been closed" in the extension host log).
+  await palette("Developer: Reload Window");
+  await sleep(3000);
+  await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+  await waitFor("workbench back", () => page.evaluate(() => document.querySelector(".statusbar") !== null), 30000);
+  await sleep(4000);
+  await shot("12-after-reload.png");
 } catch (e) {
   check("the scenario ran to its end", false, String(e?.stack ?? e));
   await shot("99-failure.png").catch(() => undefined);
