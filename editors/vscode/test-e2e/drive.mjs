@@ -252,6 +252,15 @@ try {
   // status bar would ask management.azure.com. Saved, the endpoint must still be in effect.
   await palette("Preferences: Open User Settings (JSON)");
   await waitFor("settings.json open", () => page.evaluate(() => document.querySelector(".tab.active .label-name")?.innerText.trim() === "settings.json"), 15000);
+  await sleep(2500);
+  // VS Code marks a setting it will not apply in this window ("This setting cannot be applied
+  // in this window…") by fading it: there must be no such mark on ours.
+  const notApplied = await page.evaluate(() =>
+    [...document.querySelectorAll(".editor-instance .view-line")]
+      .filter((line) => line.querySelector("[class*='squiggly-inline-unnecessary']") !== null)
+      .map((line) => line.innerText.trim()));
+  results.settingsNotApplied = notApplied;
+  check("remote window: VS Code applies the amlComputeLs settings from User settings", !notApplied.some((l) => l.includes("amlComputeLs")), notApplied);
   await focusEditor(); await key("Control+End"); await page.keyboard.type("\n"); await key("Control+s"); await sleep(3000);
   await shot("09b-user-settings-saved.png");
   await open("cluster.yml"); await sleep(1000);

@@ -4,7 +4,8 @@
 #     with --ignore-scripts because its postinstall downloads from GitHub and nodejs.org; its
 #     native modules are built here with npm's node-gyp against the system Node headers;
 #   - puppeteer-core (it never downloads a browser: the test points it at Debian's chromium).
-# Needs: node 20 + npm, /usr/include/node (Debian's nodejs), rg, chromium (apt, see README.md).
+# Needs: node 20 + npm, its headers in <prefix>/include/node (the nodejs .deb has them), and from
+# apt: chromium ripgrep fonts-dejavu-core python3 make g++ (node-gyp builds with the last three).
 #
 #   install.sh [DIR]     DIR defaults to $AML_E2E_HOME or ~/.cache/aml-compute-ls-e2e
 # Idempotent: a finished install leaves DIR/code-server/.ready and is not redone.
@@ -18,8 +19,8 @@ log() { echo "[install $(date +%H:%M:%S)] $*"; }
 
 node -e 'process.exit(+process.versions.node.split(".")[0]===20?0:1)' \
   || { echo "code-server $CS_VERSION needs Node 20 (found $(node --version))" >&2; exit 2; }
-for tool in rg chromium; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y chromium ripgrep fonts-dejavu-core" >&2; exit 2; }
+for tool in rg chromium python3 make g++; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y chromium ripgrep fonts-dejavu-core python3 make g++" >&2; exit 2; }
 done
 
 CS="$DIR/code-server"
