@@ -180,6 +180,9 @@ async fn quiet_commands_never_pop_up() {
     let missing = uri.replace("cluster.yml", "missing.yml");
     let unreadable = execute(&mut c, "aml.status", json!({"uri": missing, "quiet": true})).await;
     assert_eq!(unreadable["ok"], false, "{unreadable}");
+    // A region this tool does not know is a warning, which a quiet command only logs.
+    let sizes = execute(&mut c, "aml.sizes", json!({"uri": uri, "location": "narniawest", "quiet": true})).await;
+    assert!(sizes["warnings"].as_array().is_some_and(|w| !w.is_empty()), "{sizes}");
     let create = execute(&mut c, "aml.create", json!({"uri": uri, "quiet": true})).await;
     assert_eq!(create["ok"], false, "a quiet create must not go ahead without asking: {create}");
     assert_eq!(popups(&c), 0, "{:?}", c.backlog_iter().collect::<Vec<_>>());
@@ -198,7 +201,8 @@ async fn lens_and_actions_follow_whether_the_compute_exists() {
     execute(&mut c, "aml.status", json!({"uri": uri, "quiet": true})).await;
     let titles = lens_titles(&mut c, &uri).await;
     assert!(
-        titles.contains(&"Create compute in lens-ws".to_string()) && titles.contains(&"Status: Not created".to_string()),
+        titles.contains(&"Create compute in lens-ws".to_string())
+            && titles.contains(&"Status: Not created".to_string()),
         "{titles:?}"
     );
     let commands = action_commands(&mut c, &uri).await;

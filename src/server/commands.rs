@@ -226,8 +226,13 @@ pub async fn execute(
     })));
     let outcome = actions::run(op, &target, &conn, ui, cancel).await;
     // Warnings (an unknown region) are shown as such; the result's message follows as usual.
+    // A quiet (background) command only logs them.
     for warning in &outcome.warnings {
-        ui.client.show_message(MessageType::WARNING, warning).await;
+        if ui.quiet {
+            ui.client.log_message(MessageType::WARNING, warning).await;
+        } else {
+            ui.client.show_message(MessageType::WARNING, warning).await;
+        }
     }
     outcome
 }
