@@ -41,6 +41,8 @@ rm -rf "$EXT/bin"
 mkdir -p "$EXT/bin/$BIN_DIR"
 cp "$SERVER_BIN" "$EXT/bin/$BIN_DIR/$EXE"
 chmod 755 "$EXT/bin/$BIN_DIR/$EXE"
+# The release profile keeps line tables for backtraces (debug = 1); users need none of it.
+strip "$EXT/bin/$BIN_DIR/$EXE" 2>/dev/null || echo "note: $EXE not stripped (no strip for $TARGET here)" >&2
 trap 'rm -rf "$EXT/bin"' EXIT
 
 cd "$EXT"
