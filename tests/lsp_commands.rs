@@ -121,7 +121,8 @@ async fn create_asks_first_reports_progress_and_refreshes_the_status_lens() {
     let lenses = c.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).await;
     let titles: Vec<&str> =
         lenses["result"].as_array().unwrap().iter().map(|l| l["command"]["title"].as_str().unwrap()).collect();
-    assert!(titles.contains(&"Create compute in lens-ws"), "{titles:?}");
+    // It exists now: the same command updates it.
+    assert!(titles.contains(&"Update compute in lens-ws"), "{titles:?}");
     assert!(titles.iter().any(|t| t.starts_with("Status: Succeeded")), "{titles:?}");
     // The same commands are code actions (for Helix).
     let actions = c
@@ -134,6 +135,108 @@ async fn create_asks_first_reports_progress_and_refreshes_the_status_lens() {
     // And the list shows it.
     let list = execute(&mut c, "aml.list", json!({"uri": uri})).await;
     assert_eq!(list["computes"][0]["name"], "lens-cluster");
+    emulator.stop().await;
+}
+
+async fn lens_titles(c: &mut Client, uri: &str) -> Vec<String> {
+    let lenses = c.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).await;
+    lenses["result"].as_array().unwrap().iter().map(|l| l["command"]["title"].as_str().unwrap().to_string()).collect()
+}
+
+async fn action_commands(c: &mut Client, uri: &str) -> Vec<String> {
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["command"]["command"].as_str().map(String::from))
+        .collect()
+}
+
+/// Background refreshes (the VS Code status bar and Compute view) pass `"quiet": true`: no
+/// message, no progress, no question, whatever the outcome. Issue 13.
+#[tokio::test]
+async fn quiet_commands_never_pop_up() {
+    let (mut c, emulator, uri) = setup(Some("Create")).await;
+    let popups = |c: &Client| {
+        c.backlog_iter().filter(|m| m["method"] == "window/showMessage").count()
+            + c.server_requests
+                .iter()
+                .filter(|m| {
+                    m["method"] == "window/showMessageRequest" || m["method"] == "window/workDoneProgress/create"
+                })
+                .count()
+    };
+    // A status that finds nothing, a list, a file that cannot be read, and a create (which
+    // would have to ask): all answered, none shown.
+    let status = execute(&mut c, "aml.status", json!({"uri": uri, "quiet": true})).await;
+    assert_eq!(status["compute"]["state"], "NotCreated", "{status}");
+    assert_eq!(execute(&mut c, "aml.list", json!({"uri": uri, "quiet": true})).await["ok"], true);
+    let missing = uri.replace("cluster.yml", "missing.yml");
+    let unreadable = execute(&mut c, "aml.status", json!({"uri": missing, "quiet": true})).await;
+    assert_eq!(unreadable["ok"], false, "{unreadable}");
+    // A region this tool does not know is a warning, which a quiet command only logs.
+    let sizes = execute(&mut c, "aml.sizes", json!({"uri": uri, "location": "narniawest", "quiet": true})).await;
+    assert!(sizes["warnings"].as_array().is_some_and(|w| !w.is_empty()), "{sizes}");
+    let create = execute(&mut c, "aml.create", json!({"uri": uri, "quiet": true})).await;
+    assert_eq!(create["ok"], false, "a quiet create must not go ahead without asking: {create}");
+    assert_eq!(popups(&c), 0, "{:?}", c.backlog_iter().collect::<Vec<_>>());
+    // The same status asked for by the user is shown.
+    execute(&mut c, "aml.status", json!({"uri": uri})).await;
+    c.notification_where("window/showMessage", |m| m["params"]["type"] == 3).await;
+    emulator.stop().await;
+}
+
+/// The lens says "Update" for a compute that exists, and a compute known not to exist is not
+/// offered delete/start/stop. Issue 13.
+#[tokio::test]
+async fn lens_and_actions_follow_whether_the_compute_exists() {
+    let (mut c, emulator, uri) = setup(Some("Create")).await;
+    assert!(lens_titles(&mut c, &uri).await.contains(&"Create compute in lens-ws".to_string()));
+    execute(&mut c, "aml.status", json!({"uri": uri, "quiet": true})).await;
+    let titles = lens_titles(&mut c, &uri).await;
+    assert!(
+        titles.contains(&"Create compute in lens-ws".to_string())
+            && titles.contains(&"Status: Not created".to_string()),
+        "{titles:?}"
+    );
+    let commands = action_commands(&mut c, &uri).await;
+    assert!(
+        commands.contains(&"aml.create".to_string()) && !commands.contains(&"aml.delete".to_string()),
+        "{commands:?}"
+    );
+    assert_eq!(execute(&mut c, "aml.create", json!({"uri": uri})).await["ok"], true);
+    assert!(lens_titles(&mut c, &uri).await.contains(&"Update compute in lens-ws".to_string()));
+    assert!(action_commands(&mut c, &uri).await.contains(&"aml.delete".to_string()));
+    // Renamed in the editor: that compute's existence is unknown again.
+    c.change_full(&uri, 2, &SPEC.replace("lens-cluster", "other-cluster")).await;
+    c.diagnostics_for_version(&uri, 2).await;
+    assert!(lens_titles(&mut c, &uri).await.contains(&"Create compute in lens-ws".to_string()));
+    emulator.stop().await;
+}
+
+/// A workspace folder's `config.json` is named as it is, without `/./`. Issue 13.
+#[tokio::test]
+async fn a_folders_workspace_config_is_named_without_dot_segments() {
+    let emulator = RunningEmulator::start(EmulatorConfig::default()).await.unwrap();
+    let settings = json!({"amlComputeLs": {"endpoint": emulator.endpoint()}});
+    let (mut c, _) = Client::start(json!({}), settings).await;
+    let dir = std::env::temp_dir().join(format!("aml-lsp-cmd-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(dir.join(".azureml")).unwrap();
+    std::fs::write(
+        dir.join(".azureml/config.json"),
+        r#"{"subscription_id": "00000000-0000-0000-0000-000000000000", "resource_group": "rg", "workspace_name": "ws"}"#,
+    )
+    .unwrap();
+    let list = execute(&mut c, "aml.list", json!({"uri": format!("file://{}", dir.display()), "quiet": true})).await;
+    let message = list["message"].as_str().unwrap();
+    assert!(message.contains(&format!("{}/.azureml/config.json", dir.display())), "{message}");
+    assert!(!message.contains("/./"), "{message}");
     emulator.stop().await;
 }
 

@@ -9,7 +9,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["eslint.config.mjs"] },
+        projectService: { allowDefaultProject: ["eslint.config.mjs", "test-e2e/*.mjs"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -29,5 +29,14 @@ export default tseslint.config(
   {
     files: ["eslint.config.mjs"],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The real-VS-Code driver: plain Node ESM, with code that runs in the page (puppeteer).
+    files: ["test-e2e/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      globals: { console: "readonly", process: "readonly", setTimeout: "readonly", setInterval: "readonly", document: "readonly", window: "readonly" },
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, "no-console": "off" },
   },
 );

@@ -253,9 +253,9 @@ fn client(conn: &Connection) -> Result<ArmClient, ArmError> {
 
 /// The workspace, its ids checked (`arm::ids`) before anything is sent.
 fn workspace(conn: &Connection, target: &Target) -> Result<Workspace, ArmError> {
-    // The search starts in the spec's folder; for a folder, in the folder itself.
-    let inside_folder = target.search_from.as_ref().map(|dir| dir.join("."));
-    let spec_path = target.spec.as_ref().and_then(|s| s.path.as_deref()).or(inside_folder.as_deref());
+    // The search starts in the spec's folder; for a folder, in the folder itself (a folder is
+    // taken as the start as it is, so messages name `ws/.azureml/config.json`, not `ws/./…`).
+    let spec_path = target.spec.as_ref().and_then(|s| s.path.as_deref()).or(target.search_from.as_deref());
     let ws = match (resolve_workspace(&conn.explicit, &conn.settings, spec_path, &conn.env), &conn.fallback_workspace) {
         (Ok(ws), _) => ws,
         (Err(ArmError::Workspace(_)), Some(fallback)) => fallback.clone(),

@@ -1090,6 +1090,13 @@ mod tests {
         let mut sorted = items.clone();
         sorted.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
         assert!(catalog.size(&sorted[0].label).unwrap().common);
+        // Numbers sort as numbers (issue 13): D2s before D4s before D16s.
+        let order: Vec<&str> = sorted.iter().map(|i| i.label.as_str()).collect();
+        let at = |name: &str| order.iter().position(|l| *l == name).unwrap_or_else(|| panic!("no {name}"));
+        assert!(
+            at("Standard_D2s_v3") < at("Standard_D4s_v3") && at("Standard_D4s_v3") < at("Standard_D16s_v3"),
+            "{order:?}"
+        );
         let ds3 = find(&items, "Standard_DS3_v2");
         assert_eq!(ds3.insert_text, "Standard_DS3_v2");
         assert_eq!(replaced(&text, ds3), "");

@@ -56,7 +56,7 @@ struct State {
     caps: RwLock<ClientCaps>,
     azure: RwLock<AzureSettings>,
     /// The last known status line of the compute each open spec describes (for code lenses).
-    statuses: Mutex<HashMap<Uri, String>>,
+    statuses: Mutex<HashMap<Uri, crate::actions::ComputeSummary>>,
     /// Running commands' progress tokens, and how to tell them the user cancelled.
     cancels: Mutex<HashMap<String, tokio::sync::oneshot::Sender<()>>>,
     next_token: std::sync::atomic::AtomicU64,
@@ -646,14 +646,17 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri.clone();
         let unfiltered = params.context.only.is_none();
         let azure = self.azure();
+        let status = lock(&self.state.statuses).get(&uri).cloned();
         let response = self
             .with_analysis(&uri.clone(), "code actions", move |a, pos, _| {
                 let mut actions = code_actions(a, pos, &uri, &params);
                 // The Azure commands as code actions, for clients without code lenses (Helix).
                 if unfiltered {
                     let ws = azure.workspace_label(commands::uri_path(&uri).as_deref());
-                    for op in commands::ops_for(a.result.kind()) {
-                        let command = commands::command(op, &uri, ws.as_deref());
+                    let exists = known_exists(a, status.as_ref());
+                    for op in commands::ops_for_known(a.result.kind(), exists) {
+                        let mut command = commands::command(op, &uri, ws.as_deref());
+                        command.title = commands::known_title(op, ws.as_deref(), exists);
                         actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                             title: format!("Azure ML: {}", command.title),
                             command: Some(command),
@@ -679,12 +682,15 @@ impl LanguageServer for Backend {
                 let top = pos.range(TextRange::empty(0));
                 let ws = azure.workspace_label(commands::uri_path(&lens_uri).as_deref());
                 let mut create = commands::command(first, &lens_uri, ws.as_deref());
+                create.title = commands::known_title(first, ws.as_deref(), known_exists(a, status.as_ref()));
                 if ws.is_none() {
                     create.title.push_str(" (no workspace configured yet)");
                 }
                 let mut status_cmd = commands::command(Op::Status, &lens_uri, ws.as_deref());
-                status_cmd.title =
-                    format!("Status: {}", status.unwrap_or_else(|| "unknown (click to check)".to_string()));
+                status_cmd.title = format!(
+                    "Status: {}",
+                    status.map_or_else(|| "unknown (click to check)".to_string(), |c| c.status_line)
+                );
                 vec![
                     CodeLens { range: top, command: Some(create), data: None },
                     CodeLens { range: top, command: Some(status_cmd), data: None },
@@ -704,7 +710,9 @@ impl LanguageServer for Backend {
         let target = match commands::target(&args, open_text) {
             Ok(t) => t,
             Err(message) => {
-                self.client.show_message(MessageType::ERROR, &message).await;
+                if !args.quiet {
+                    self.client.show_message(MessageType::ERROR, &message).await;
+                }
                 return Ok(Some(serde_json::json!({"ok": false, "message": message})));
             }
         };
@@ -730,7 +738,7 @@ impl LanguageServer for Backend {
             }
             None => None,
         };
-        let mut ui = LspUi { client: self.client.clone(), progress };
+        let mut ui = LspUi { client: self.client.clone(), progress, quiet: args.quiet };
         let cancel = async move {
             // Only a real cancel stops the wait; the sender going away does not.
             if cancel_rx.await.is_err() {
@@ -749,13 +757,21 @@ impl LanguageServer for Backend {
             self.client.show_message(typ, &outcome.message).await;
         }
         if let (Some(uri), Some(compute)) = (&args.uri, &outcome.compute) {
-            lock(&self.state.statuses).insert(uri.clone(), compute.status_line.clone());
+            lock(&self.state.statuses).insert(uri.clone(), compute.clone());
             if self.caps().code_lens_refresh {
                 let _ = self.client.code_lens_refresh().await;
             }
         }
         Ok(Some(commands::outcome_json(&outcome)))
     }
+}
+
+/// Whether the spec's compute exists, from the last status the server saw for this document;
+/// unknown when there was none or it was for another name (the spec was renamed since).
+fn known_exists(a: &Analysis, status: Option<&crate::actions::ComputeSummary>) -> Option<bool> {
+    let status = status?;
+    let name = a.result.parsed.root.as_ref()?.get("name")?.as_str()?;
+    (name == status.name).then(|| commands::exists(&status.state))
 }
 
 fn token_text(token: &NumberOrString) -> String {

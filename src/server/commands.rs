@@ -168,10 +168,19 @@ pub fn target(args: &CommandArgs, open_text: Option<String>) -> Result<Target, S
 pub struct LspUi {
     pub client: Client,
     pub progress: Option<OngoingProgress<Unbounded, Cancellable>>,
+    /// A background command (`"quiet": true`): it never pops up a question, so anything that
+    /// would need one is declined and changes nothing.
+    pub quiet: bool,
 }
 
 impl Ui for LspUi {
     async fn confirm(&mut self, question: &str, action: &str) -> bool {
+        if self.quiet {
+            self.client
+                .log_message(MessageType::INFO, format!("not asked (quiet command), so declined: {question}"))
+                .await;
+            return false;
+        }
         let choice = self
             .client
             .show_message_request(
@@ -217,8 +226,13 @@ pub async fn execute(
     })));
     let outcome = actions::run(op, &target, &conn, ui, cancel).await;
     // Warnings (an unknown region) are shown as such; the result's message follows as usual.
+    // A quiet (background) command only logs them.
     for warning in &outcome.warnings {
-        ui.client.show_message(MessageType::WARNING, warning).await;
+        if ui.quiet {
+            ui.client.log_message(MessageType::WARNING, warning).await;
+        } else {
+            ui.client.show_message(MessageType::WARNING, warning).await;
+        }
     }
     outcome
 }
@@ -239,6 +253,30 @@ pub fn title(op: Op, workspace: Option<&str>) -> String {
         Op::Sizes => "List VM sizes for this region".to_string(),
         Op::Usage => "Show quota usage".to_string(),
     }
+}
+
+/// Whether a compute exists, from the state `aml.status` last reported for it (`NotCreated`
+/// when the workspace has no such compute; see `actions::status`).
+pub fn exists(state: &str) -> bool {
+    state != "NotCreated"
+}
+
+/// The lens and code-action title of `op` once the compute's existence is known: creating a
+/// compute that exists updates it (the same PUT; `actions::create` asks "Update").
+pub fn known_title(op: Op, workspace: Option<&str>, exists: Option<bool>) -> String {
+    match (op, exists) {
+        (Op::Create, Some(true)) => {
+            format!("Update compute{}", workspace.map_or(String::new(), |w| format!(" in {w}")))
+        }
+        _ => title(op, workspace),
+    }
+}
+
+/// `ops_for` without the commands that need an existing compute when it is known not to exist
+/// (delete, detach, start, stop, restart would only fail).
+pub fn ops_for_known(kind: Option<crate::spec::kinds::ComputeKind>, exists: Option<bool>) -> Vec<Op> {
+    let needs_compute = |op: &Op| matches!(op, Op::Delete | Op::Detach | Op::Start | Op::Stop | Op::Restart);
+    ops_for(kind).into_iter().filter(|op| exists != Some(false) || !needs_compute(op)).collect()
 }
 
 /// The commands that make sense for a spec of this kind.

@@ -1,6 +1,8 @@
 // The commands the extension contributes and the server command each one runs. Pure data, so
 // the manifest test can check that package.json contributes every one of them.
 
+import type { CommandResult } from "./results";
+
 /** What a command needs from its caller. */
 export type CommandTarget =
   /** The active compute spec (create, attach): refuses to run without one. */
@@ -100,4 +102,26 @@ export function planArguments(target: CommandTarget, ctx: InvocationContext): Ar
     case "local":
       return { kind: "run", args: {} };
   }
+}
+
+/**
+ * The context key that says whether the active spec's compute exists, from the last
+ * `aml.status` answer: `missing` hides the commands that need one from the editor title menu.
+ */
+export const COMPUTE_STATE_CONTEXT_KEY = "amlComputeLs.computeState";
+
+export type ComputeExistence = "exists" | "missing" | "unknown";
+
+/** `NotCreated` is what `aml.status` answers for a compute the workspace does not have. */
+export function computeExistence(result: CommandResult | undefined): ComputeExistence {
+  const state = result?.compute?.state;
+  if (result === undefined || !result.ok || state === undefined) {
+    return "unknown";
+  }
+  return state === "NotCreated" ? "missing" : "exists";
+}
+
+/** Commands that act on an existing compute (hidden while it is known to be missing). */
+export function needsExistingCompute(id: string): boolean {
+  return ["amlComputeLs.start", "amlComputeLs.stop", "amlComputeLs.restart", "amlComputeLs.delete", "amlComputeLs.detach"].includes(id);
 }

@@ -2,6 +2,7 @@
 // the status bar item and the "Compute" view. Every decision worth testing lives in a pure
 // module next to this one (spec, attach, serverPath, settings, commands, tree, status).
 
+import * as cp from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as vscode from "vscode";
@@ -12,21 +13,32 @@ import {
   LanguageClient,
   State,
   type LanguageClientOptions,
-  type ServerOptions,
+  type StreamInfo,
 } from "vscode-languageclient/node";
 import { SpecTracker, decideRequest } from "./attach";
+import { commandArgument, presentation, type Origin } from "./background";
 import {
   CATEGORY,
   COMMANDS,
+  COMPUTE_STATE_CONTEXT_KEY,
   SPEC_CONTEXT_KEY,
   VIEW_ID,
   changesState,
+  computeExistence,
   isServerCommand,
   planArguments,
   type CommandInfo,
 } from "./commands";
 import { readCommandResult, readListResult, readSizesResult, sizeLabel, type CommandResult } from "./results";
-import { describeServerCommand, resolveServerCommand } from "./serverPath";
+import {
+  describeServerCommand,
+  describeStartFailure,
+  ignoredServerPathNotes,
+  resolveServerCommand,
+  type ServerCommand,
+} from "./serverPath";
+import { GuardedSink, StderrFilter, exitReport } from "./serverProcess";
+import { sortSizes } from "./sizes";
 import { SECTION, changeEffect, statusIntervalMs, toServerSettings, type ServerKey, type ServerSettings } from "./settings";
 import { LANGUAGE_IDS, SCHEMES, isComputeSpecDocument } from "./spec";
 import { statusView } from "./status";
@@ -60,11 +72,61 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * The output channel as the client sees it: after `close()` (the window is closing) its writes
+ * are dropped, so a client still stopping never writes to a disposed channel.
+ */
+class GuardedOutputChannel extends GuardedSink<vscode.OutputChannel> implements vscode.OutputChannel {
+  get name(): string {
+    return this.target.name;
+  }
+
+  /** (The deprecated column overload is accepted and its column ignored.) */
+  show(columnOrPreserve?: vscode.ViewColumn | boolean, preserveFocus?: boolean): void {
+    if (!this.isClosed) {
+      this.target.show(typeof columnOrPreserve === "boolean" ? columnOrPreserve : preserveFocus);
+    }
+  }
+
+  hide(): void {
+    if (!this.isClosed) {
+      this.target.hide();
+    }
+  }
+
+  /** The extension disposes the real channel itself, once the client has stopped. */
+  dispose(): void {
+    this.close();
+  }
+}
+
+/** A running server process and whether the extension asked it to stop. */
+interface ServerChild {
+  readonly process: cp.ChildProcess;
+  deliberate: boolean;
+}
+
+/** Asks a binary for `--version`: the first line, or the reason it cannot run. */
+function probeVersion(command: string): Promise<{ version: string } | { error: string }> {
+  return new Promise((resolve) => {
+    cp.execFile(command, ["--version"], { timeout: 10_000, windowsHide: true }, (err, stdout) => {
+      if (err !== null) {
+        const code = (err as NodeJS.ErrnoException).code;
+        resolve({ error: code === "ENOENT" ? "no such file" : code === "EACCES" ? "not executable" : err.message });
+      } else {
+        resolve({ version: stdout.split(/\r?\n/, 1)[0]?.trim() ?? "" });
+      }
+    });
+  });
+}
+
 class Extension {
   private client: LanguageClient | undefined;
+  private child: ServerChild | undefined;
   private starting: Promise<LanguageClient> | undefined;
   private readonly tracker = new SpecTracker();
-  private readonly output: vscode.OutputChannel;
+  private readonly channel: vscode.OutputChannel;
+  private readonly output: GuardedOutputChannel;
   private readonly statusItem: vscode.StatusBarItem;
   private readonly tree: ComputeTree;
   private statusTimer: NodeJS.Timeout | undefined;
@@ -74,7 +136,8 @@ class Extension {
   private startFailed = false;
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.output = vscode.window.createOutputChannel(CLIENT_NAME);
+    this.channel = vscode.window.createOutputChannel(CLIENT_NAME);
+    this.output = new GuardedOutputChannel(this.channel);
     this.statusItem = vscode.window.createStatusBarItem("amlComputeLs.status", vscode.StatusBarAlignment.Left, 50);
     this.statusItem.name = "AML Compute State";
     this.statusItem.command = "amlComputeLs.status";
@@ -83,7 +146,9 @@ class Extension {
 
   activate(): void {
     const { subscriptions } = this.context;
-    subscriptions.push(this.output, this.statusItem);
+    // The output channel is not a subscription: VS Code would dispose it while the client is
+    // still stopping and writing to it. `dispose()` closes it after the client has stopped.
+    subscriptions.push(this.statusItem);
     const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: false });
     subscriptions.push(view, this.tree);
     subscriptions.push(view.onDidChangeVisibility((e) => { this.tree.setVisible(e.visible); }));
@@ -129,8 +194,24 @@ class Extension {
     const client = this.client;
     this.client = undefined;
     this.starting = undefined;
+    await this.stopClient(client);
+    this.output.close();
+    this.channel.dispose();
+  }
+
+  /** Stops a client and its server on purpose: the exit is not reported as an error. */
+  private async stopClient(client: LanguageClient | undefined): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child !== undefined) {
+      child.deliberate = true;
+    }
     if (client !== undefined) {
-      await client.stop().catch(() => undefined);
+      await client.stop(2000).catch(() => undefined);
+    }
+    // The client asked it to exit; one that does not within a moment is ended.
+    if (child !== undefined && child.process.exitCode === null && child.process.signalCode === null) {
+      child.process.kill();
     }
   }
 
@@ -159,8 +240,10 @@ class Extension {
 
   private async startClient(): Promise<LanguageClient> {
     const folder = vscode.workspace.workspaceFolders?.[0];
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const configured = config.get<string>("server.path");
     const server = resolveServerCommand({
-      configured: vscode.workspace.getConfiguration(SECTION).get<string>("server.path"),
+      configured,
       extensionPath: this.context.extensionPath,
       platform: process.platform,
       arch: process.arch,
@@ -175,15 +258,54 @@ class Extension {
         }
       },
     });
-    this.output.appendLine(describeServerCommand(server));
-    const serverOptions: ServerOptions = { command: server.command, args: [...server.args] };
-    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions());
+    const inspected = config.inspect<string>("server.path");
+    for (const note of ignoredServerPathNotes(inspected ?? {}, configured, vscode.workspace.isTrusted)) {
+      this.output.appendLine(note);
+    }
+    const probe = await probeVersion(server.command);
+    if ("error" in probe) {
+      throw new Error(describeStartFailure(server, process.platform, process.arch, probe.error));
+    }
+    this.output.appendLine(describeServerCommand(server, probe.version));
+    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, () => this.spawnServer(server), this.clientOptions());
     this.tracker.clear();
     this.client = client;
     await client.start();
     this.starting = undefined;
     this.startFailed = false;
     return client;
+  }
+
+  /**
+   * Starts the server process. The extension keeps its stderr and exit to itself: stderr
+   * without the echoes of the server's log messages, and a deliberate stop not as an error.
+   */
+  private spawnServer(server: ServerCommand): Promise<StreamInfo> {
+    return new Promise((resolve, reject) => {
+      const process = cp.spawn(server.command, [...server.args], { stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
+      const child: ServerChild = { process, deliberate: false };
+      const stderr = new StderrFilter();
+      process.stderr.setEncoding("utf8");
+      process.stderr.on("data", (chunk: string) => { this.output.append(stderr.push(chunk)); });
+      process.stderr.on("end", () => { this.output.append(stderr.flush()); });
+      process.on("error", (err) => {
+        if (this.child === child) {
+          this.child = undefined;
+        }
+        reject(err);
+      });
+      process.on("exit", (code, signal) => {
+        const report = exitReport(code, signal, child.deliberate);
+        this.output.appendLine(report.level === "error" ? `[Error] ${report.text}` : report.text);
+        if (this.child === child) {
+          this.child = undefined;
+        }
+      });
+      process.on("spawn", () => {
+        this.child = child;
+        resolve({ reader: process.stdout, writer: process.stdin });
+      });
+    });
   }
 
   private clientOptions(): LanguageClientOptions {
@@ -221,11 +343,12 @@ class Extension {
           // The empty answer stands for whatever the method returns; the client converts it.
           return decision.forward ? next(type, param, token) : Promise.resolve(decision.result as never);
         },
-        // Commands the server offers in code lenses and code actions end like palette ones.
+        // Commands the server offers in code lenses and code actions: the server shows how
+        // they ended; the extension refreshes what they may have changed.
         executeCommand: async (command, args, next) => {
           const result: unknown = await next(command, args);
           if (isServerCommand(command)) {
-            this.afterServerCommand(command, readCommandResult(result), false);
+            this.afterServerCommand(command);
           }
           return result;
         },
@@ -278,9 +401,8 @@ class Extension {
     const old = this.client;
     this.client = undefined;
     this.starting = undefined;
-    if (old !== undefined) {
-      await old.stop().catch(() => undefined);
-    }
+    this.startFailed = false;
+    await this.stopClient(old);
     try {
       await this.ensureClient();
       void vscode.window.setStatusBarMessage("$(check) aml-compute-ls restarted", 3000);
@@ -291,10 +413,13 @@ class Extension {
     this.refreshStatus();
   }
 
-  /** Runs one `aml.*` command on the server and reads its answer. */
-  async execute(command: string, args: object): Promise<unknown> {
+  /**
+   * Runs one `aml.*` command on the server and reads its answer. Background calls are sent
+   * with `quiet: true`: the server then shows nothing and asks nothing.
+   */
+  async execute(command: string, args: object, origin: Origin): Promise<unknown> {
     const client = await this.ensureClient();
-    return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] });
+    return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [commandArgument(command, args, origin)] });
   }
 
   // ---- commands -------------------------------------------------------------------------
@@ -353,32 +478,25 @@ class Extension {
       await spec.save();
     }
     try {
-      const raw = await this.execute(serverCommand, args);
+      const raw = await this.execute(serverCommand, args, "user");
       if (serverCommand === "aml.list") {
         await this.afterList(readListResult(raw), args.uri);
       } else if (serverCommand === "aml.sizes") {
         await this.afterSizes(raw);
       } else {
-        this.afterServerCommand(serverCommand, readCommandResult(raw), true);
+        // The server has shown how it ended (and asked, and reported progress).
+        this.afterServerCommand(serverCommand);
       }
     } catch (err) {
       void vscode.window.showErrorMessage(`${CATEGORY}: ${info.title} failed: ${errorMessage(err)}`);
     }
   }
 
-  /** Shows a command's message and refreshes what it may have changed. */
-  private afterServerCommand(command: string, result: CommandResult, fromPalette: boolean): void {
+  /** Refreshes what a command the user ran may have changed; its message is the server's. */
+  private afterServerCommand(command: string): void {
     if (command === "aml.list") {
       this.tree.refresh();
       return;
-    }
-    if (command === "aml.status" && result.ok && fromPalette) {
-      const c = result.compute;
-      const text = c !== undefined && c.statusLine !== "" ? c.statusLine : result.message;
-      void vscode.window.showInformationMessage(text);
-    } else if (result.message !== "") {
-      const show = result.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-      void show(result.message);
     }
     if (changesState(command)) {
       this.tree.refresh();
@@ -389,7 +507,7 @@ class Extension {
   private async afterList(result: ReturnType<typeof readListResult>, uri: string | undefined): Promise<void> {
     this.tree.show(uri !== undefined ? [{ uri, result }] : [{ result }]);
     await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
-    if (!result.ok) {
+    if (!result.ok && presentation("aml.list", "user").extensionShowsFailure) {
       void vscode.window.showWarningMessage(result.message);
     }
   }
@@ -397,11 +515,13 @@ class Extension {
   private async afterSizes(raw: unknown): Promise<void> {
     const result = readSizesResult(raw);
     if (!result.ok) {
-      void vscode.window.showWarningMessage(result.message || "Could not list VM sizes.");
+      if (presentation("aml.sizes", "user").extensionShowsFailure) {
+        void vscode.window.showWarningMessage(result.message || "Could not list VM sizes.");
+      }
       return;
     }
     const picked = await vscode.window.showQuickPick(
-      result.sizes.map((s) => sizeLabel(s)),
+      sortSizes(result.sizes).map((s) => sizeLabel(s)),
       { title: result.message || "VM sizes", placeHolder: "Pick a size to copy its name", matchOnDescription: true },
     );
     if (picked !== undefined) {
@@ -432,6 +552,10 @@ class Extension {
     const spec = this.activeSpec() !== undefined;
     void vscode.commands.executeCommand("setContext", SPEC_CONTEXT_KEY, spec);
     return spec;
+  }
+
+  private setComputeState(result: CommandResult | undefined): void {
+    void vscode.commands.executeCommand("setContext", COMPUTE_STATE_CONTEXT_KEY, computeExistence(result));
   }
 
   private onActiveEditor(): void {
@@ -481,15 +605,18 @@ class Extension {
       // Another spec: do not leave the previous one's state on show while this one is asked.
       this.statusUri = uri;
       this.show(statusView(undefined));
+      this.setComputeState(undefined);
     }
     if (this.startFailed) {
       this.show(statusView({ ok: false, message: "aml-compute-ls is not running (see its output)." }));
       return;
     }
-    this.execute("aml.status", { uri }).then(
+    this.execute("aml.status", { uri }, "background").then(
       (raw) => {
         if (seq === this.statusSeq && this.activeSpec()?.uri.toString() === uri) {
-          this.show(statusView(readCommandResult(raw)));
+          const result = readCommandResult(raw);
+          this.show(statusView(result));
+          this.setComputeState(result);
         }
       },
       (err: unknown) => {
@@ -577,7 +704,7 @@ class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposabl
     }
     try {
       const calls = await Promise.all(
-        uris.map(async (uri): Promise<ListCall> => ({ uri, result: readListResult(await this.ext.execute("aml.list", { uri })) })),
+        uris.map(async (uri): Promise<ListCall> => ({ uri, result: readListResult(await this.ext.execute("aml.list", { uri }, "background")) })),
       );
       return buildTree(calls);
     } catch (err) {

@@ -2,6 +2,8 @@
 // defensive readers for them: a result is untrusted JSON, so a missing or mistyped field
 // becomes a default instead of an exception in a tree view. Pure.
 
+import { formatMemory } from "./sizes";
+
 export interface ComputeInfo {
   readonly name: string;
   readonly type: string;
@@ -101,9 +103,9 @@ export function readSizesResult(value: unknown): SizesResult {
   return { ok: base.ok, message: base.message, sizes };
 }
 
-/** A VM size as a quick-pick row. */
+/** A VM size as a quick-pick row (memory in GiB, as completion shows it). */
 export function sizeLabel(size: VmSize): { label: string; description: string } {
-  const parts = [`${size.vcpus} vCPU`, `${size.memoryGb} GB`];
+  const parts = [`${size.vcpus} vCPU`, formatMemory(size.memoryGb)];
   if (size.gpus > 0) {
     parts.push(`${size.gpus} GPU`);
   }

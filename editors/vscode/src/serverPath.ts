@@ -82,14 +82,71 @@ export function resolveServerCommand(input: ResolveInput): ServerCommand {
   return { command: BINARY_NAME, args: SERVER_ARGS, source: "path" };
 }
 
-/** One line for the output channel saying which binary runs and why. */
-export function describeServerCommand(cmd: ServerCommand): string {
+/** Where the binary came from, in words. */
+function sourceText(source: ServerSource): string {
+  switch (source) {
+    case "setting":
+      return "from the amlComputeLs.server.path setting";
+    case "bundled":
+      return "bundled with the extension";
+    case "path":
+      return "from PATH; set amlComputeLs.server.path to use another binary";
+  }
+}
+
+/**
+ * One line for the output channel saying which binary runs, its version (what `--version`
+ * printed, e.g. `aml-compute-ls 0.1.0`) and why that one.
+ */
+export function describeServerCommand(cmd: ServerCommand, version?: string): string {
+  const what = version !== undefined && version.trim() !== "" ? `${version.trim()}: ` : "";
+  return `Starting ${what}${cmd.command} ${cmd.args.join(" ")} (${sourceText(cmd.source)})`;
+}
+
+/** Why the binary could not be run, and what to do about it. */
+export function describeStartFailure(cmd: ServerCommand, platform: string, arch: string, reason: string): string {
   switch (cmd.source) {
     case "setting":
-      return `Starting ${cmd.command} ${cmd.args.join(" ")} (from the amlComputeLs.server.path setting)`;
+      return `Cannot run ${cmd.command} (the amlComputeLs.server.path setting): ${reason}. Fix the setting, or clear it to use the server bundled with the extension or aml-compute-ls on PATH.`;
     case "bundled":
-      return `Starting ${cmd.command} ${cmd.args.join(" ")} (bundled with the extension)`;
+      return `Cannot run the bundled server ${cmd.command}: ${reason}. Reinstall the extension, or set amlComputeLs.server.path.`;
     case "path":
-      return `Starting ${cmd.command} ${cmd.args.join(" ")} (from PATH; set amlComputeLs.server.path to use another binary)`;
+      return `Cannot run aml-compute-ls from PATH: ${reason}. This extension has no server bundled for ${platform}-${arch}: install one (cargo install --path . in the repository) or set amlComputeLs.server.path to its full path.`;
   }
+}
+
+/** The `amlComputeLs.server.path` values VS Code knows of, per settings file (`inspect()`). */
+export interface PathSettingValues {
+  readonly globalValue?: unknown;
+  readonly workspaceValue?: unknown;
+  readonly workspaceFolderValue?: unknown;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+/**
+ * Lines for the output channel when a `server.path` someone wrote is not the one in effect:
+ * workspace values in an untrusted workspace (VS Code withholds them), or a value VS Code does
+ * not apply in this window. Empty when the setting is honoured or not set anywhere.
+ */
+export function ignoredServerPathNotes(values: PathSettingValues, effective: unknown, trusted: boolean): string[] {
+  const inEffect = nonEmpty(effective);
+  const notes: string[] = [];
+  const workspace = nonEmpty(values.workspaceFolderValue) ?? nonEmpty(values.workspaceValue);
+  if (workspace !== undefined && workspace !== inEffect) {
+    notes.push(
+      trusted
+        ? `amlComputeLs.server.path is ${workspace} in the workspace settings, but VS Code did not apply it in this window.`
+        : `amlComputeLs.server.path is ${workspace} in the workspace settings; it is ignored because this workspace is not trusted (Workspaces: Manage Workspace Trust).`,
+    );
+  }
+  const user = nonEmpty(values.globalValue);
+  if (user !== undefined && user !== inEffect && workspace === undefined) {
+    notes.push(
+      `amlComputeLs.server.path is ${user} in the User settings, but VS Code did not apply it in this window. In a remote window (SSH, WSL, containers, code-server) put it in the Remote settings (Preferences: Open Remote Settings).`,
+    );
+  }
+  return notes;
 }

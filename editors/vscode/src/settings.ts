@@ -11,6 +11,7 @@ export const SERVER_KEYS = [
   "resourceGroup",
   "workspaceName",
   "endpoint",
+  "accessToken",
 ] as const;
 
 export type ServerKey = (typeof SERVER_KEYS)[number];
@@ -43,6 +44,7 @@ export interface ServerSettings {
   resourceGroup?: string;
   workspaceName?: string;
   endpoint?: string;
+  accessToken?: string;
 }
 
 function nonEmptyString(value: unknown): string | undefined {
@@ -65,7 +67,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function toServerSettings(get: (key: ServerKey) => unknown): ServerSettings {
   const out: ServerSettings = {};
-  for (const key of ["location", "subscriptionId", "resourceGroup", "workspaceName", "endpoint"] as const) {
+  for (const key of ["location", "subscriptionId", "resourceGroup", "workspaceName", "endpoint", "accessToken"] as const) {
     const value = nonEmptyString(get(key));
     if (value !== undefined) {
       out[key] = value;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { COMMANDS, changesState, isServerCommand, planArguments } from "../src/commands";
+import { COMMANDS, changesState, computeExistence, isServerCommand, needsExistingCompute, planArguments } from "../src/commands";
 
 const SPEC = "file:///w/cpu.yml";
 
@@ -37,5 +37,19 @@ describe("commands and their arguments", () => {
     assert.deepEqual(planArguments("workspace", { activeSpecUri: SPEC, folderUri: "file:///w" }), { kind: "run", args: { uri: SPEC } });
     assert.deepEqual(planArguments("workspace", { folderUri: "file:///w" }), { kind: "run", args: { uri: "file:///w" } });
     assert.deepEqual(planArguments("workspace", {}), { kind: "run", args: {} });
+  });
+});
+
+describe("whether the active spec's compute exists (issue 13: Delete offered for a compute that does not exist)", () => {
+  it("reads it from the status answer", () => {
+    const compute = { name: "c", type: "", statusLine: "", location: "", vmSize: "" };
+    assert.equal(computeExistence({ ok: true, message: "", compute: { ...compute, state: "NotCreated" } }), "missing");
+    assert.equal(computeExistence({ ok: true, message: "", compute: { ...compute, state: "Succeeded" } }), "exists");
+    assert.equal(computeExistence({ ok: false, message: "no workspace" }), "unknown");
+    assert.equal(computeExistence(undefined), "unknown");
+  });
+
+  it("only the commands on an existing compute depend on it", () => {
+    assert.deepEqual(COMMANDS.filter((c) => needsExistingCompute(c.id)).map((c) => c.serverCommand), ["aml.start", "aml.stop", "aml.restart", "aml.delete", "aml.detach"]);
   });
 });

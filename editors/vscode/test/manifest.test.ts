@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { CATEGORY, COMMANDS, SPEC_CONTEXT_KEY, VIEW_ID } from "../src/commands";
+import { CATEGORY, COMMANDS, COMPUTE_STATE_CONTEXT_KEY, SPEC_CONTEXT_KEY, VIEW_ID, needsExistingCompute } from "../src/commands";
 import { CLIENT_ONLY_KEYS, RULE_FAMILIES, SERVER_KEYS, SEVERITIES } from "../src/settings";
 
 interface MenuEntry {
@@ -33,6 +33,25 @@ const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "ut
 const c = manifest.contributes;
 
 describe("package.json contributions", () => {
+  it("hides commands on an existing compute from the editor title menu while it is missing (issue 13)", () => {
+    for (const m of c.menus["amlComputeLs.editorTitle"] ?? []) {
+      const hidden = (m.when ?? "").includes(`${COMPUTE_STATE_CONTEXT_KEY} != missing`);
+      assert.equal(hidden, needsExistingCompute(m.command ?? ""), m.command);
+    }
+  });
+
+  it("scopes every setting so it also works in remote windows (issue 13)", () => {
+    // `machine` and `machine-overridable` settings are not applied from User settings in a
+    // remote window (code-server, SSH, WSL, containers), and VS Code drops them from there.
+    const scopes = manifest.contributes.configuration.properties;
+    for (const [key, prop] of Object.entries(scopes)) {
+      const scope = (prop as { scope?: string }).scope ?? "window";
+      assert.ok(!scope.startsWith("machine"), `${key} has scope ${scope}`);
+    }
+    assert.equal((scopes["amlComputeLs.server.path"] as { scope?: string }).scope, "window");
+    assert.equal((scopes["amlComputeLs.endpoint"] as { scope?: string }).scope, "window");
+  });
+
   it("contributes every command with its title, category and icon", () => {
     assert.deepEqual(
       c.commands.map((x) => [x.command, x.title, x.category, x.icon]),

@@ -29,7 +29,7 @@ describe("reading aml.* command results", () => {
   it("reads a sizes result and labels sizes for a quick pick", () => {
     const sizes = readSizesResult({ ok: true, message: "eastus", sizes: [{ name: "Standard_NC6s_v3", vcpus: 6, memoryGb: 112, gpus: 1 }, { vcpus: 2 }, { name: "Standard_DS3_v2", vcpus: "4" }] });
     assert.deepEqual(sizes.sizes.map((s) => s.name), ["Standard_NC6s_v3", "Standard_DS3_v2"]);
-    assert.deepEqual(sizeLabel(sizes.sizes[0] ?? { name: "", vcpus: 0, memoryGb: 0, gpus: 0 }), { label: "Standard_NC6s_v3", description: "6 vCPU · 112 GB · 1 GPU" });
-    assert.deepEqual(sizeLabel({ name: "Standard_DS3_v2", vcpus: 4, memoryGb: 14, gpus: 0 }), { label: "Standard_DS3_v2", description: "4 vCPU · 14 GB" });
+    assert.deepEqual(sizeLabel(sizes.sizes[0] ?? { name: "", vcpus: 0, memoryGb: 0, gpus: 0 }), { label: "Standard_NC6s_v3", description: "6 vCPU · 112 GiB · 1 GPU" });
+    assert.deepEqual(sizeLabel({ name: "Standard_DS3_v2", vcpus: 4, memoryGb: 14, gpus: 0 }), { label: "Standard_DS3_v2", description: "4 vCPU · 14 GiB" });
   });
 });

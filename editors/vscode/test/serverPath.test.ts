@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { binaryFileName, bundledServerPath, describeServerCommand, expandConfiguredPath, resolveServerCommand, type ResolveInput } from "../src/serverPath";
+import {
+  binaryFileName,
+  bundledServerPath,
+  describeServerCommand,
+  describeStartFailure,
+  expandConfiguredPath,
+  ignoredServerPathNotes,
+  resolveServerCommand,
+  type ResolveInput,
+} from "../src/serverPath";
 
 function input(over: Partial<ResolveInput>): ResolveInput {
   return {
@@ -67,5 +76,38 @@ describe("server path resolution: setting, else bundled, else PATH", () => {
     assert.match(describeServerCommand({ command: "aml-compute-ls", args: ["--stdio"], source: "path" }), /from PATH/);
     assert.match(describeServerCommand({ command: "/x", args: ["--stdio"], source: "setting" }), /server\.path/);
     assert.match(describeServerCommand({ command: "/x", args: ["--stdio"], source: "bundled" }), /bundled/);
+  });
+});
+
+describe("which server runs, said in the output (issue 13)", () => {
+  it("names the version, the path and where it came from", () => {
+    assert.equal(
+      describeServerCommand({ command: "/ext/bin/linux-x64/aml-compute-ls", args: ["--stdio"], source: "bundled" }, "aml-compute-ls 0.1.0\n"),
+      "Starting aml-compute-ls 0.1.0: /ext/bin/linux-x64/aml-compute-ls --stdio (bundled with the extension)",
+    );
+  });
+
+  it("says what to do when the binary cannot run, per source", () => {
+    assert.match(describeStartFailure({ command: "/nope", args: [], source: "setting" }, "linux", "x64", "ENOENT"), /server\.path setting\): ENOENT\. Fix the setting, or clear it/);
+    assert.match(describeStartFailure({ command: "aml-compute-ls", args: [], source: "path" }, "linux", "arm64", "ENOENT"), /no server bundled for linux-arm64/);
+  });
+});
+
+describe("a configured server path that is not honoured is reported (issue 13)", () => {
+  it("says nothing when the setting is in effect or unset", () => {
+    assert.deepEqual(ignoredServerPathNotes({ globalValue: "/bin/a" }, "/bin/a", true), []);
+    assert.deepEqual(ignoredServerPathNotes({}, undefined, false), []);
+    assert.deepEqual(ignoredServerPathNotes({ globalValue: "" }, "", true), []);
+  });
+
+  it("names a workspace value withheld in an untrusted workspace", () => {
+    const [note, ...rest] = ignoredServerPathNotes({ workspaceValue: "./evil" }, "", false);
+    assert.match(note ?? "", /\.\/evil in the workspace settings; it is ignored because this workspace is not trusted/);
+    assert.deepEqual(rest, []);
+  });
+
+  it("names a User value a remote window does not apply, and where to put it", () => {
+    const [note] = ignoredServerPathNotes({ globalValue: "/opt/aml-compute-ls" }, undefined, true);
+    assert.match(note ?? "", /User settings, but VS Code did not apply it in this window\. In a remote window .* Remote settings/);
   });
 });
