@@ -47,7 +47,11 @@ fn assert_linear(name: &str, path: &str, n: usize, make: impl Fn(usize) -> Strin
         }
         ratios.push(ratio);
     }
-    panic!("{name}: doubling the input from {} to {} bytes multiplied the time by {ratios:?}", small.len(), large.len());
+    panic!(
+        "{name}: doubling the input from {} to {} bytes multiplied the time by {ratios:?}",
+        small.len(),
+        large.len()
+    );
 }
 
 const HEAD: &str = "name: c1\ntype: amlcompute\nsize: Standard_DS3_v2\n";

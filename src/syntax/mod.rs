@@ -13,7 +13,7 @@ use text::TextRange;
 /// the limit keeps every recursive walk over the tree (checks, completion, hover, symbols,
 /// dropping the tree) within a small, fixed stack. Deeper values get one `AML013` and are
 /// skipped; the rest of the document is read as usual.
-pub const MAX_NESTING: usize = 64;
+pub const MAX_NESTING: usize = 32;
 
 /// The text with every lone `\r` turned into `\n`, byte for byte, so offsets do not move.
 ///
