@@ -151,7 +151,7 @@ impl<'t> Parser<'t> {
                 b'{' | b'[' => open += 1,
                 b'}' | b']' => open -= 1,
                 b'"' => {
-                    let _ = self.parse_string_quietly();
+                    self.parse_string_quietly();
                     if open == 0 {
                         break;
                     }

@@ -756,7 +756,7 @@ impl QuoteIndex {
             match bytes[i] {
                 b'\\' => backslashes += 1,
                 b'"' => {
-                    if backslashes % 2 == 0 {
+                    if backslashes.is_multiple_of(2) {
                         double_closers.push(i as u32);
                     }
                     backslashes = 0;
@@ -838,7 +838,7 @@ impl QuoteIndex {
                 if node == 1 {
                     return None;
                 }
-                if node % 2 == 0 && self.indent_tree[node + 1] <= limit {
+                if node.is_multiple_of(2) && self.indent_tree[node + 1] <= limit {
                     node += 1;
                     break;
                 }
