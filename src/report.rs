@@ -1,6 +1,7 @@
 //! Renders check results for people (rustc-style, with the source line and carets), for
 //! programs (`--format json`, LSP-style positions) and for code scanning (SARIF 2.1.0).
 
+use crate::check::secrets::{Secrets, column_at};
 use crate::check::{CheckResult, Diagnostic, Severity, codes};
 use crate::diagnostic::docs;
 use crate::syntax::text::{LineIndex, PositionEncoding, TextRange};
@@ -157,6 +158,7 @@ pub fn render_sarif(files: &[FileReport]) -> String {
                             "startColumn": start.col + 1,
                             "endLine": end.line + 1,
                             "endColumn": end.col + 1,
+                            "snippet": {"text": snippet(f.text, &index, d.range, &f.result.secrets)},
                         }
                     }
                 }],
@@ -179,12 +181,74 @@ pub fn render_sarif(files: &[FileReport]) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
+/// The source text of a finding for SARIF viewers: its lines (at most a few hundred
+/// characters), secret values masked.
+fn snippet(text: &str, index: &LineIndex, range: TextRange, secrets: &Secrets) -> String {
+    const MAX_CHARS: usize = 400;
+    let first = index.line_of(range.start());
+    let last = index.line_of(range.end()).max(first);
+    let start = index.line_start(first);
+    let end = index.line_range(text, last).end().max(start);
+    let end = text[start..end].char_indices().nth(MAX_CHARS).map_or(end, |(i, _)| start + i);
+    secrets.mask_source(text, TextRange::new(start, end)).0
+}
+
 fn sarif_level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Information | Severity::Hint => "note",
     }
+}
+
+/// How much of a long line the human report shows around a finding (characters each side).
+const CONTEXT_CHARS: usize = 60;
+/// The most characters of a finding the human report underlines on its first line.
+const MAX_UNDERLINED_CHARS: usize = 120;
+
+/// The piece of a finding's first line the human report prints: secret values masked, long
+/// lines cut to a window around the finding (with `…`), tabs shown as spaces, and where the
+/// carets go under it.
+struct Excerpt {
+    text: String,
+    caret_start: usize,
+    caret_len: usize,
+}
+
+impl Excerpt {
+    fn new(text: &str, index: &LineIndex, line_no: usize, range: TextRange, secrets: &Secrets) -> Excerpt {
+        let line = index.line_range(text, line_no);
+        let at = |offset: usize| floor_char_boundary(text, offset.clamp(line.start(), line.end()));
+        let start = at(range.start());
+        let end = at(range.end()).max(start);
+        // Cut to whole characters around the finding.
+        let before = text[line.start()..start]
+            .char_indices()
+            .rev()
+            .nth(CONTEXT_CHARS - 1)
+            .map_or(line.start(), |(i, _)| line.start() + i);
+        let underlined_end = text[start..end].char_indices().nth(MAX_UNDERLINED_CHARS).map_or(end, |(i, _)| start + i);
+        let after = text[underlined_end..line.end()]
+            .char_indices()
+            .nth(CONTEXT_CHARS)
+            .map_or(line.end(), |(i, _)| underlined_end + i);
+        let (masked, columns) = secrets.mask_source(text, TextRange::new(before, after));
+        let lead = if before > line.start() { "…" } else { "" };
+        let tail = if after < line.end() { "…" } else { "" };
+        let caret_start = column_at(&columns, start) + lead.chars().count();
+        let caret_len = column_at(&columns, underlined_end).saturating_sub(column_at(&columns, start)).max(1);
+        // Control characters would move the terminal's cursor: show them as spaces.
+        let shown: String = masked.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        Excerpt { text: format!("{lead}{shown}{tail}"), caret_start, caret_len }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// Terminal styling; off when the output is not a terminal or NO_COLOR is set.
@@ -217,11 +281,7 @@ pub fn render_human(files: &[FileReport], style: Style) -> String {
         for d in &f.result.diagnostics {
             let start = index.line_col(f.text, d.range.start(), PositionEncoding::Utf32);
             let line_no = start.line as usize;
-            let line_range = index.line_range(f.text, line_no);
-            let line_text = &f.text[line_range.start()..line_range.end()];
-            let end_in_line = d.range.end().min(line_range.end()).max(d.range.start());
-            let caret_start = f.text[line_range.start()..d.range.start().max(line_range.start())].chars().count();
-            let caret_len = f.text[d.range.start().min(end_in_line)..end_in_line].chars().count().max(1);
+            let excerpt = Excerpt::new(f.text, &index, line_no, d.range, &f.result.secrets);
             let gutter = (line_no + 1).to_string().len();
             let pad = " ".repeat(gutter);
             out.push_str(&format!(
@@ -242,13 +302,14 @@ pub fn render_human(files: &[FileReport], style: Style) -> String {
                 "{} {} {}\n",
                 style.paint("1;34", &(line_no + 1).to_string()),
                 style.paint("1;34", "|"),
-                line_text.replace('\t', " ")
+                excerpt.text
             ));
             out.push_str(&format!(
                 "{pad} {} {}{}\n",
                 style.paint("1;34", "|"),
-                " ".repeat(caret_start),
-                style.paint(if d.severity == Severity::Error { "1;31" } else { "1;33" }, &"^".repeat(caret_len))
+                " ".repeat(excerpt.caret_start),
+                style
+                    .paint(if d.severity == Severity::Error { "1;31" } else { "1;33" }, &"^".repeat(excerpt.caret_len))
             ));
             for fix in &d.fixes {
                 out.push_str(&format!("{pad} {} fix: {}\n", style.paint("1;34", "="), fix.title));

@@ -132,3 +132,67 @@ fn usage_and_io_errors_exit_two() {
     let out = bin().args(["check", "--disable", "nonsense", "x.yml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn check_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = bin()
+        .arg("check")
+        .args(args)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    out
+}
+
+/// Issue 14, defect 3: deep JSON through stdin used to abort the process on a stack overflow.
+#[test]
+fn deep_json_on_stdin_is_one_finding_not_a_crash() {
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    for format in ["human", "json", "sarif"] {
+        let out = check_stdin(&["--format", format], deep.as_bytes());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.code().is_some(), "killed by a signal: {:?}", out.status);
+        assert!(stdout.contains("AML013"), "{format}: {}", &stdout[..stdout.len().min(2000)]);
+    }
+}
+
+/// Issue 14, defect 8: a name folded over two lines with a non-ASCII character made the human
+/// output panic, and the JSON output end the finding at the start of the next line.
+#[test]
+fn a_folded_name_with_non_ascii_characters_is_reported_on_the_value() {
+    let text = "name: my-clüster\n  more-name\ntype: amlcompute\nsize: Standard_DS3_v2\n";
+    let human = check_stdin(&[], text.as_bytes());
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(human.status.code(), Some(1), "{stdout}\n{}", String::from_utf8_lossy(&human.stderr));
+    assert!(stdout.contains("error[AML202]") && stdout.contains("`ü` is not allowed"), "{stdout}");
+    assert!(stdout.contains("1 | name: my-clüster\n  |       ^^^^^^^^^^\n"), "{stdout}");
+    let json = check_stdin(&["--format", "json"], text.as_bytes());
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let finding =
+        doc["files"][0]["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "AML202").cloned().unwrap();
+    // The whole folded value: from `m` on line 0 to the end of `more-name` on line 1.
+    assert_eq!(finding["range"]["start"], serde_json::json!({"line": 0, "character": 6}));
+    assert_eq!(finding["range"]["end"], serde_json::json!({"line": 1, "character": 11}));
+}
+
+/// Issue 14, defect 9: the human output printed the source line of findings next to a password.
+#[test]
+fn human_and_sarif_output_mask_passwords_in_the_source_lines() {
+    let secret = "S3cr3t-Passw0rd-77";
+    let text = format!(
+        "name: c1\ntype: amlcompute\nsize: Standard_DS3_v2\nssh_settings: {{admin_username: azureuser, admin_password: {secret}, bad_key: 1}}\n"
+    );
+    for format in ["human", "json", "sarif"] {
+        let out = check_stdin(&["--format", format], text.as_bytes());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("AML101"), "{format}: the finding next to the password is reported\n{stdout}");
+        assert!(!stdout.contains(secret) && !stdout.contains("S3cr3t"), "{format}: {stdout}");
+    }
+}

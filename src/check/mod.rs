@@ -9,6 +9,7 @@ pub mod local_files;
 pub mod placeholders;
 pub mod rules;
 pub mod schema;
+pub mod secrets;
 pub mod suggest;
 pub mod validate;
 pub mod values;
@@ -19,6 +20,7 @@ use crate::spec::model::SpecView;
 use crate::syntax::text::{LineIndex, TextRange};
 use crate::syntax::{self, Format, Parsed};
 use schema::SchemaSet;
+use std::collections::{HashMap, HashSet};
 
 /// Settings that change what is reported (LSP settings, CLI flags).
 #[derive(Clone, Debug, Default)]
@@ -45,6 +47,8 @@ pub struct CheckResult {
     pub parsed: Parsed,
     pub detection: Option<Detection>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The secret values, to mask wherever source text or values are shown.
+    pub secrets: secrets::Secrets,
 }
 
 impl CheckResult {
@@ -53,9 +57,10 @@ impl CheckResult {
     }
 }
 
-/// Keys whose values are secrets: placeholders in them are reported without echoing, and the
-/// outline never shows them.
-pub(crate) const SECRET_KEYS: &[&str] = &[
+/// Keys whose values are secrets: the fields the schemas mark `x-secret` (a test keeps the two
+/// in step). Placeholders in them are reported without echoing, the outline never shows
+/// them, and `secrets` masks them everywhere else.
+pub const SECRET_KEYS: &[&str] = &[
     "admin_password",
     "adminUserPassword",
     "password",
@@ -71,9 +76,17 @@ pub const DEPLOYMENT_TEMPLATE_MESSAGE: &str = "This is an ARM deployment templat
      its computes are not checked, and `create` cannot send it. Deploy it with `az deployment group create`, or put \
      each compute's resource body (`name`, `location`, `properties.computeType`) in a file of its own.";
 
-pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> CheckResult {
+/// The most findings reported for one file. Past this, one `AML014` at the first finding left
+/// out says how many more there are (and has the severity of the worst of them), so an editor
+/// or a terminal is never flooded and `check` still fails when an error was cut.
+pub const MAX_DIAGNOSTICS: usize = 500;
+
+pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) -> CheckResult {
+    // Lone CRs end lines; the rules below look for `\n`, so they read a same-length view.
+    let normalized = syntax::normalize_line_ends(original);
+    let text = &*normalized;
     let format = Format::detect(path, text);
-    let parsed = syntax::parse(text, format);
+    let parsed = syntax::parse(original, format);
     let detection = kinds::detect(parsed.root.as_ref(), &parsed.comments);
     let mut diagnostics = parsed.diagnostics.clone();
     if options.require_spec
@@ -106,10 +119,8 @@ pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> Che
             semantic.retain(|d| !(d.code == codes::WRONG_TYPE && d.range == disagreement.range));
             semantic.push(disagreement);
         }
-        let placeholder_ranges = placeholders::check(root, SECRET_KEYS, &mut semantic);
-        semantic.retain(|d| {
-            d.code == codes::UNFILLED_PLACEHOLDER || !placeholder_ranges.iter().any(|r| overlaps(*r, d.range))
-        });
+        let placeholder_ranges = RangeSet::new(placeholders::check(root, SECRET_KEYS, &mut semantic));
+        semantic.retain(|d| d.code == codes::UNFILLED_PLACEHOLDER || !placeholder_ranges.overlaps(d.range));
         drop_schema_duplicates(&mut semantic);
         // Staged diagnostics: in YAML a syntax error's line shows only the syntax error (the
         // tree there is a guess); in JSON, whose lines can hold a whole document, only findings
@@ -118,10 +129,11 @@ pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> Che
             diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.range).collect();
         if format == Format::Yaml && !errors.is_empty() {
             let index = LineIndex::new(text);
-            let error_lines: Vec<usize> = errors.iter().map(|r| index.line_of(r.start())).collect();
+            let error_lines: HashSet<usize> = errors.iter().map(|r| index.line_of(r.start())).collect();
             semantic.retain(|d| !error_lines.contains(&index.line_of(d.range.start())));
         } else {
-            semantic.retain(|d| !errors.iter().any(|r| overlaps(*r, d.range)));
+            let errors = RangeSet::new(errors);
+            semantic.retain(|d| !errors.overlaps(d.range));
         }
         diagnostics.extend(semantic);
     }
@@ -129,7 +141,87 @@ pub fn check_text(text: &str, path: Option<&str>, options: &CheckOptions) -> Che
     apply_options(options, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code.number));
     diagnostics.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
-    CheckResult { parsed, detection, diagnostics }
+    cap(&mut diagnostics, MAX_DIAGNOSTICS);
+    if matches!(normalized, std::borrow::Cow::Owned(_)) {
+        keep_line_ends(original, &mut diagnostics);
+    }
+    // Every finding, whichever stage made it (a JSON syntax error quotes the bad token), is
+    // scrubbed of secret values.
+    let secrets = secrets::Secrets::find(parsed.root.as_ref(), text);
+    secrets.scrub(&mut diagnostics);
+    CheckResult { parsed, detection, diagnostics, secrets }
+}
+
+/// Keeps the first `max` findings (they are sorted by position) and adds one that says how
+/// many were cut.
+fn cap(diagnostics: &mut Vec<Diagnostic>, max: usize) {
+    if diagnostics.len() <= max {
+        return;
+    }
+    let cut = diagnostics.split_off(max);
+    let worst = cut.iter().map(|d| d.severity).min().unwrap_or(Severity::Information);
+    let errors = cut.iter().filter(|d| d.severity == Severity::Error).count();
+    let of_them = match errors {
+        0 => String::new(),
+        1 => ", 1 of them an error".to_string(),
+        n => format!(", {n} of them errors"),
+    };
+    diagnostics.push(
+        Diagnostic::new(
+            codes::TOO_MANY_FINDINGS,
+            TextRange::empty(cut[0].range.start()),
+            format!(
+                "{} more findings from here on are not shown{of_them}: aml-compute-ls reports at most {max} per file. Fix the ones above and check again.",
+                cut.len()
+            ),
+        )
+        .with_severity(worst),
+    );
+}
+
+/// In a file whose lines end with a lone CR, line breaks that fixes insert do too.
+fn keep_line_ends(original: &str, diagnostics: &mut [Diagnostic]) {
+    let lone_cr = original.matches('\r').count() - original.matches("\r\n").count();
+    if lone_cr * 2 < original.matches('\n').count() + lone_cr {
+        return;
+    }
+    for edit in diagnostics.iter_mut().flat_map(|d| d.fixes.iter_mut()).flat_map(|f| f.edits.iter_mut()) {
+        if edit.new_text.contains('\n') {
+            edit.new_text = edit.new_text.replace("\r\n", "\n").replace('\n', "\r");
+        }
+    }
+}
+
+/// A set of ranges that answers "does any of them overlap this one?" in O(log n), so that
+/// filtering n findings against n ranges stays O(n log n).
+struct RangeSet {
+    /// Sorted by start.
+    ranges: Vec<TextRange>,
+    /// `max_end[i]`: the largest end among `ranges[..=i]`.
+    max_end: Vec<u32>,
+    exact: HashSet<TextRange>,
+}
+
+impl RangeSet {
+    fn new(mut ranges: Vec<TextRange>) -> Self {
+        ranges.sort_unstable();
+        let mut max_end = Vec::with_capacity(ranges.len());
+        let mut running = 0;
+        for r in &ranges {
+            running = running.max(r.end);
+            max_end.push(running);
+        }
+        let exact = ranges.iter().copied().collect();
+        RangeSet { ranges, max_end, exact }
+    }
+
+    /// Whether some range shares a byte with `range`, or equals it (two empty ranges at one
+    /// offset: a finding at a missing value).
+    fn overlaps(&self, range: TextRange) -> bool {
+        // Ranges starting before `range` ends overlap it when one of them ends after its start.
+        let before_end = self.ranges.partition_point(|r| r.start < range.end);
+        (before_end > 0 && self.max_end[before_end - 1] > range.start) || self.exact.contains(&range)
+    }
 }
 
 fn check_spec(
@@ -216,14 +308,10 @@ fn unknown_kind(root: &syntax::Node, detection: &Detection, json: bool) -> Diagn
     d
 }
 
-fn overlaps(a: TextRange, b: TextRange) -> bool {
-    a.start < b.end && b.start < a.end || a == b
-}
-
 /// When a domain rule and a generic schema check flag the same token, keep the rule's more
 /// specific finding.
 fn drop_schema_duplicates(diagnostics: &mut Vec<Diagnostic>) {
-    let specific: Vec<TextRange> =
+    let specific: HashSet<TextRange> =
         diagnostics.iter().filter(|d| d.code.number >= 200 || d.code.number == 113).map(|d| d.range).collect();
     diagnostics.retain(|d| {
         let generic = matches!(d.code.slug, "wrong-type" | "out-of-range" | "invalid-enum");
@@ -239,7 +327,9 @@ fn apply_suppressions(text: &str, parsed: &Parsed, diagnostics: &mut Vec<Diagnos
         return;
     }
     let index = LineIndex::new(text);
-    let mut rules: Vec<(Option<usize>, Vec<String>)> = Vec::new();
+    // Per line and for the whole file: `None` switches every code off, else the codes named.
+    let mut by_line: HashMap<usize, Option<HashSet<Code>>> = HashMap::new();
+    let mut whole_file: Option<Option<HashSet<Code>>> = None;
     for comment in &parsed.comments {
         let body = comment.text.trim();
         let Some(rest) = body.strip_prefix("aml-compute-ls:") else { continue };
@@ -253,18 +343,28 @@ fn apply_suppressions(text: &str, parsed: &Parsed, diagnostics: &mut Vec<Diagnos
         } else {
             continue;
         };
-        let wanted: Vec<String> = codes_text.split([',', ' ']).filter(|s| !s.is_empty()).map(String::from).collect();
-        rules.push((scope, wanted));
+        let words: Vec<&str> = codes_text.split([',', ' ']).filter(|s| !s.is_empty()).collect();
+        let slot = match scope {
+            Some(line) => by_line.entry(line).or_insert_with(|| Some(HashSet::new())),
+            None => whole_file.get_or_insert_with(|| Some(HashSet::new())),
+        };
+        if words.is_empty() {
+            *slot = None;
+        } else if let Some(codes) = slot {
+            // A name that is no code switches nothing off, as before.
+            codes.extend(words.iter().filter_map(|w| Code::find(w)));
+        }
     }
-    if rules.is_empty() {
+    if by_line.is_empty() && whole_file.is_none() {
         return;
     }
+    let switched_off =
+        |rule: &Option<HashSet<Code>>, code: Code| rule.as_ref().is_none_or(|codes| codes.contains(&code));
     diagnostics.retain(|d| {
         let line = index.line_of(d.range.start());
-        !rules.iter().any(|(scope, wanted)| {
-            scope.is_none_or(|l| l == line)
-                && (wanted.is_empty() || wanted.iter().any(|w| Code::find(w) == Some(d.code)))
-        })
+        let file_wide = whole_file.as_ref().is_some_and(|rule| switched_off(rule, d.code));
+        let on_line = by_line.get(&line).is_some_and(|rule| switched_off(rule, d.code));
+        !(file_wide || on_line)
     });
 }
 

@@ -10,6 +10,7 @@ use crate::diagnostic::{Diagnostic, DiagnosticTag, Fix, Severity, TextEdit, code
 use crate::spec::kinds::{ComputeKind, SpecForm};
 use crate::syntax::text::TextRange;
 use crate::syntax::{Comment, Entry, Node, NodeKind, ScalarStyle, ScalarValue};
+use std::collections::HashSet;
 
 pub struct Validator<'a> {
     pub set: &'a SchemaSet,
@@ -215,21 +216,24 @@ impl<'a> Validator<'a> {
         if actual == JsonType::Number && schema.allows(JsonType::Integer) {
             let f = node.as_f64().unwrap_or(0.0);
             let truncated = f.trunc() as i64;
+            // A secret's digits are not shown, not even truncated.
+            let (to_what, use_what) = if schema.secret {
+                ("a whole number".to_string(), "Use the whole number".to_string())
+            } else {
+                (truncated.to_string(), format!("Use {truncated}"))
+            };
             self.out.push(
                 Diagnostic::new(
                     codes::WRONG_TYPE,
                     node.range,
                     format!(
-                        "{} takes a whole number; the CLI truncates {} to {truncated}. Write {truncated} to say so.",
+                        "{} takes a whole number; the CLI truncates {} to {to_what}. Write {to_what} to say so.",
                         place.field(),
                         self.shown(node, schema)
                     ),
                 )
                 .with_severity(Severity::Warning)
-                .with_fix(Fix::preferred(
-                    format!("Use {truncated}"),
-                    vec![TextEdit::replace(node.range, truncated.to_string())],
-                )),
+                .with_fix(Fix::preferred(use_what, vec![TextEdit::replace(node.range, truncated.to_string())])),
             );
             return false;
         }
@@ -279,7 +283,9 @@ impl<'a> Validator<'a> {
 
     fn comment_after(&self, key_range: TextRange) -> Option<&Comment> {
         let line_end = self.text[key_range.end()..].find('\n').map_or(self.text.len(), |i| key_range.end() + i);
-        self.comments.iter().find(|c| c.range.start() >= key_range.end() && c.range.start() < line_end)
+        // Comments come in text order: find the first after the key by bisection.
+        let first = self.comments.partition_point(|c| c.range.start() < key_range.end());
+        self.comments.get(first).filter(|c| c.range.start() < line_end)
     }
 
     fn type_hint(&self, node: &Node, schema: &Schema) -> Option<String> {
@@ -313,16 +319,18 @@ impl<'a> Validator<'a> {
         };
         let mut fixes = Vec::new();
         if schema.allows(JsonType::String) && !scalar.is_quoted() {
+            let title = if schema.secret { "Quote it".to_string() } else { format!("Quote it: \"{}\"", scalar.text) };
             fixes.push(Fix::safe(
-                format!("Quote it: \"{}\"", scalar.text),
+                title,
                 vec![TextEdit::replace(node.range, format!("\"{}\"", scalar.text.replace('"', "\\\"")))],
             ));
         }
         if scalar.value == ScalarValue::Str {
             if unquoted_fits(&scalar.text, schema) && scalar.is_quoted() {
                 let plain = if self.json { scalar.text.to_lowercase() } else { scalar.text.clone() };
-                fixes
-                    .push(Fix::safe(format!("Remove the quotes: {plain}"), vec![TextEdit::replace(node.range, plain)]));
+                let title =
+                    if schema.secret { "Remove the quotes".to_string() } else { format!("Remove the quotes: {plain}") };
+                fixes.push(Fix::safe(title, vec![TextEdit::replace(node.range, plain)]));
             }
             if schema.allows(JsonType::Integer)
                 && let Some(seconds) = iso_duration_seconds(&scalar.text)
@@ -454,6 +462,9 @@ impl<'a> Validator<'a> {
     }
 
     fn walk_mapping(&mut self, node: &Node, entries: &[Entry], schema: &Schema, place: Place) {
+        // The keys given, looked up once per unknown key: a mapping of many unknown keys must
+        // cost linear, not quadratic, time.
+        let mut present: Option<HashSet<&str>> = None;
         for entry in entries {
             if !entry.has_colon {
                 // Half-typed key: the parser already reported it, and completion will offer keys.
@@ -508,19 +519,27 @@ impl<'a> Validator<'a> {
                 None => match &schema.additional {
                     Additional::Schema(extra) => self.walk(&entry.value, *extra, child_place),
                     Additional::Any => {}
-                    Additional::Forbidden => self.unknown_field(entries, entry, schema, &path),
+                    Additional::Forbidden => {
+                        let present =
+                            present.get_or_insert_with(|| entries.iter().map(|e| e.key.text.as_str()).collect());
+                        self.unknown_field(present, entry, schema, &path)
+                    }
                 },
             }
         }
         for required in &schema.required {
-            if entries.iter().any(|e| &e.key.text == required) {
+            let given = match &present {
+                Some(present) => present.contains(required.as_str()),
+                None => entries.iter().any(|e| &e.key.text == required),
+            };
+            if given {
                 continue;
             }
             self.missing_field(node, entries, required, schema, place);
         }
     }
 
-    fn unknown_field(&mut self, entries: &[Entry], entry: &Entry, schema: &Schema, path: &[String]) {
+    fn unknown_field(&mut self, present: &HashSet<&str>, entry: &Entry, schema: &Schema, path: &[String]) {
         let key = &entry.key.text;
         let remove = Fix::new(format!("Remove `{key}`"), vec![edits::remove_entry(self.text, entry, self.json)]);
         let owners = self.other_kinds_with(path);
@@ -549,9 +568,7 @@ impl<'a> Validator<'a> {
         let candidates = schema
             .properties
             .iter()
-            .filter(|(n, id)| {
-                !n.starts_with('$') && !self.set.node(*id).read_only && !entries.iter().any(|e| &e.key.text == n)
-            })
+            .filter(|(n, id)| !n.starts_with('$') && !self.set.node(*id).read_only && !present.contains(n.as_str()))
             .map(|(n, _)| n.as_str());
         let suggestions = closest(key, candidates, 3);
         let mut message = format!("`{key}` is not a field of {}.", self.kind.a_display_name());

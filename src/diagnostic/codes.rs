@@ -72,10 +72,12 @@ codes! {
     TRAILING_COMMA = 6, "trailing-comma", Error, "A JSON array or object ends with a comma.";
     MULTIPLE_DOCUMENTS = 7, "multiple-documents", Error, "The file holds more than one YAML document.";
     BYTE_ORDER_MARK = 8, "byte-order-mark", Information, "The file starts with a byte-order mark.";
-    MIXED_LINE_ENDINGS = 9, "mixed-line-endings", Hint, "The file mixes CRLF and LF line endings.";
+    MIXED_LINE_ENDINGS = 9, "mixed-line-endings", Hint, "The file mixes line endings (CRLF, LF, lone CR).";
     JSON_SYNTAX = 10, "json-syntax", Error, "The JSON text cannot be parsed.";
     UNSUPPORTED_YAML = 11, "unsupported-yaml", Warning, "An anchor, alias or tag is used; the value is not checked.";
     UNCLOSED_BRACKET = 12, "unclosed-bracket", Error, "A flow collection or JSON value has no closing bracket.";
+    TOO_DEEP = 13, "too-deep", Warning, "Collections nest deeper than the checker reads; the inside is not checked.";
+    TOO_MANY_FINDINGS = 14, "too-many-findings", Information, "The file has more findings than are reported; the rest were cut.";
 
     UNKNOWN_FIELD = 101, "unknown-field", Error, "A key is not a field of this compute kind.";
     MISSING_FIELD = 102, "missing-field", Error, "A required field is missing.";

@@ -79,7 +79,14 @@ fn suppression(text: &str, index: &LineIndex, d: &Diagnostic, i: usize, json: bo
         })
         .unwrap_or_else(|| {
             let indent: String = line_text.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-            let eol = if text[line_range.end()..].starts_with("\r\n") { "\r\n" } else { "\n" };
+            let rest = &text[line_range.end()..];
+            let eol = if rest.starts_with("\r\n") {
+                "\r\n"
+            } else if rest.starts_with('\r') {
+                "\r"
+            } else {
+                "\n"
+            };
             Some(TextEdit::insert(line_range.start(), format!("{indent}{marker} {SUPPRESS} {code}{eol}")))
         })?;
     Some(Action {
@@ -112,8 +119,14 @@ fn add_schema(text: &str, result: &CheckResult) -> Option<Action> {
     if modeline_schema(&result.parsed.comments).is_some() || result.parsed.root.as_ref()?.entry("$schema").is_some() {
         return None;
     }
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let at = insertion_point(text);
+    let eol = if text.contains("\r\n") {
+        "\r\n"
+    } else if text.contains('\r') && !text.contains('\n') {
+        "\r"
+    } else {
+        "\n"
+    };
+    let at = insertion_point(&crate::syntax::normalize_line_ends(text));
     Some(Action {
         title: format!("Add $schema for {}", kind.display_name()),
         kind: ActionKind::Source,

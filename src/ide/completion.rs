@@ -425,6 +425,9 @@ struct Frame {
     last_key: Option<String>,
     state: JState,
     id: usize,
+    /// Deeper than the parser reads (`MAX_NESTING`): nothing to offer, and no path is kept,
+    /// so a 100,000-deep document costs linear time, not a path copy per level.
+    too_deep: bool,
 }
 
 fn json_context(text: &str, offset: usize) -> Option<Context> {
@@ -448,6 +451,9 @@ fn json_context(text: &str, offset: usize) -> Option<Context> {
             };
             if between || inside.is_some() {
                 let top = stack.last()?;
+                if top.too_deep {
+                    return None;
+                }
                 let replace = inside.unwrap_or(TextRange::empty(offset));
                 let position = match (top.object, top.state) {
                     (true, JState::Key) => Position::Key,
@@ -466,13 +472,16 @@ fn json_context(text: &str, offset: usize) -> Option<Context> {
         match tok {
             Tok::Punct(open @ (b'{' | b'[')) => {
                 let mut path = Vec::new();
+                let too_deep = stack.len() >= crate::syntax::MAX_NESTING;
                 if let Some(parent) = stack.last_mut() {
-                    path = parent.path.clone();
-                    path.push(if parent.object {
-                        parent.last_key.clone().unwrap_or_default()
-                    } else {
-                        "[]".to_string()
-                    });
+                    if !too_deep {
+                        path = parent.path.clone();
+                        path.push(if parent.object {
+                            parent.last_key.clone().unwrap_or_default()
+                        } else {
+                            "[]".to_string()
+                        });
+                    }
                     parent.state = JState::Comma;
                 }
                 stack.push(Frame {
@@ -482,6 +491,7 @@ fn json_context(text: &str, offset: usize) -> Option<Context> {
                     last_key: None,
                     state: if open == b'{' { JState::Key } else { JState::Value },
                     id: next_id,
+                    too_deep,
                 });
                 next_id += 1;
             }

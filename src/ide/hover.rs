@@ -30,16 +30,18 @@ pub fn hover(text: &str, offset: usize, result: &CheckResult) -> Option<HoverInf
         .as_ref()
         .map_or(if result.parsed.format == Format::Json { SpecForm::Arm } else { SpecForm::Cli }, |d| d.form);
     let schema = field_schema(result, &path, form);
-    match hit {
+    let info = match hit {
         Hit::Key(range) => {
             let schema = schema?;
-            Some(HoverInfo { markdown: field_markdown(&path, schema, form), range })
+            HoverInfo { markdown: field_markdown(&path, schema, form), range }
         }
         Hit::Value(node) => {
             let markdown = value_markdown(node, &path, schema, result, form)?;
-            Some(HoverInfo { markdown, range: node.range })
+            HoverInfo { markdown, range: node.range }
         }
-    }
+    };
+    // A hover never shows a secret value, whatever field or message would quote it.
+    Some(HoverInfo { markdown: result.secrets.redact(&info.markdown, info.range), ..info })
 }
 
 enum Hit<'a> {

@@ -4,7 +4,7 @@
 //! commas, trailing commas, unclosed strings and brackets, so a half-typed document still
 //! yields a tree.
 
-use super::text::TextRange;
+use super::text::{LineIndex, TextRange};
 use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic, Fix, TextEdit, codes};
 
@@ -16,8 +16,16 @@ pub struct JsonParse {
 }
 
 pub fn parse(text: &str) -> JsonParse {
-    let mut p =
-        Parser { text, bytes: text.as_bytes(), pos: 0, comments: Vec::new(), diagnostics: Vec::new(), depth: 0 };
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        comments: Vec::new(),
+        diagnostics: Vec::new(),
+        depth: 0,
+        too_deep: false,
+        lines: None,
+    };
     if text.starts_with('\u{feff}') {
         p.pos = 3;
     }
@@ -36,8 +44,9 @@ pub fn parse(text: &str) -> JsonParse {
     JsonParse { root, comments: p.comments, diagnostics: p.diagnostics }
 }
 
-/// Deep nesting is legal JSON but no spec needs it; stopping keeps the stack safe.
-const MAX_DEPTH: usize = 256;
+/// Deep nesting is legal JSON but no spec needs it; skipping what is deeper keeps the stack
+/// safe (RFC 8259 §9 lets a parser limit nesting).
+const MAX_DEPTH: usize = super::MAX_NESTING;
 
 struct Parser<'t> {
     text: &'t str,
@@ -46,6 +55,10 @@ struct Parser<'t> {
     comments: Vec<Comment>,
     diagnostics: Vec<Diagnostic>,
     depth: usize,
+    /// Whether the one "nested too deeply" diagnostic has been given.
+    too_deep: bool,
+    /// Built on the first duplicate key, to name its first line without rescanning the text.
+    lines: Option<LineIndex>,
 }
 
 impl<'t> Parser<'t> {
@@ -105,10 +118,8 @@ impl<'t> Parser<'t> {
             self.error(codes::JSON_SYNTAX, TextRange::empty(start), "Expected a value here.");
             return Node::missing(start);
         };
-        if self.depth > MAX_DEPTH {
-            self.error(codes::JSON_SYNTAX, TextRange::new(start, start + 1), "The document is nested too deeply.");
-            self.pos = self.bytes.len();
-            return Node::missing(start);
+        if self.depth >= MAX_DEPTH && matches!(b, b'{' | b'[') {
+            return self.skip_too_deep(start);
         }
         match b {
             b'{' => self.parse_object(),
@@ -119,6 +130,52 @@ impl<'t> Parser<'t> {
             }
             _ => self.parse_literal(),
         }
+    }
+
+    /// Skips a value that would nest too deeply, up to its matching bracket (strings and
+    /// comments inside are skipped whole), and reports it once per document.
+    fn skip_too_deep(&mut self, start: usize) -> Node {
+        if !self.too_deep {
+            self.too_deep = true;
+            self.error(
+                codes::TOO_DEEP,
+                TextRange::new(start, start + 1),
+                format!(
+                    "Arrays and objects are nested more than {MAX_DEPTH} levels deep here; aml-compute-ls does not read or check what is inside. No compute spec needs this depth."
+                ),
+            );
+        }
+        let mut open = 0usize;
+        while let Some(b) = self.peek() {
+            match b {
+                b'{' | b'[' => open += 1,
+                b'}' | b']' => open -= 1,
+                b'"' => {
+                    self.parse_string_quietly();
+                    if open == 0 {
+                        break;
+                    }
+                    continue;
+                }
+                b'/' if matches!(self.bytes.get(self.pos + 1), Some(b'/' | b'*')) => {
+                    self.skip_trivia();
+                    continue;
+                }
+                _ => {}
+            }
+            self.pos += 1;
+            if open == 0 {
+                break;
+            }
+        }
+        Node::missing(start)
+    }
+
+    /// Reads past a string without keeping it or reporting problems inside it.
+    fn parse_string_quietly(&mut self) {
+        let kept = self.diagnostics.len();
+        let _ = self.parse_string();
+        self.diagnostics.truncate(kept);
     }
 
     fn parse_literal(&mut self) -> Node {
@@ -267,7 +324,10 @@ impl<'t> Parser<'t> {
                 let text = node.scalar_text().unwrap_or("").to_string();
                 let range = node.range;
                 if !range.is_empty() {
-                    self.diagnostics.retain(|d| d.range != range);
+                    // `parse_literal` may have just said the text is no JSON value; this says more.
+                    if self.diagnostics.last().is_some_and(|d| d.range == range) {
+                        self.diagnostics.pop();
+                    }
                     self.diagnostics.push(
                         Diagnostic::new(
                             codes::JSON_SYNTAX,
@@ -297,7 +357,8 @@ impl<'t> Parser<'t> {
                 Node::missing(key_range.end())
             };
             if let Some(previous) = seen.get(&key.text) {
-                let line = self.text[..previous.start()].matches('\n').count() + 1;
+                let lines = self.lines.get_or_insert_with(|| LineIndex::new(self.text));
+                let line = lines.line_of(previous.start()) + 1;
                 self.error(
                     codes::DUPLICATE_KEY,
                     key_range,

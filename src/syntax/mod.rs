@@ -6,7 +6,30 @@ pub mod tree;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
+use std::borrow::Cow;
 use text::TextRange;
+
+/// How deep collections may nest in either format. Compute specs nest less than ten levels;
+/// the limit keeps every recursive walk over the tree (checks, completion, hover, symbols,
+/// dropping the tree) within a small, fixed stack. Deeper values get one `AML013` and are
+/// skipped; the rest of the document is read as usual.
+pub const MAX_NESTING: usize = 32;
+
+/// The text with every lone `\r` turned into `\n`, byte for byte, so offsets do not move.
+///
+/// A lone CR ends a line for LSP (`Position`), YAML 1.1 (§5.4, as PyYAML reads it) and JSON
+/// (RFC 8259 §2 whitespace), but the parsers and rules look for `\n`; giving them this view
+/// keeps every range valid in the original text. CRLF stays as it is.
+pub fn normalize_line_ends(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone_cr) {
+        return Cow::Borrowed(text);
+    }
+    let normalized: Vec<u8> = (0..bytes.len()).map(|i| if lone_cr(i) { b'\n' } else { bytes[i] }).collect();
+    // Only ASCII bytes changed, so the text is still UTF-8.
+    Cow::Owned(String::from_utf8(normalized).unwrap_or_else(|_| text.to_string()))
+}
 pub use tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
 
 /// Which surface syntax a document is written in.
@@ -42,7 +65,8 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn parse(text: &str, format: Format) -> Parsed {
+pub fn parse(original: &str, format: Format) -> Parsed {
+    let text = &*normalize_line_ends(original);
     let (root, comments, mut diagnostics) = match format {
         Format::Yaml => {
             let p = yaml::parse(text);
@@ -53,7 +77,7 @@ pub fn parse(text: &str, format: Format) -> Parsed {
             (p.root, p.comments, p.diagnostics)
         }
     };
-    diagnostics.extend(text_level_diagnostics(text));
+    diagnostics.extend(text_level_diagnostics(original));
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
     Parsed { format, root, comments, diagnostics }
 }
@@ -71,28 +95,54 @@ fn text_level_diagnostics(text: &str) -> Vec<Diagnostic> {
             .with_fix(Fix::safe("Remove the byte-order mark", vec![TextEdit::delete(TextRange::new(0, 3))])),
         );
     }
-    let crlf = text.matches("\r\n").count();
-    let lf = text.matches('\n').count() - crlf;
-    if crlf > 0 && lf > 0 {
-        // Point at the first line ending of the minority kind.
-        let use_crlf = crlf >= lf;
-        let bytes = text.as_bytes();
-        let first_odd = (0..bytes.len()).find(|&i| bytes[i] == b'\n' && ((i > 0 && bytes[i - 1] == b'\r') != use_crlf));
-        let at = first_odd.unwrap_or(0);
-        let edits: Vec<TextEdit> = (0..bytes.len())
-            .filter(|&i| bytes[i] == b'\n' && ((i > 0 && bytes[i - 1] == b'\r') != use_crlf))
-            .map(|i| if use_crlf { TextEdit::insert(i, "\r") } else { TextEdit::delete(TextRange::new(i - 1, i)) })
+    // Every line end with its kind: 0 = CRLF, 1 = LF, 2 = a lone CR.
+    const NAMES: [&str; 3] = ["CRLF", "LF", "CR"];
+    const TEXTS: [&str; 3] = ["\r\n", "\n", "\r"];
+    let bytes = text.as_bytes();
+    let mut ends: Vec<(usize, usize)> = Vec::new();
+    let mut counts = [0usize; 3];
+    let mut i = 0;
+    while i < bytes.len() {
+        let kind = match (bytes[i], bytes.get(i + 1)) {
+            (b'\r', Some(b'\n')) => 0,
+            (b'\n', _) => 1,
+            (b'\r', _) => 2,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        ends.push((i, kind));
+        counts[kind] += 1;
+        i += TEXTS[kind].len();
+    }
+    if counts.iter().filter(|c| **c > 0).count() > 1 {
+        // The most common kind wins (CRLF, then LF, on a tie); point at the first other one.
+        let major = (0..3).max_by_key(|k| (counts[*k], 3 - k)).unwrap_or(1);
+        let (line, &(at, minor)) = ends.iter().enumerate().find(|(_, (_, k))| *k != major).unwrap();
+        let edits: Vec<TextEdit> = ends
+            .iter()
+            .filter(|(_, k)| *k != major)
+            .map(|&(at, k)| TextEdit::replace(TextRange::new(at, at + TEXTS[k].len()), TEXTS[major]))
             .collect();
-        let (major, minor) = if use_crlf { ("CRLF", "LF") } else { ("LF", "CRLF") };
-        let line = text[..at].matches('\n').count();
-        let start = if !use_crlf && at > 0 { at - 1 } else { at };
+        let tally: Vec<String> =
+            (0..3).filter(|k| counts[*k] > 0).map(|k| format!("{} {}", counts[k], NAMES[k])).collect();
+        let tally = match tally.as_slice() {
+            [a, b] => format!("{a} and {b}"),
+            _ => format!("{}, {} and {}", tally[0], tally[1], tally[2]),
+        };
         out.push(
             Diagnostic::new(
                 codes::MIXED_LINE_ENDINGS,
-                TextRange::new(start, at + 1),
-                format!("The file mixes line endings: {crlf} CRLF and {lf} LF. Line {} ends with {minor}; use {major} throughout.", line + 1),
+                TextRange::new(at, at + TEXTS[minor].len()),
+                format!(
+                    "The file mixes line endings: {tally}. Line {} ends with {}; use {} throughout.",
+                    line + 1,
+                    NAMES[minor],
+                    NAMES[major]
+                ),
             )
-            .with_fix(Fix::safe(format!("Convert all line endings to {major}"), edits)),
+            .with_fix(Fix::safe(format!("Convert all line endings to {}", NAMES[major]), edits)),
         );
     }
     out

@@ -69,8 +69,10 @@ pub struct LineCol {
 
 /// Line starts of one text, for fast offset ⇄ line/column conversion.
 ///
-/// Lines end at `\n`; a `\r` before it belongs to the line terminator, so a position on a
-/// CRLF line never lands between `\r` and `\n`.
+/// Lines end at `\n`, `\r\n` or a lone `\r`: the line ends LSP counts (its `Position`
+/// definition) and the ones YAML 1.1 (§5.4, line break characters, as PyYAML reads them) and
+/// JSON (RFC 8259 §2, whitespace) treat as whitespace between tokens. The `\r` of a CRLF
+/// belongs to the terminator, so a position on a CRLF line never lands between `\r` and `\n`.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
@@ -79,9 +81,11 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        for (i, b) in bytes.iter().enumerate() {
+            let ends_line = *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if ends_line {
                 line_starts.push(i as u32 + 1);
             }
         }
@@ -105,12 +109,13 @@ impl LineIndex {
         self.line_starts.get(line).copied().unwrap_or(self.len) as usize
     }
 
-    /// The byte range of a line's content, without its `\n` or `\r\n`.
+    /// The byte range of a line's content, without its `\n`, `\r\n` or `\r`.
     pub fn line_range(&self, text: &str, line: usize) -> TextRange {
         let start = self.line_start(line);
         let mut end =
             if line + 1 < self.line_starts.len() { self.line_starts[line + 1] as usize - 1 } else { self.len as usize };
-        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+        // `end` is now before the terminator's last byte; a CRLF has one more to drop.
+        if end > start && text.as_bytes().get(end) == Some(&b'\n') && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end -= 1;
         }
         TextRange::new(start, end.max(start))
@@ -215,6 +220,20 @@ mod tests {
         assert_eq!(index.line_col(text, 6, PositionEncoding::Utf16), LineCol { line: 1, col: 0 });
         // A column past the end of a CRLF line clamps before the `\r`.
         assert_eq!(index.offset(text, LineCol { line: 0, col: 99 }, PositionEncoding::Utf16), 4);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "a: 1\rbb: 2\r\ncc: 3\n\rd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 5);
+        assert_eq!(index.line_range(text, 0), TextRange::new(0, 4));
+        assert_eq!(index.line_range(text, 1), TextRange::new(5, 10));
+        assert_eq!(index.line_range(text, 2), TextRange::new(12, 17));
+        assert_eq!(index.line_range(text, 3), TextRange::new(18, 18));
+        assert_eq!(index.line_col(text, 5, PositionEncoding::Utf16), LineCol { line: 1, col: 0 });
+        assert_eq!(index.offset(text, LineCol { line: 1, col: 99 }, PositionEncoding::Utf16), 10);
+        assert_eq!(index.offset(text, LineCol { line: 4, col: 0 }, PositionEncoding::Utf16), 19);
     }
 
     #[test]

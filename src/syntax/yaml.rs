@@ -10,6 +10,7 @@
 use super::text::TextRange;
 use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
 use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -25,7 +26,8 @@ pub struct YamlParse {
 pub fn parse(text: &str) -> YamlParse {
     let mut scanner = Scanner::new(text);
     scanner.run();
-    let mut parser = Parser { text, tokens: scanner.tokens, pos: 0, diagnostics: scanner.diagnostics };
+    let mut parser =
+        Parser { text, tokens: scanner.tokens, pos: 0, diagnostics: scanner.diagnostics, depth: 0, too_deep: false };
     let root = parser.parse_document();
     let mut diagnostics = parser.diagnostics;
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
@@ -69,6 +71,11 @@ struct Scanner<'t> {
     line_has_token: bool,
     /// Indentation of the lines where the open flow collections started.
     flow_stack: Vec<u32>,
+    /// The last column computed on the current line, as (line start, offset, column): the next
+    /// token's column counts on from there, so a long line costs linear, not quadratic, time.
+    last_col: Cell<(usize, usize, u32)>,
+    /// Where quoted scalars can close, computed once (see `QuoteIndex`).
+    quotes: QuoteIndex,
     tokens: Vec<Token>,
     comments: Vec<Comment>,
     diagnostics: Vec<Diagnostic>,
@@ -87,6 +94,8 @@ impl<'t> Scanner<'t> {
             line_indent: 0,
             line_has_token: false,
             flow_stack: Vec::new(),
+            last_col: Cell::new((usize::MAX, 0, 0)),
+            quotes: QuoteIndex::new(text),
             tokens: Vec::new(),
             comments: Vec::new(),
             diagnostics: Vec::new(),
@@ -205,14 +214,22 @@ impl<'t> Scanner<'t> {
         if !self.line_has_token {
             return self.line_indent;
         }
-        let prefix = &self.text[self.line_start..offset];
-        let leading: u32 = prefix
-            .bytes()
-            .take_while(|b| *b == b' ' || *b == b'\t')
-            .map(|b| if b == b'\t' { TAB_WIDTH } else { 1 })
-            .sum();
-        let skipped = prefix.bytes().take_while(|b| *b == b' ' || *b == b'\t').count();
-        leading + prefix[skipped..].chars().count() as u32
+        let (cached_line, cached_offset, cached_col) = self.last_col.get();
+        let col = if cached_line == self.line_start && cached_offset <= offset {
+            cached_col + self.text[cached_offset..offset].chars().count() as u32
+        } else {
+            let prefix = &self.text[self.line_start..offset];
+            let leading: u32 = prefix
+                .bytes()
+                .take_while(|b| *b == b' ' || *b == b'\t')
+                .map(|b| if b == b'\t' { TAB_WIDTH } else { 1 })
+                .sum();
+            let skipped = prefix.bytes().take_while(|b| *b == b' ' || *b == b'\t').count();
+            leading + prefix[skipped..].chars().count() as u32
+        };
+        // Tokens start after the indentation, so counting on from here counts characters only.
+        self.last_col.set((self.line_start, offset, col));
+        col
     }
 
     fn push(&mut self, tok: Tok, start: usize, end: usize) {
@@ -423,40 +440,12 @@ impl<'t> Scanner<'t> {
     /// Finds the closing quote. A quoted string may span lines, but only while the following
     /// lines do not look like new mapping entries at or left of the opening line's
     /// indentation; otherwise the quote is treated as unclosed on its own line, so one missing
-    /// quote does not swallow the rest of the file.
+    /// quote does not swallow the rest of the file. Both searches use the precomputed
+    /// `QuoteIndex`, so many unclosed quotes over a long indented tail stay linear.
     fn find_closing_quote(&self, quote: u8) -> Option<usize> {
-        let mut i = self.pos + 1;
-        let mut at_line_start = false;
-        let mut indent = 0u32;
-        while i < self.bytes.len() {
-            let b = self.bytes[i];
-            if at_line_start {
-                if b == b' ' {
-                    indent += 1;
-                    i += 1;
-                    continue;
-                }
-                at_line_start = false;
-                if b != b'\n' && b != b'\r' && indent <= self.line_indent {
-                    return None;
-                }
-            }
-            if b == b'\n' {
-                at_line_start = true;
-                indent = 0;
-            } else if quote == b'"' && b == b'\\' {
-                i += 2;
-                continue;
-            } else if b == quote {
-                if quote == b'\'' && self.bytes.get(i + 1) == Some(&b'\'') {
-                    i += 2;
-                    continue;
-                }
-                return Some(i);
-            }
-            i += 1;
-        }
-        None
+        let close = self.quotes.closing(self.bytes, self.pos, quote)?;
+        let stop = self.quotes.next_line_at_or_left_of(self.pos, self.line_indent);
+        (close < stop).then_some(close)
     }
 
     fn scan_block_scalar(&mut self, indicator: u8) {
@@ -736,11 +725,151 @@ fn resolve_float(raw: &str) -> Option<f64> {
     cleaned.parse::<f64>().ok().map(|f| sign as f64 * f)
 }
 
+/// Where quoted scalars can end, computed once per text in linear time.
+///
+/// A double-quoted scalar ends at a `"` preceded by an even run of backslashes (YAML 1.1
+/// §4.6.8: `\` escapes the next character); a single-quoted one at the last quote of an odd
+/// run of `'` (§4.6.7: `''` is an escaped quote). Both facts are local to the run, so they hold
+/// whatever the opening quote's position. A scalar also cannot continue past a non-blank line
+/// indented at or left of the line that opened it (our recovery rule, see
+/// `find_closing_quote`).
+struct QuoteIndex {
+    /// Offsets of the `"` that close a double-quoted scalar, ascending.
+    double_closers: Vec<u32>,
+    /// Offsets of the `'` that close a single-quoted scalar opened before its run, ascending.
+    single_closers: Vec<u32>,
+    /// Start offsets of the non-blank lines and their indentation (spaces).
+    line_starts: Vec<u32>,
+    /// A min-segment tree over `line_indents` for "the next line indented at most n".
+    indent_tree: Vec<u32>,
+    leaves: usize,
+}
+
+impl QuoteIndex {
+    fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut double_closers = Vec::new();
+        let mut single_closers = Vec::new();
+        let mut backslashes = 0usize;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => backslashes += 1,
+                b'"' => {
+                    if backslashes.is_multiple_of(2) {
+                        double_closers.push(i as u32);
+                    }
+                    backslashes = 0;
+                }
+                b'\'' => {
+                    let run = bytes[i..].iter().take_while(|b| **b == b'\'').count();
+                    if run % 2 == 1 {
+                        single_closers.push((i + run - 1) as u32);
+                    }
+                    backslashes = 0;
+                    i += run;
+                    continue;
+                }
+                _ => backslashes = 0,
+            }
+            i += 1;
+        }
+        let mut line_starts = Vec::new();
+        let mut line_indents = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            let indent = bytes[at..].iter().take_while(|b| **b == b' ').count();
+            let blank = matches!(bytes.get(at + indent), None | Some(b'\n' | b'\r'));
+            if !blank {
+                line_starts.push(at as u32);
+                line_indents.push(indent as u32);
+            }
+            match memchr_newline(&bytes[at..]) {
+                Some(n) => at += n + 1,
+                None => break,
+            }
+        }
+        let leaves = line_indents.len().next_power_of_two().max(1);
+        let mut indent_tree = vec![u32::MAX; 2 * leaves];
+        indent_tree[leaves..leaves + line_indents.len()].copy_from_slice(&line_indents);
+        for node in (1..leaves).rev() {
+            indent_tree[node] = indent_tree[2 * node].min(indent_tree[2 * node + 1]);
+        }
+        QuoteIndex { double_closers, single_closers, line_starts, indent_tree, leaves }
+    }
+
+    /// The offset of the quote that closes the scalar opened at `open`, ignoring line limits.
+    fn closing(&self, bytes: &[u8], open: usize, quote: u8) -> Option<usize> {
+        let after = open + 1;
+        if quote == b'\'' {
+            // The opening quote may start a run (`'''a'`): the run after it is read on its own.
+            let run = bytes[after..].iter().take_while(|b| **b == b'\'').count();
+            if run % 2 == 1 {
+                return Some(after + run - 1);
+            }
+            let from = after + run;
+            let i = self.single_closers.partition_point(|c| (*c as usize) < from);
+            // A closer inside the opening run belongs to that run, already handled above.
+            return self.single_closers.get(i).map(|c| *c as usize);
+        }
+        let i = self.double_closers.partition_point(|c| (*c as usize) < after);
+        self.double_closers.get(i).map(|c| *c as usize)
+    }
+
+    /// The start of the first non-blank line after the one holding `offset` whose indentation
+    /// is at most `indent`, or the end of the text.
+    fn next_line_at_or_left_of(&self, offset: usize, indent: u32) -> usize {
+        let first = self.line_starts.partition_point(|s| (*s as usize) <= offset);
+        match self.first_leaf_at_most(first, indent) {
+            Some(line) => self.line_starts[line] as usize,
+            None => usize::MAX,
+        }
+    }
+
+    /// The first leaf at or after `from` whose value is at most `limit`, in O(log n).
+    fn first_leaf_at_most(&self, from: usize, limit: u32) -> Option<usize> {
+        if from >= self.leaves {
+            return None;
+        }
+        let mut node = from + self.leaves;
+        // Climb until a right part of the tree holds a small enough value.
+        if self.indent_tree[node] > limit {
+            loop {
+                if node == 1 {
+                    return None;
+                }
+                if node.is_multiple_of(2) && self.indent_tree[node + 1] <= limit {
+                    node += 1;
+                    break;
+                }
+                node /= 2;
+            }
+        }
+        // Descend to the leftmost such leaf.
+        while node < self.leaves {
+            node = if self.indent_tree[2 * node] <= limit { 2 * node } else { 2 * node + 1 };
+        }
+        Some(node - self.leaves)
+    }
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|b| *b == b'\n')
+}
+
+/// How deep collections may nest. Compute specs nest less than ten levels; the limit keeps
+/// every recursive walk over the tree (checks, completion, hover, drop) within a small stack.
+pub const MAX_NESTING: usize = super::MAX_NESTING;
+
 struct Parser<'t> {
     text: &'t str,
     tokens: Vec<Token>,
     pos: usize,
     diagnostics: Vec<Diagnostic>,
+    /// Collections open around the current token.
+    depth: usize,
+    /// Whether the one "nested too deeply" diagnostic has been given.
+    too_deep: bool,
 }
 
 impl<'t> Parser<'t> {
@@ -855,10 +984,14 @@ impl<'t> Parser<'t> {
         if t.first_in_line && (t.col as i64) <= parent_indent {
             return Node::missing(self.last_end());
         }
+        let opens_block = matches!(t.tok, Tok::Dash | Tok::Colon) || self.is_key_at(0);
+        if opens_block && self.depth >= MAX_NESTING {
+            return self.skip_too_deep_block(&t, parent_indent);
+        }
         match &t.tok {
-            Tok::Dash => self.parse_block_sequence(t.col),
-            Tok::Scalar(_) if self.is_key_at(0) => self.parse_block_mapping(t.col),
-            Tok::Colon => self.parse_block_mapping(t.col),
+            Tok::Dash => self.nested(|p| p.parse_block_sequence(t.col)),
+            Tok::Scalar(_) if self.is_key_at(0) => self.nested(|p| p.parse_block_mapping(t.col)),
+            Tok::Colon => self.nested(|p| p.parse_block_mapping(t.col)),
             Tok::Scalar(s) if s.style == ScalarStyle::Plain => self.parse_plain(parent_indent),
             Tok::Scalar(s) => {
                 self.advance();
@@ -885,6 +1018,66 @@ impl<'t> Parser<'t> {
             }
             Tok::DocStart | Tok::DocEnd => Node::missing(self.last_end()),
         }
+    }
+
+    /// Parses one collection a level deeper.
+    fn nested(&mut self, parse: impl FnOnce(&mut Self) -> Node) -> Node {
+        self.depth += 1;
+        let node = parse(self);
+        self.depth -= 1;
+        node
+    }
+
+    /// Reports nesting past `MAX_NESTING` (once per document) at the token that goes too deep.
+    fn report_too_deep(&mut self, at: TextRange) {
+        if self.too_deep {
+            return;
+        }
+        self.too_deep = true;
+        self.diagnostics.push(Diagnostic::new(
+            codes::TOO_DEEP,
+            at,
+            format!(
+                "Collections are nested more than {MAX_NESTING} levels deep here; aml-compute-ls does not read or check what is inside. No compute spec needs this depth."
+            ),
+        ));
+    }
+
+    /// Skips a block collection that would nest too deeply: every token up to the next line
+    /// indented at or left of `parent_indent`. The rest of the document parses as usual.
+    fn skip_too_deep_block(&mut self, first: &Token, parent_indent: i64) -> Node {
+        self.report_too_deep(first.range);
+        self.advance();
+        while let Some(t) = self.peek() {
+            let dedented = t.first_in_line && (t.col as i64) <= parent_indent;
+            if dedented || matches!(t.tok, Tok::DocStart | Tok::DocEnd) {
+                break;
+            }
+            self.pos += 1;
+        }
+        Node::missing(first.range.start())
+    }
+
+    /// Skips a flow collection that would nest too deeply, up to its matching bracket (or
+    /// where the scanner cut it off).
+    fn skip_too_deep_flow(&mut self, open: &Token) -> Node {
+        self.report_too_deep(open.range);
+        let mut open_brackets = 1usize;
+        while let Some(t) = self.peek() {
+            if t.first_in_line && self.flow_was_cut(t) {
+                break;
+            }
+            match t.tok {
+                Tok::FlowSeqStart | Tok::FlowMapStart => open_brackets += 1,
+                Tok::FlowSeqEnd | Tok::FlowMapEnd => open_brackets -= 1,
+                _ => {}
+            }
+            self.pos += 1;
+            if open_brackets == 0 {
+                break;
+            }
+        }
+        Node::missing(open.range.start())
     }
 
     /// A plain scalar, folding continuation lines that are indented deeper than the parent.
@@ -969,7 +1162,7 @@ impl<'t> Parser<'t> {
                     }
                     let colon = self.advance().unwrap();
                     let value = self.parse_mapping_value(indent, &colon);
-                    self.check_duplicate(&mut seen, &key, t.range);
+                    self.check_duplicate(&mut seen, &key, t.range, t.line);
                     entries.push(Entry { key, key_range: t.range, value, has_colon });
                 }
                 Tok::Colon => {
@@ -1031,11 +1224,11 @@ impl<'t> Parser<'t> {
         node
     }
 
-    /// Reports a key already seen in this mapping. `seen` maps keys to their first range, so
+    /// Reports a key already seen in this mapping. `seen` maps keys to their first line, so
     /// a mapping with many keys (a 10 MB tag list) costs linear, not quadratic, time.
-    fn check_duplicate(&mut self, seen: &mut HashMap<String, TextRange>, key: &Scalar, range: TextRange) {
-        if let Some(previous) = seen.get(&key.text) {
-            let line_hint = self.text[..previous.start()].matches('\n').count() + 1;
+    fn check_duplicate(&mut self, seen: &mut HashMap<String, u32>, key: &Scalar, range: TextRange, line: u32) {
+        if let Some(previous_line) = seen.get(&key.text) {
+            let line_hint = previous_line + 1;
             self.error(
                 codes::DUPLICATE_KEY,
                 range,
@@ -1045,7 +1238,7 @@ impl<'t> Parser<'t> {
                 ),
             );
         } else {
-            seen.insert(key.text.clone(), range);
+            seen.insert(key.text.clone(), line);
         }
     }
 
@@ -1095,6 +1288,13 @@ impl<'t> Parser<'t> {
 
     fn parse_flow(&mut self) -> Node {
         let open = self.advance().unwrap();
+        if self.depth >= MAX_NESTING {
+            return self.skip_too_deep_flow(&open);
+        }
+        self.nested(|p| p.parse_flow_body(open))
+    }
+
+    fn parse_flow_body(&mut self, open: Token) -> Node {
         let is_seq = matches!(open.tok, Tok::FlowSeqStart);
         let close_tok = if is_seq { Tok::FlowSeqEnd } else { Tok::FlowMapEnd };
         let mut items: Vec<Node> = Vec::new();
@@ -1166,7 +1366,7 @@ impl<'t> Parser<'t> {
                     let range = entry.key_range.cover(entry.value.range);
                     items.push(Node { kind: NodeKind::Mapping(vec![entry]), range });
                 } else {
-                    self.check_duplicate(&mut seen, &entry.key, entry.key_range);
+                    self.check_duplicate(&mut seen, &entry.key, entry.key_range, t.line);
                     entries.push(entry);
                 }
             } else if is_seq {

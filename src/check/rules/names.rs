@@ -40,15 +40,38 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     if super::super::placeholders::contains_placeholder(name) {
         return;
     }
-    out.extend(check_name(name, entry.value.range, ctx.kind, |candidate| requote(&entry.value, candidate)));
+    let source = ctx.text.get(entry.value.range.start()..entry.value.range.end()).unwrap_or("");
+    out.extend(check_name(name, source, entry.value.range, ctx.kind, |candidate| requote(&entry.value, candidate)));
 }
 
-/// Checks one name; `quote` renders a replacement in the document's quoting.
-pub fn check_name(name: &str, range: TextRange, kind: ComputeKind, quote: impl Fn(&str) -> String) -> Vec<Diagnostic> {
+/// Where the name's characters sit in the text: after the opening quote of a quoted value, at
+/// the start of a plain one. `None` when the text is not the name written out (a name folded
+/// over two lines, or with escapes): findings about one character then cover the whole value,
+/// since an offset into the name is no offset into the text.
+fn name_start(name: &str, source: &str, range: TextRange) -> Option<usize> {
+    if source == name {
+        return Some(range.start());
+    }
+    let quoted = source.len() == name.len() + 2
+        && (source.starts_with('"') || source.starts_with('\''))
+        && source.get(1..source.len() - 1) == Some(name);
+    quoted.then_some(range.start() + 1)
+}
+
+/// Checks one name; `source` is the value's text as written (`range` in the document) and
+/// `quote` renders a replacement in the document's quoting.
+pub fn check_name(
+    name: &str,
+    source: &str,
+    range: TextRange,
+    kind: ComputeKind,
+    quote: impl Fn(&str) -> String,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let (min, max) = length_limits(kind);
-    // The value's text may be quoted: offsets inside it start after the opening quote.
-    let inner_start = range.start() + usize::from(range.len() > name.len());
+    let inner = name_start(name, source, range);
+    // The range of `len` bytes of the name from byte `at`, or the whole value.
+    let part = |at: usize, len: usize| inner.map_or(range, |start| TextRange::new(start + at, start + at + len));
     let fixed = suggest_valid(name, max);
     let fix = |title: &str| {
         fixed
@@ -84,12 +107,11 @@ pub fn check_name(name: &str, range: TextRange, kind: ComputeKind, quote: impl F
         );
     }
     if let Some((i, bad)) = name.char_indices().find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-')) {
-        let start = inner_start + i;
         let shown = if bad == ' ' { "a space".to_string() } else { format!("`{bad}`") };
         out.push(
             Diagnostic::new(
                 codes::NAME_CHARACTERS,
-                TextRange::new(start, start + bad.len_utf8()),
+                part(i, bad.len_utf8()),
                 format!("A compute name may contain only letters, digits and `-`; {shown} is not allowed."),
             )
             .with_fixes(fix("Rename to")),
@@ -99,18 +121,13 @@ pub fn check_name(name: &str, range: TextRange, kind: ComputeKind, quote: impl F
         && !first.is_ascii_alphabetic()
     {
         out.push(
-            Diagnostic::new(
-                codes::NAME_START,
-                TextRange::new(inner_start, inner_start + first.len_utf8()),
-                "A compute name must start with a letter.",
-            )
-            .with_fixes(fix("Rename to")),
+            Diagnostic::new(codes::NAME_START, part(0, first.len_utf8()), "A compute name must start with a letter.")
+                .with_fixes(fix("Rename to")),
         );
     }
     if let Some(dash) = name.rfind('-')
         && !name[dash + 1..].chars().any(|c| c.is_ascii_alphabetic())
     {
-        let start = inner_start + dash;
         let message = if dash + 1 == name.len() {
             "A compute name cannot end with `-`.".to_string()
         } else {
@@ -120,7 +137,7 @@ pub fn check_name(name: &str, range: TextRange, kind: ComputeKind, quote: impl F
             )
         };
         out.push(
-            Diagnostic::new(codes::NAME_HYPHEN_SUFFIX, TextRange::new(start, inner_start + name.len()), message)
+            Diagnostic::new(codes::NAME_HYPHEN_SUFFIX, part(dash, name.len() - dash), message)
                 .with_fixes(fix("Rename to")),
         );
     }
@@ -157,7 +174,10 @@ mod tests {
     use super::*;
 
     fn slugs(name: &str, kind: ComputeKind) -> Vec<&'static str> {
-        check_name(name, TextRange::new(0, name.len()), kind, str::to_string).iter().map(|d| d.code.slug).collect()
+        check_name(name, name, TextRange::new(0, name.len()), kind, str::to_string)
+            .iter()
+            .map(|d| d.code.slug)
+            .collect()
     }
 
     #[test]

@@ -1,0 +1,64 @@
+//! What one fuzz input runs, shared by the libFuzzer target and the regression replay in the
+//! main crate's tests (which includes this file by path).
+
+use aml_compute_ls::check::{CheckOptions, check_text};
+use aml_compute_ls::ide;
+use aml_compute_ls::report::{self, FileReport, Style};
+use aml_compute_ls::syntax::text::TextRange;
+use std::time::{Duration, Instant};
+
+/// The time budget for one input in an optimised build: 100 ms per KB, and never less than
+/// 100 ms.
+pub fn budget(len: usize) -> Duration {
+    Duration::from_millis(100 * (len as u64 / 1024).max(1))
+}
+
+/// Runs every engine feature on one input, panicking if any is too slow.
+pub fn exercise(data: &[u8]) {
+    exercise_slowed(data, 1);
+}
+
+/// `exercise` for a build `slowdown` times slower than release (a debug build replaying the
+/// regression inputs).
+pub fn exercise_slowed(data: &[u8], slowdown: u32) {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let text = String::from_utf8_lossy(rest);
+    let path = if selector % 2 == 0 { "spec.yml" } else { "spec.json" };
+    let started = Instant::now();
+    run(&text, path, selector);
+    let took = started.elapsed();
+    let budget = budget(text.len()) * slowdown;
+    if took > budget {
+        // Measure again before calling it a crash: a busy machine can stall one run.
+        let again = Instant::now();
+        run(&text, path, selector);
+        let took_again = again.elapsed();
+        assert!(
+            took_again <= budget,
+            "{} bytes took {took:?} and then {took_again:?}, over the budget of {budget:?}",
+            text.len()
+        );
+    }
+}
+
+fn run(text: &str, path: &str, selector: u8) {
+    let options = CheckOptions { default_location: Some("eastus".into()), ..CheckOptions::default() };
+    let result = check_text(text, Some(path), &options);
+    // Positions: a few spread over the text, moved to character starts as the server does.
+    let positions = 4 + (selector as usize / 2) % 5;
+    for i in 0..=positions {
+        let mut offset = (text.len() * i / positions.max(1) + selector as usize * 7 % 13).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let _ = ide::complete(text, offset, &result, &options);
+        let _ = ide::hover(text, offset, &result);
+        let _ = ide::code_actions(text, TextRange::new(offset, offset), &result);
+    }
+    let _ = ide::code_actions(text, TextRange::new(0, text.len()), &result);
+    let _ = ide::document_symbols(text, &result);
+    let files = [FileReport { path, text, result: &result }];
+    let _ = report::render_human(&files, Style { color: false });
+    let _ = report::render_json(&files);
+    let _ = report::render_sarif(&files);
+}
