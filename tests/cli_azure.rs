@@ -386,8 +386,11 @@ fn each_subcommand_shows_only_its_options_and_a_bare_call_shows_all() {
     }
     // `--stdio` is no longer on every subcommand, yet what clients pass still starts the server.
     for args in [&["--stdio"][..], &["--stdio", "--stdio"], &["lsp", "--stdio"], &["lsp"]] {
+        // With no client on stdin the server sees end of input without `shutdown`, which LSP
+        // makes exit status 1; a usage error would be 2.
         let r = run_plain(&home, args);
-        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("Usage:"), "{args:?}: {}", r.stderr);
     }
     let bare = run_plain(&home, &[]);
     assert_eq!(bare.code, 2);
