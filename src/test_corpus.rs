@@ -1,6 +1,6 @@
 //! Where tests find the external real-world corpus: the one answer for unit tests and (through
 //! `tests/support`) integration tests, set by `build.rs` (`AML_CORPUS_DIR`, else
-//! `../shared/corpus/real`). Tests that read it are marked
+//! the `shared/corpus/real` folder beside the checkout). Tests that read it are marked
 //! `#[cfg_attr(not(external_corpus), ignore = "needs the external corpus: set AML_CORPUS_DIR")]`,
 //! so a fresh clone shows them as ignored and CI, which requires the corpus, runs them.
 

@@ -17,6 +17,7 @@ mod support;
 use aml_compute_ls::actions::{self, Connection, Op, SpecFile, Target, Ui};
 use aml_compute_ls::arm::read_only;
 use aml_compute_ls::arm::{ClientOptions, Credential, PartialWorkspace, WorkspaceEnv};
+use aml_compute_ls::emulator::COMPUTE_TYPES;
 use aml_compute_ls::emulator::rest_schema::{self, Exception, RestSchema, Violation};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
@@ -158,18 +159,7 @@ fn read_only_absent(bodies: &[(PathBuf, String, Vec<u8>)]) -> Vec<String> {
 async fn every_body_on_the_wire_passes_the_emulators_referee() {
     let bodies = captured_bodies().await;
     let kinds: BTreeSet<&str> = bodies.iter().map(|(_, k, _)| k.as_str()).collect();
-    for kind in [
-        "AmlCompute",
-        "ComputeInstance",
-        "AKS",
-        "Kubernetes",
-        "VirtualMachine",
-        "HDInsight",
-        "Databricks",
-        "DataLakeAnalytics",
-        "DataFactory",
-        "SynapseSpark",
-    ] {
+    for kind in COMPUTE_TYPES {
         assert!(kinds.contains(kind), "no body of type {kind} was captured: {kinds:?}");
     }
     let (failures, used) = referee(RestSchema::embedded(), &bodies);
@@ -435,18 +425,7 @@ fn the_clients_read_only_table_is_the_rest_specs() {
     let derived = derived_definitions(&rest);
     let defs = derived["definitions"].as_object().unwrap();
     let mut differences = Vec::new();
-    for kind in [
-        "AmlCompute",
-        "ComputeInstance",
-        "AKS",
-        "Kubernetes",
-        "VirtualMachine",
-        "HDInsight",
-        "Databricks",
-        "DataLakeAnalytics",
-        "DataFactory",
-        "SynapseSpark",
-    ] {
+    for kind in COMPUTE_TYPES {
         let want = read_only_paths(defs, kind);
         let have: BTreeSet<String> = read_only::paths_for(kind).into_iter().collect();
         if want != have {

@@ -17,6 +17,7 @@ mod validate;
 mod wire;
 
 pub use faults::{Faults, FaultsPatch};
+pub use validate::COMPUTE_TYPES;
 
 use axum::Router;
 use axum::extract::connect_info::Connected;
