@@ -10,7 +10,7 @@
 # Needs: cargo and a C++ compiler (libfuzzer-sys builds libFuzzer from source). No sanitizer
 # and no nightly: coverage comes from LLVM's SanitizerCoverage pass, which stable rustc runs
 # with -Cpasses=sancov-module. A crash leaves its input in fuzz/artifacts/; copy it to
-# tests/fuzz-regressions/ so `cargo test --test fuzz_regressions` replays it forever.
+# tests/fuzz-regressions/ so `cargo test --test it fuzz_regressions::` replays it forever.
 set -euo pipefail
 cd "$(dirname "$0")"
 mode="${1:-smoke}"

@@ -16,9 +16,7 @@ use aml_compute_ls::arm::{
 use aml_compute_ls::emulator::{EMULATOR_TOKEN, EmulatorConfig, Faults, RunningEmulator};
 use serde_json::{Value, json};
 
-#[path = "../src/test_corpus.rs"]
-#[allow(dead_code)]
-mod corpus;
+use crate::support::corpus;
 
 // ---- helpers -----------------------------------------------------------------------------------
 

@@ -9,12 +9,12 @@ use aml_compute_ls::check::{CheckOptions, check_text};
 use aml_compute_ls::syntax::text::{LineIndex, PositionEncoding};
 use std::collections::BTreeSet;
 
-mod support;
+use crate::support;
 use support::corpus;
 
 /// (file, line, code) triples from the expectations file.
 fn expectations() -> BTreeSet<(String, usize, String)> {
-    let text = include_str!("corpus-expectations.tsv");
+    let text = include_str!("../corpus-expectations.tsv");
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {

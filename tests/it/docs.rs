@@ -10,7 +10,7 @@ use aml_compute_ls::diagnostic::codes::{ALL, Code};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const DOC: &str = include_str!("../docs/diagnostics.md");
+const DOC: &str = include_str!("../../docs/diagnostics.md");
 
 /// Codes documented ahead of the engine: their Bad example must NOT yet produce them, so
 /// this list (and the note in the doc) has to be cleaned up once the engine catches up.

@@ -11,9 +11,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-#[path = "../src/test_corpus.rs"]
-#[allow(dead_code)]
-mod corpus;
+use crate::support::corpus;
 
 const SUB: &str = "0e745469-49f8-48c9-873b-24ca87143db1";
 const API: &str = "2024-04-01";

@@ -4,7 +4,7 @@
 
 // `exercise`, the fuzz target's entry point, is not called here: the slowed variant is.
 #[allow(dead_code)]
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod fuzz_input;
 
 #[test]

@@ -5,7 +5,7 @@
 //! status URLs of its operations). The emulator itself refuses dot segments, encoded slashes
 //! and invalid resource groups and workspaces in raw paths.
 //!
-//! `cargo test --test hostile_names -- --nocapture` prints the figures kept in docs/reliability.md.
+//! `cargo test --test it hostile_names:: -- --nocapture` prints the figures kept in docs/reliability.md.
 
 use aml_compute_ls::emulator::{EMULATOR_TOKEN, EmulatorConfig, LoggedRequest, RunningEmulator};
 use std::path::{Path, PathBuf};

@@ -8,11 +8,11 @@ use aml_compute_ls::report::{self, FileReport};
 use aml_compute_ls::syntax::text::{LineIndex, PositionEncoding};
 
 const EXAMPLES: &[(&str, &str)] = &[
-    ("cpu-cluster.yml", include_str!("../examples/cpu-cluster.yml")),
-    ("compute-instance.yml", include_str!("../examples/compute-instance.yml")),
-    ("attached-vm.yml", include_str!("../examples/attached-vm.yml")),
-    ("gpu-cluster-low-priority.yml", include_str!("../examples/gpu-cluster-low-priority.yml")),
-    ("aks-inference.json", include_str!("../examples/aks-inference.json")),
+    ("cpu-cluster.yml", include_str!("../../examples/cpu-cluster.yml")),
+    ("compute-instance.yml", include_str!("../../examples/compute-instance.yml")),
+    ("attached-vm.yml", include_str!("../../examples/attached-vm.yml")),
+    ("gpu-cluster-low-priority.yml", include_str!("../../examples/gpu-cluster-low-priority.yml")),
+    ("aks-inference.json", include_str!("../../examples/aks-inference.json")),
 ];
 
 /// Findings as (code, line, column, message): comparable across line-end styles.

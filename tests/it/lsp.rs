@@ -1,8 +1,7 @@
 //! The language server in-process: the real server loop on in-memory pipes, driven by a small
 //! JSON-RPC client that speaks the wire protocol (Content-Length framing) like an editor.
 
-#[path = "support/lsp_client.rs"]
-mod lsp_client;
+use crate::support::lsp_client;
 
 use lsp_client::{Client, TIMEOUT};
 use serde_json::{Value, json};

@@ -2,8 +2,7 @@
 //! protocol) talks to a real emulator on loopback. Confirmations go through
 //! `window/showMessageRequest`, progress through `$/progress`, results come back as JSON.
 
-#[path = "support/lsp_client.rs"]
-mod lsp_client;
+use crate::support::lsp_client;
 
 use aml_compute_ls::emulator::{EmulatorConfig, RunningEmulator};
 use lsp_client::Client;

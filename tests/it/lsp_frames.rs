@@ -1,8 +1,7 @@
 //! The real binary over stdio keeps serving after malformed frames (issue 14, defect 2), answers
 //! unknown `$/` requests, and ends promptly at `exit` with LSP's exit code (defect 5).
 
-#[path = "support/lsp_client.rs"]
-mod lsp_client;
+use crate::support::lsp_client;
 
 use lsp_client::Client;
 use serde_json::{Value, json};

@@ -3,8 +3,7 @@
 //! change or a changed file on disk, every open document's diagnostics are renewed (re-published,
 //! or a refresh request); a document the editor does not have open gets none, either way.
 
-#[path = "support/lsp_client.rs"]
-mod lsp_client;
+use crate::support::lsp_client;
 
 use lsp_client::Client;
 use serde_json::{Value, json};

@@ -8,14 +8,13 @@
 //! version equal `check` on the client's final text; `shutdown` + `exit` end the process with
 //! status 0 within 2 s. A failure names the seed and the step, so it can be replayed.
 //!
-//! `cargo test --test lsp_torture` runs a smoke version. The full run (50 sessions × 500
+//! `cargo test --test it lsp_torture::` runs a smoke version. The full run (50 sessions × 500
 //! operations, 20,000 edits for the memory figure) is ignored by default:
-//! `AML_TORTURE_SESSIONS=50 AML_TORTURE_OPS=500 cargo test --test lsp_torture -- --ignored --nocapture`
+//! `AML_TORTURE_SESSIONS=50 AML_TORTURE_OPS=500 cargo test --test it lsp_torture:: -- --ignored --nocapture`
 //! (`AML_TORTURE_PASTES=0` without the megabyte pastes; `AML_TORTURE_FIRST_SEED=n` replays from
 //! session n; `AML_TEST_TIMEOUT_SECS` raises the per-message wait on a slow debug build).
 
-#[path = "support/lsp_client.rs"]
-mod lsp_client;
+use crate::support::lsp_client;
 
 use aml_compute_ls::check::check_text;
 use aml_compute_ls::syntax::text::{LineIndex, PositionEncoding};
@@ -843,7 +842,7 @@ async fn memory_over_edits(edits: usize) {
     let (mut c, _) =
         Client::spawn_binary_with_env(BIN, &[("AML_COMPUTE_LS_TEST_HOOKS", "1")], json!({}), Value::Null).await;
     let uri = "file:///torture/memory.yml";
-    let mut text = include_str!("../examples/cpu-cluster.yml").to_string();
+    let mut text = include_str!("../../examples/cpu-cluster.yml").to_string();
     c.open(uri, &text).await;
     let mut rng = Rng(0x5EED);
     let mut samples = Vec::new();

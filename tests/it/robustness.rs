@@ -4,7 +4,7 @@
 use aml_compute_ls::check::{CheckOptions, check_text};
 use std::path::Path;
 
-mod support;
+use crate::support;
 
 /// The real-world corpus' specs (valid and invalid).
 fn corpus_files() -> Vec<(String, String)> {

@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-mod support;
+use crate::support;
 
 const BASE: &str = "https://aml-compute-ls.invalid/schemas/";
 
@@ -83,7 +83,7 @@ fn errors(validators: &mut BTreeMap<String, Validator>, file: &str, value: &Valu
 
 /// The reviewed differences: (code or file name, reason).
 fn reviewed_differences() -> BTreeMap<String, String> {
-    include_str!("schema-referee-differences.tsv")
+    include_str!("../schema-referee-differences.tsv")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {

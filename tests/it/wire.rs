@@ -12,7 +12,7 @@
 //! check that the embedded copy and the read-only table of `arm::read_only` are derived from
 //! them exactly; `UPDATE_EXPECT=1` regenerates the embedded copy).
 
-mod support;
+use crate::support;
 
 use aml_compute_ls::actions::{self, Connection, Op, SpecFile, Target, Ui};
 use aml_compute_ls::arm::read_only;

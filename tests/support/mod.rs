@@ -17,6 +17,7 @@
 pub mod corpus;
 
 pub mod capture;
+pub mod lsp_client;
 pub mod shared;
 
 use aml_compute_ls::check::{CheckOptions, Diagnostic, check_text};

@@ -1,4 +1,4 @@
--- End-to-end driver for tests/neovim.rs. Run as
+-- End-to-end driver for tests/it/neovim.rs. Run as
 --   nvim --headless --clean -c "luafile editors/neovim/test/e2e.lua"
 -- with these environment variables:
 --   AML_E2E_PLUGIN   editors/neovim (added to 'runtimepath')
