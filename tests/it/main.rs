@@ -33,3 +33,26 @@ mod schema_referee;
 mod secrets;
 mod secrets_everywhere;
 mod wire;
+
+/// Cargo makes a test binary of each `tests/*.rs` and `tests/*/main.rs`, and each links the whole
+/// crate again: a new integration test belongs in a module here.
+#[test]
+fn integration_tests_stay_in_one_binary() {
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut targets = Vec::new();
+    for entry in std::fs::read_dir(&tests).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".rs") {
+            targets.push(name);
+        } else if path.join("main.rs").is_file() {
+            targets.push(format!("{name}/main.rs"));
+        }
+    }
+    targets.sort();
+    assert_eq!(
+        targets,
+        ["fixtures.rs", "it/main.rs", "lsp_latency.rs"],
+        "move new test files into tests/it/ as modules"
+    );
+}
