@@ -309,6 +309,11 @@ pub fn normalize_enum(value: &str, casing: EnumCasing) -> String {
     match casing {
         EnumCasing::Exact => value.to_string(),
         EnumCasing::Lower => value.to_lowercase(),
+        // azure-ai-ml's camel_to_snake splits on commas and strips each part
+        // (_utils/utils.py `_csv_parser`): `system_assigned, user_assigned` is the combined type.
+        EnumCasing::CamelToSnake if value.contains(',') => {
+            value.split(',').map(|part| normalize_enum(part.trim(), casing)).collect::<Vec<_>>().join(",")
+        }
         EnumCasing::CamelToSnake => {
             let mut out = String::with_capacity(value.len() + 4);
             let mut prev_lower = false;

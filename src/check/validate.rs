@@ -212,6 +212,14 @@ impl<'a> Validator<'a> {
             );
             return false;
         }
+        // marshmallow's Boolean also takes 1/0, y/n and the like (rules::coercions).
+        if self.form == SpecForm::Cli
+            && schema.allows(JsonType::Boolean)
+            && let Some(value) = super::rules::coercions::marshmallow_bool(node)
+        {
+            self.out.push(super::rules::coercions::boolean_hint(node, &place.field(), value));
+            return false;
+        }
         // Integers given as fractions are truncated by the SDK rather than rejected.
         if actual == JsonType::Number && schema.allows(JsonType::Integer) {
             let f = node.as_f64().unwrap_or(0.0);

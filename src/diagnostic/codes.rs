@@ -97,11 +97,13 @@ codes! {
     DUPLICATE_CUSTOM_APPLICATION = 116, "duplicate-custom-application", Error, "Two custom applications share a name or a published port.";
     SCHEMA_MISMATCH = 117, "schema-mismatch", Warning, "`$schema` names another compute kind than `type`, which decides.";
     NOT_A_COMPUTE_SPEC = 118, "not-a-compute-spec", Error, "A file given to check is not a compute spec.";
+    INVALID_TAG = 119, "invalid-tag", Error, "A tag the CLI or Azure refuses: a name that is not a string, over 50 tags, a name over 512 characters or with < > % & \\ ? /, a value over 256.";
 
     NAME_LENGTH = 201, "name-length", Error, "The compute name is too short or too long.";
     NAME_CHARACTERS = 202, "name-characters", Error, "The compute name has characters other than letters, digits and '-'.";
     NAME_START = 203, "name-start", Error, "The compute name does not start with a letter.";
     NAME_HYPHEN_SUFFIX = 204, "name-hyphen-suffix", Error, "The text after the last '-' in the compute name has no letter.";
+    INVALID_NAMESPACE = 205, "invalid-namespace", Error, "A Kubernetes namespace is not a DNS label (lower-case letters, digits, '-', at most 63).";
 
     UNKNOWN_VM_SIZE = 301, "unknown-vm-size", Warning, "The VM size is not a known Azure VM size.";
     SIZE_NOT_FOR_KIND = 302, "size-not-for-kind", Error, "The VM size is not offered for this compute kind.";
@@ -110,6 +112,7 @@ codes! {
     RETIRED_VM_SIZE = 305, "retired-vm-size", Error, "The VM size belongs to a retired series.";
     UNKNOWN_LOCATION = 306, "unknown-location", Warning, "The location is not an Azure region name.";
     LOCATION_DISPLAY_NAME = 307, "location-display-name", Hint, "The location is a region's display name, not its name.";
+    SIZE_WHITESPACE = 308, "size-whitespace", Error, "The VM size has spaces around it, so it names no size.";
 
     MIN_EXCEEDS_MAX = 401, "min-exceeds-max", Error, "The minimum node count is larger than the maximum.";
     NEGATIVE_NODE_COUNT = 402, "negative-node-count", Error, "A node count is negative.";
@@ -118,6 +121,7 @@ codes! {
     IDLE_TIME_RANGE = 405, "idle-time-range", Error, "An idle time is outside the range the service accepts.";
     AKS_PRODUCTION_CAPACITY = 406, "aks-production-capacity", Error, "A production AKS cluster has fewer than 12 vCPUs in all.";
     FRACTIONAL_NODE_COUNT = 407, "fractional-node-count", Warning, "A node count is not a whole number.";
+    ZERO_IDLE_TIME_DROPPED = 408, "zero-idle-time-dropped", Information, "An idle time of 0 is dropped by the CLI; the service's default applies.";
 
     SSH_PUBLIC_ACCESS_WITHOUT_KEY = 501, "ssh-public-access-without-key", Error, "Public SSH access is enabled but no SSH credentials are given.";
     SSH_PASSWORD = 502, "ssh-password", Warning, "A password is used for SSH instead of a key.";
@@ -131,6 +135,7 @@ codes! {
     VNET_WITHOUT_SUBNET = 601, "vnet-without-subnet", Error, "A virtual network is named without a subnet.";
     INVALID_SUBNET = 602, "invalid-subnet", Error, "The subnet is neither a subnet name nor a subnet resource id.";
     SUBNET_VNET_MISMATCH = 603, "subnet-vnet-mismatch", Warning, "The subnet id names another virtual network than vnet_name.";
+    NETWORK_SETTINGS_WITHOUT_SUBNET = 604, "network-settings-without-subnet", Error, "A cluster's network_settings give neither a subnet nor a vnet; the CLI crashes.";
 
     INVALID_RESOURCE_ID = 701, "invalid-resource-id", Error, "A resource id is not a well-formed Azure Resource Manager id.";
     WRONG_RESOURCE_TYPE = 702, "wrong-resource-type", Error, "A resource id points at the wrong kind of resource.";

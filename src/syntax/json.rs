@@ -241,13 +241,21 @@ impl<'t> Parser<'t> {
                         b'\\' => out.push('\\'),
                         b'"' => out.push('"'),
                         b'u' => {
-                            let hex = self.text.get(self.pos..self.pos + 4).unwrap_or("");
-                            match u32::from_str_radix(hex, 16) {
-                                Ok(code) => {
+                            match hex4(self.text, self.pos) {
+                                Some(high @ 0xD800..=0xDBFF)
+                                    if self.text.get(self.pos + 4..self.pos + 6) == Some("\\u")
+                                        && let Some(low @ 0xDC00..=0xDFFF) = hex4(self.text, self.pos + 6) =>
+                                {
+                                    // A UTF-16 surrogate pair is one character (RFC 8259 §7).
+                                    self.pos += 10;
+                                    let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                                    out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                                }
+                                Some(code) => {
                                     self.pos += 4;
                                     out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
                                 }
-                                Err(_) => {
+                                None => {
                                     let r = TextRange::new(self.pos - 2, self.pos);
                                     self.error(codes::JSON_SYNTAX, r, "`\\u` must be followed by four hex digits.");
                                 }
@@ -458,6 +466,12 @@ impl<'t> Parser<'t> {
     }
 }
 
+/// The four hex digits of a `\\u` escape at `at` (digits only: no sign, unlike `from_str_radix`).
+fn hex4(text: &str, at: usize) -> Option<u32> {
+    let hex = text.get(at..at + 4)?;
+    hex.bytes().all(|b| b.is_ascii_hexdigit()).then(|| u32::from_str_radix(hex, 16).ok()).flatten()
+}
+
 fn parse_number(raw: &str) -> Option<ScalarValue> {
     let body = raw.strip_prefix('-').unwrap_or(raw);
     let valid = !body.is_empty()
@@ -493,6 +507,22 @@ mod tests {
         assert_eq!(root.get_path(&["properties", "computeType"]).unwrap().as_str(), Some("AKS"));
         assert_eq!(root.get_path(&["properties", "properties", "agentCount"]).unwrap().as_i64(), Some(3));
         assert!(root.get_path(&["properties", "properties", "n"]).unwrap().is_null());
+    }
+
+    #[test]
+    fn a_surrogate_pair_escape_is_one_character_and_a_lone_surrogate_is_a_replacement() {
+        let decoded = |text: &str| {
+            let parsed = parse(text);
+            assert!(parsed.diagnostics.is_empty(), "{text}: {:?}", parsed.diagnostics);
+            parsed.root.unwrap().get("a").unwrap().as_str().unwrap().to_string()
+        };
+        assert_eq!(decoded(r#"{"a": "\ud83d\ude00"}"#), "\u{1F600}");
+        assert_eq!(decoded(r#"{"a": "x\uD83D\uDE00y"}"#), "x\u{1F600}y");
+        assert_eq!(decoded(r#"{"a": "\ud83d"}"#), "\u{fffd}");
+        assert_eq!(decoded(r#"{"a": "\ude00\ud83d"}"#), "\u{fffd}\u{fffd}");
+        assert_eq!(decoded(r#"{"a": "\ud83dx"}"#), "\u{fffd}x");
+        assert_eq!(decoded(r#"{"a": "\u00e9"}"#), "é");
+        assert_eq!(codes_of(r#"{"a": "\u+0e9"}"#), vec!["json-syntax"]);
     }
 
     #[test]

@@ -1,14 +1,16 @@
 //! Domain rules: what the service enforces beyond the schema's structure. One file per rule
-//! family (names, sizes, node math, SSH, identity, network, applications and schedules);
+//! family (names, sizes, node math, SSH, identity, network, applications and schedules, tags);
 //! each rule's doc comment cites where the rule comes from.
 
 pub mod apps;
+pub mod coercions;
 pub mod identity;
 pub mod names;
 pub mod network;
 pub mod nodes;
 pub mod sizes;
 pub mod ssh;
+pub mod tags;
 
 use crate::diagnostic::Diagnostic;
 use crate::spec::kinds::{ComputeKind, SpecForm};
@@ -35,6 +37,7 @@ pub fn run_all(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     identity::check(ctx, out);
     network::check(ctx, out);
     apps::check(ctx, out);
+    tags::check(ctx, out);
 }
 
 /// Replacement text for a scalar that keeps its quoting style.

@@ -10,6 +10,13 @@
 //! the 3–24 names of clusters and instances; outside 2–24 is an error, and a name in 2–24 but
 //! outside 3–16 (what both allow) is a warning naming both sources. See
 //! research/azure-compute-facts.md §2.
+//!
+//! AML205: an attached Kubernetes compute's `namespace` is where Azure ML creates its
+//! workloads, so it must be a name Kubernetes can give a namespace: a DNS label (RFC 1123) of
+//! at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit
+//! (kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names).
+//! azure-ai-ml only checks that it is a string (`KubernetesComputeSchema.namespace`,
+//! _schema/compute/kubernetes_compute.py line 14).
 
 use super::{RuleContext, requote};
 use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
@@ -35,6 +42,7 @@ pub fn agreed_length(kind: ComputeKind) -> Option<(usize, usize)> {
 }
 
 pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
+    check_namespace(ctx, out);
     let Some(entry) = ctx.spec.name else { return };
     let Some(name) = entry.value.as_str() else { return };
     if super::super::placeholders::contains_placeholder(name) {
@@ -204,5 +212,93 @@ mod tests {
             let s = suggest_valid(bad, 24).unwrap();
             assert!(slugs(&s, ComputeKind::AmlCompute).is_empty(), "{bad} -> {s}");
         }
+    }
+}
+
+const MAX_NAMESPACE: usize = 63;
+
+/// Whether `text` is an RFC 1123 DNS label, as Kubernetes requires of a namespace.
+pub fn is_dns_label(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= MAX_NAMESPACE
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-'
+}
+
+/// A Kubernetes compute's `namespace` that no Kubernetes namespace can be called.
+fn check_namespace(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
+    if ctx.kind != ComputeKind::Kubernetes || ctx.form != crate::spec::kinds::SpecForm::Cli {
+        return;
+    }
+    let Some(entry) = ctx.root.entry("namespace") else { return };
+    let Some(namespace) = entry.value.as_str() else { return };
+    if is_dns_label(namespace) || super::super::placeholders::contains_placeholder(namespace) {
+        return;
+    }
+    let len = namespace.chars().count();
+    let why = if namespace.is_empty() {
+        "it is empty".to_string()
+    } else if len > MAX_NAMESPACE {
+        format!("it has {len} characters, more than {MAX_NAMESPACE}")
+    } else if namespace.starts_with('-') || namespace.ends_with('-') {
+        "it starts or ends with `-`".to_string()
+    } else {
+        "it has characters other than lower-case letters, digits and `-`".to_string()
+    };
+    // The nearest label: lower case, other characters as `-`, trimmed of `-`, cut to 63.
+    let mapped: String =
+        namespace.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let mut suggestion: String = mapped.trim_matches('-').chars().take(MAX_NAMESPACE).collect();
+    while suggestion.ends_with('-') {
+        suggestion.pop();
+    }
+    let mut d = Diagnostic::new(
+        codes::INVALID_NAMESPACE,
+        entry.value.range,
+        format!(
+            "`{namespace}` cannot be a Kubernetes namespace: {why}. A namespace is a DNS label: at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit."
+        ),
+    );
+    if is_dns_label(&suggestion) {
+        d = d.with_fix(Fix::preferred(
+            format!("Use `{suggestion}`"),
+            vec![TextEdit::replace(entry.value.range, requote(&entry.value, &suggestion))],
+        ));
+    }
+    out.push(d);
+}
+
+#[cfg(test)]
+mod namespace_tests {
+    use crate::check::{CheckOptions, check_text};
+    use crate::diagnostic::apply_edits;
+
+    const K8S: &str = "name: k8s-compute\ntype: kubernetes\nresource_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ml-rg/providers/Microsoft.Kubernetes/connectedClusters/arc01\n";
+
+    fn found(namespace: &str) -> Vec<(String, Vec<String>)> {
+        let text = format!("{K8S}namespace: {namespace}\n");
+        let result = check_text(&text, Some("k.yml"), &CheckOptions::default());
+        result
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.id(), d.fixes.iter().map(|f| apply_edits(&text, &f.edits)).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn a_namespace_must_be_a_dns_label() {
+        assert!(found("default").is_empty());
+        assert!(found(&"n".repeat(63)).is_empty());
+        assert!(found("team-a1").is_empty());
+        for bad in ["Bad_NS", "-ns", "ns-", "''", &"n".repeat(64), "a.b"] {
+            let all = found(bad);
+            assert_eq!(all.len(), 1, "{bad}: {all:?}");
+            assert_eq!(all[0].0, "AML205", "{bad}");
+        }
+        let fixed = &found("Bad_NS")[0].1[0];
+        assert!(fixed.ends_with("namespace: bad-ns\n"), "{fixed}");
+        assert!(check_text(fixed, Some("k.yml"), &CheckOptions::default()).diagnostics.is_empty());
     }
 }

@@ -6,6 +6,13 @@
 //! instance idle-shutdown range of 15 minutes to 3 days (`IdleShutdownSetting`), and the AKS
 //! rule that production clusters (`clusterPurpose` FastProd/DenseProd) need at least 12
 //! vCPUs in all (how-to-attach-kubernetes / azure-docs AKS inference cluster guidance).
+//!
+//! AML408: the CLI drops a zero idle time rather than sending it. azure-ai-ml 1.35.2 sends
+//! an instance's idle shutdown only `if self.idle_time_before_shutdown_minutes` (falling back
+//! to `idle_time_before_shutdown`; entities/_compute/compute_instance.py line 327) and a
+//! cluster's scale-down time only `if self.idle_time_before_scale_down`
+//! (entities/_compute/aml_compute.py lines 245–249): `0` is falsy, so nothing is sent and the
+//! service's default applies. Information, not the AML405 range error: the request is valid.
 
 use super::RuleContext;
 use crate::check::catalog::Catalog;
@@ -120,6 +127,13 @@ fn check_scale(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             .with_fix(Fix::preferred("Set the minimum to 0", vec![TextEdit::replace(min_e.value.range, "0")])),
         );
     }
+    if let Some(e) = spec.idle_before_scale_down.filter(|e| ctx.form == SpecForm::Cli && e.value.as_i64() == Some(0)) {
+        out.push(zero_dropped(
+            e,
+            "The CLI drops an idle time of 0 and sends no scale-down time, so the service's default applies \
+             instead of scaling down at once; give the number of seconds to wait (the CLI's own default is 120).",
+        ));
+    }
     if let Some(e) = spec.idle_before_scale_down {
         let seconds = e.value.as_i64().or_else(|| e.value.as_str().and_then(iso_duration_seconds));
         if let Some(s) = seconds.filter(|s| *s < 0) {
@@ -164,7 +178,30 @@ fn check_idle_shutdown(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             );
         }
     };
-    if let Some(e) = minutes_entry
+    // `0` minutes is falsy to the CLI: it is dropped, and `idle_time_before_shutdown` (if any)
+    // is sent in its place.
+    let minutes_dropped = ctx.form == SpecForm::Cli && int(minutes_entry) == Some(0);
+    if let Some(e) = minutes_entry.filter(|_| minutes_dropped) {
+        let instead = match iso_entry {
+            Some(_) => "so `idle_time_before_shutdown` below is sent instead",
+            None => "so the service's default idle shutdown applies",
+        };
+        let d = zero_dropped(
+            e,
+            &format!(
+                "The CLI drops `idle_time_before_shutdown_minutes: 0` and sends no idle shutdown setting, {instead}. \
+                 To shut down when idle, give 15 to 4320 minutes; to say there is none, remove the line."
+            ),
+        );
+        // Without the ISO field, removing the line sends exactly what the CLI sends now.
+        out.push(match iso_entry {
+            Some(_) => d,
+            None => d.with_fix(Fix::new(
+                "Remove `idle_time_before_shutdown_minutes`",
+                vec![edits::remove_entry(ctx.text, e, ctx.json)],
+            )),
+        });
+    } else if let Some(e) = minutes_entry
         && let Some(m) = e.value.as_i64()
     {
         check_minutes(e, m, out);
@@ -174,7 +211,9 @@ fn check_idle_shutdown(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     {
         check_minutes(e, seconds / 60, out);
     }
-    if let (Some(m), Some(iso)) = (minutes_entry, iso_entry) {
+    if let (Some(m), Some(iso)) = (minutes_entry, iso_entry)
+        && !minutes_dropped
+    {
         out.push(
             Diagnostic::new(
                 codes::CONFLICTING_FIELDS,
@@ -187,6 +226,11 @@ fn check_idle_shutdown(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             .with_fix(Fix::preferred("Remove `idle_time_before_shutdown`", vec![edits::remove_entry(ctx.text, iso, ctx.json)])),
         );
     }
+}
+
+/// AML408 on a zero idle time the CLI drops.
+fn zero_dropped(e: &Entry, message: &str) -> Diagnostic {
+    Diagnostic::new(codes::ZERO_IDLE_TIME_DROPPED, e.value.range, message.to_string())
 }
 
 /// Production AKS clusters need `agentCount × vCPUs(agentVmSize) ≥ 12`.

@@ -4,6 +4,11 @@
 //! (`supportedComputeTypes`, `lowPriorityCapable`), concept-compute-target.md (series supported
 //! by clusters and instances), the Azure retail price snapshot (which sizes each region offers)
 //! and the Azure retirement notices; data/README.md cites each with its date.
+//!
+//! AML308: azure-ai-ml sends `size` as written (`fields.Str`, _schema/compute/aml_compute.py
+//! line 31 and compute_instance.py line 56; `vm_size=self.size`), and no size in the service's
+//! `vmSizes` list has a space (data/vm-sizes.tsv; ../shared/research/azure-compute-facts.md
+//! §3.7): `'Standard_DS3_v2 '` names no size, whatever our case-insensitive lookup finds.
 
 use super::{RuleContext, requote};
 use crate::check::catalog::{Catalog, Region, VmSize, series_of};
@@ -18,6 +23,21 @@ pub fn check(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
     let Some(entry) = ctx.spec.size else { return };
     let Some(name) = entry.value.as_str() else { return };
     if crate::check::placeholders::contains_placeholder(name) {
+        return;
+    }
+    let trimmed = name.trim();
+    if trimmed != name && !trimmed.is_empty() {
+        out.push(
+            Diagnostic::new(
+                codes::SIZE_WHITESPACE,
+                entry.value.range,
+                format!("The size `{name}` has spaces around it; the CLI sends them and no VM size is called that. Write `{trimmed}`."),
+            )
+            .with_fix(Fix::safe(
+                format!("Remove the spaces: `{trimmed}`"),
+                vec![TextEdit::replace(entry.value.range, requote(&entry.value, trimmed))],
+            )),
+        );
         return;
     }
     let Some(size) = catalog.size(name) else {
