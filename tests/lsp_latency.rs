@@ -69,7 +69,8 @@ async fn a_small_document_stays_responsive_while_a_five_megabyte_one_is_checked(
     let measured_while = started.elapsed();
     let published = c.diagnostics_for_version(URI, 1).await;
     let checked_after = started.elapsed();
-    assert!(codes(&published).is_empty());
+    // Its only finding: Azure allows at most 50 tags (AML119).
+    assert_eq!(codes(&published), vec!["AML119"]);
     latencies.sort();
     let p50 = latencies[latencies.len() / 2];
     let p99 = latencies[latencies.len() * 99 / 100];

@@ -34,6 +34,14 @@ class CoveredTest(unittest.TestCase):
         self.assertTrue(run.covered("only the SDK rejects", "amlcompute", self.ours(), sdk, accepted))
         self.assertFalse(run.covered("only the SDK rejects", "amlcompute", self.ours(), {"message": "other"}, accepted))
 
+    def test_sdk_rows_with_a_code_need_that_code_at_any_severity(self):
+        accepted = [{"direction": "sdk-rejects", "our_code": "AML509", "kinds": "virtualmachine",
+                     "message": "No such file or directory: '~", "reason": "r", "source": "s"}]
+        sdk = {"message": "FileNotFoundError: [Errno 2] No such file or directory: '~/.ssh/id_rsa'"}
+        warned = {"codes": [], "messages": [], "all_codes": ["AML509"]}
+        self.assertTrue(run.covered("only the SDK rejects", "virtualmachine", warned, sdk, accepted))
+        self.assertFalse(run.covered("only the SDK rejects", "virtualmachine", self.ours(), sdk, accepted))
+
     def test_the_reviewed_file_parses_and_names_a_source_on_every_row(self):
         rows = run.load_accepted(run.HERE / "accepted-differences.tsv")
         self.assertTrue(rows)

@@ -2,10 +2,18 @@
 //! attached VM's `ssh_settings.ssh_private_key_file`, which `az ml compute attach` reads (and
 //! fails on when it is missing; azure-ai-ml `VirtualMachineCompute._to_rest_object` opens it).
 //!
+//! AML507 (error): the file is not there, so the attach stops before anything is sent.
+//! AML509 (warning, the sources disagree): the path starts with `~`. azure-ai-ml 1.35.2 reads
+//! it with `Path(ssh_private_key_file).read_text()` (entities/_compute/virtual_machine_compute.py
+//! line 155): no `~` expansion, and a relative path is taken from the folder `az` runs in
+//! ("FileNotFoundError: [Errno 2] No such file or directory: '~/.ssh/id_rsa'"), while
+//! `aml-compute-ls attach` reads `~` as the home folder and a relative path from the spec's
+//! folder (src/arm/body.rs). The file is looked for as `aml-compute-ls` reads it.
+//!
 //! The engine does no IO of its own: the host (the CLI, the language server) opts in with
 //! `CheckOptions::local_files`, saying how to tell whether a path exists.
 
-use crate::diagnostic::{Diagnostic, codes};
+use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
 use crate::spec::kinds::{ComputeKind, Detection, SpecForm};
 use crate::spec::local_path;
 use crate::syntax::Node;
@@ -32,8 +40,8 @@ impl std::fmt::Debug for LocalFiles {
     }
 }
 
-/// A warning on each named file that is not there. `spec_path` is the spec's own path
-/// (relative names are relative to its folder).
+/// An error on a named file that is not there, and a warning on a `~` path the az CLI does not
+/// expand. `spec_path` is the spec's own path (relative names are relative to its folder).
 pub fn missing_files(
     root: &Node,
     detection: &Detection,
@@ -50,18 +58,43 @@ pub fn missing_files(
     }
     let spec_dir = spec_path.map(|p| p.parent().unwrap_or(Path::new("")));
     let file = local_path::resolve(written, spec_dir, files.home.as_deref());
+    let mut out = Vec::new();
+    let tilde =
+        written.trim() == "~" || written.trim_start().starts_with("~/") || written.trim_start().starts_with("~\\");
+    if tilde {
+        let full = files.home.is_some().then(|| file.display().to_string());
+        let mut d = Diagnostic::new(
+            codes::KEY_PATH_TILDE,
+            node.range,
+            format!(
+                "`az ml compute attach` does not expand `~`: azure-ai-ml reads `{written}` as written and fails with \
+                 \"No such file or directory\"; `aml-compute-ls attach` reads it from your home folder. For the az CLI, \
+                 write the full path{}.",
+                full.as_deref().map_or(String::new(), |f| format!(" `{f}`"))
+            ),
+        );
+        if let Some(full) = full {
+            d = d.with_fix(Fix::new(
+                format!("Write the full path `{full}`"),
+                vec![TextEdit::replace(node.range, crate::check::rules::requote(node, &full))],
+            ));
+        }
+        out.push(d);
+    }
     if (files.is_file)(&file) {
-        return Vec::new();
+        return out;
     }
     let looked = if file.as_os_str() == written { String::new() } else { format!(" (looked for {})", file.display()) };
-    vec![Diagnostic::new(
+    out.push(Diagnostic::new(
         codes::KEY_FILE_NOT_FOUND,
         node.range,
         format!(
-            "The private key file `{written}` does not exist{looked}; `az ml compute attach` reads it to sign in to the VM. \
-             A relative path is relative to the spec's folder, and `~` is your home folder."
+            "The private key file `{written}` does not exist{looked}; the attach reads it to sign in to the VM and stops \
+             without it. aml-compute-ls reads a relative path from the spec's folder and `~` as your home folder; \
+             `az ml` reads a relative path from the folder you run it in."
         ),
-    )]
+    ));
+    out
 }
 
 #[cfg(test)]
@@ -75,24 +108,44 @@ mod tests {
         let files = LocalFiles { home: Some(PathBuf::from("/home/ana")), is_file: Arc::new(exists) };
         let options = CheckOptions { local_files: Some(files), ..CheckOptions::default() };
         let result = check_text(text, Some("/work/specs/vm.yml"), &options);
-        result.diagnostics.into_iter().filter(|d| d.code == codes::KEY_FILE_NOT_FOUND).collect()
+        result
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == codes::KEY_FILE_NOT_FOUND || d.code == codes::KEY_PATH_TILDE)
+            .collect()
+    }
+
+    #[test]
+    fn a_tilde_path_is_a_warning_naming_both_tools_with_a_fix_to_the_full_path() {
+        let found = missing(VM, |p| p == Path::new("/home/ana/.ssh/id_rsa"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].code, found[0].severity), (codes::KEY_PATH_TILDE, crate::check::Severity::Warning));
+        assert!(found[0].message.contains("`az ml compute attach` does not expand `~`"), "{}", found[0].message);
+        let fixed = crate::diagnostic::apply_edits(VM, &found[0].fixes[0].edits);
+        assert!(fixed.contains("ssh_private_key_file: /home/ana/.ssh/id_rsa\n"), "{fixed}");
+        assert!(missing(&fixed, |p| p == Path::new("/home/ana/.ssh/id_rsa")).is_empty());
     }
 
     #[test]
     fn a_missing_key_file_is_an_error_on_its_value_naming_where_it_looked() {
-        let found = missing(VM, |_| false);
+        let relative = VM.replace("~/.ssh/id_rsa", "keys/missing_key");
+        let found = missing(&relative, |_| false);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, codes::KEY_FILE_NOT_FOUND);
+        assert_eq!(found[0].severity, crate::check::Severity::Error);
+        assert!(found[0].message.contains("(looked for /work/specs/keys/missing_key)"), "{}", found[0].message);
+        let found = missing(VM, |_| false);
+        let found: Vec<&Diagnostic> = found.iter().filter(|d| d.code == codes::KEY_FILE_NOT_FOUND).collect();
+        assert_eq!(found.len(), 1);
         assert_eq!(&VM[found[0].range.start()..found[0].range.end()], "~/.ssh/id_rsa");
         assert!(found[0].message.contains("(looked for /home/ana/.ssh/id_rsa)"), "{}", found[0].message);
     }
 
     #[test]
     fn an_existing_key_file_and_other_kinds_are_quiet() {
-        assert!(missing(VM, |p| p == Path::new("/home/ana/.ssh/id_rsa")).is_empty());
         let relative = VM.replace("~/.ssh/id_rsa", "keys/id_rsa");
         assert!(missing(&relative, |p| p == Path::new("/work/specs/keys/id_rsa")).is_empty());
-        let disabled = format!("# aml-compute-ls: disable key-file-not-found\n{VM}");
+        let disabled = format!("# aml-compute-ls: disable key-file-not-found key-path-tilde\n{VM}");
         assert!(missing(&disabled, |_| false).is_empty());
         let cluster = "name: cpu-cluster\ntype: amlcompute\nssh_settings:\n  ssh_private_key_file: x\n";
         assert!(missing(cluster, |_| false).is_empty());

@@ -19,7 +19,13 @@ const BAD: &str = "name: cpu-cluster-1\ntype: amlcompute\nsize: Standard_DS3_v2\
 
 #[test]
 fn bundled_examples_are_clean_and_exit_zero() {
-    let out = bin().args(["check", concat!(env!("CARGO_MANIFEST_DIR"), "/examples")]).output().unwrap();
+    // On a machine with the key the attached-VM example names (`~/.ssh/id_rsa`): without it
+    // the attach could not run, which is an error (AML507).
+    let home = temp_dir("examples-home");
+    std::fs::create_dir_all(home.join(".ssh")).unwrap();
+    std::fs::write(home.join(".ssh/id_rsa"), "not a real key").unwrap();
+    let out =
+        bin().args(["check", concat!(env!("CARGO_MANIFEST_DIR"), "/examples")]).env("HOME", &home).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("0 errors"), "{stdout}");

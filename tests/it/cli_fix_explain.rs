@@ -142,20 +142,27 @@ fn an_unknown_location_argument_warns_with_a_suggestion() {
 }
 
 #[test]
-fn a_key_file_that_does_not_exist_warns_on_its_value_and_tilde_is_the_home_folder() {
+fn a_missing_key_file_is_an_error_and_a_tilde_path_a_warning_naming_both_tools() {
     let home = temp_dir("home");
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/attached-vm.yml");
     let without = bin().args(["check", "--format", "json", example]).env("HOME", &home).output().unwrap();
     let doc: Value = serde_json::from_slice(&without.stdout).unwrap();
     let found = &doc["files"][0]["diagnostics"];
-    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
-    assert_eq!(found[0]["code"], "AML507", "{found}");
-    assert_eq!(found[0]["severity"], "warning", "{found}");
+    let codes: Vec<(&str, &str)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(codes, vec![("AML507", "error"), ("AML509", "warning")], "{found}");
     assert!(found[0]["message"].as_str().unwrap().contains(&format!("{}/.ssh/id_rsa", home.display())), "{found}");
-    assert_eq!(without.status.code(), Some(0));
+    assert_eq!(without.status.code(), Some(1));
     std::fs::create_dir_all(home.join(".ssh")).unwrap();
     std::fs::write(home.join(".ssh/id_rsa"), "not a real key").unwrap();
     let with = bin().args(["check", "--format", "json", example]).env("HOME", &home).output().unwrap();
     let doc: Value = serde_json::from_slice(&with.stdout).unwrap();
-    assert_eq!(doc["files"][0]["diagnostics"], serde_json::json!([]), "{doc}");
+    let found = &doc["files"][0]["diagnostics"];
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["code"], "AML509", "{found}");
+    assert_eq!(with.status.code(), Some(0));
 }

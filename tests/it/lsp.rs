@@ -194,7 +194,8 @@ async fn a_ten_megabyte_document_is_checked_and_other_requests_stay_answered() {
     let small = c.diagnostics_for_version(other, 1).await;
     assert_eq!(codes(&small), vec!["AML204", "AML401"]);
     let p = c.diagnostics_for_version(URI, 1).await;
-    assert!(codes(&p).is_empty(), "{:?}", codes(&p));
+    // Its only finding: Azure allows at most 50 tags (AML119).
+    assert_eq!(codes(&p), vec!["AML119"]);
     assert!(started.elapsed() < TIMEOUT);
     // A slow request on the big document is cancelled on request.
     let id = 9_999;
