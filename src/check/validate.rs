@@ -192,10 +192,23 @@ impl<'a> Validator<'a> {
         if schema.allows(actual) {
             return true;
         }
-        // The CLI's marshmallow fields are not strict: `"4"` loads as 4 and `"false"` as false.
+        // Text the CLI reads with int() as another number than YAML would without the quotes
+        // (`" 120 "`, `"010"`): the fix writes the number (rules::coercions).
+        if self.form == SpecForm::Cli
+            && schema.allows(JsonType::Integer)
+            && let Some(value) = super::rules::coercions::marshmallow_int(node)
+            && node.as_scalar().map(|s| crate::syntax::yaml::resolve_plain(&s.text)) != Some(ScalarValue::Int(value))
+        {
+            self.out.push(super::rules::coercions::integer_hint(node, &place.field(), value));
+            return false;
+        }
+        // The CLI's marshmallow fields are not strict: `"4"` loads as 4 and `"false"` as false
+        // (but int() refuses what only YAML reads as an integer: `"0x10"`, `"1__0"`).
         if self.form == SpecForm::Cli
             && let Some(scalar) = node.as_scalar().filter(|s| s.is_quoted())
             && unquoted_fits(&scalar.text, schema)
+            && (!matches!(crate::syntax::yaml::resolve_plain(&scalar.text), ScalarValue::Int(_))
+                || super::rules::coercions::marshmallow_int(node).is_some())
         {
             self.out.push(
                 Diagnostic::new(

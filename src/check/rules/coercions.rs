@@ -7,6 +7,11 @@
 //! (`_schema/compute/aml_compute.py` lines 41 and 45, `_schema/compute/compute_instance.py`
 //! lines 60 and 71–82), so `ssh_public_access_enabled: 1` loads as `true`. ARM request bodies
 //! go to the REST API as they are, where a boolean is a JSON boolean: CLI specs only.
+//!
+//! Integers: marshmallow's non-strict `fields.Integer` calls Python's `int()` on a string
+//! (marshmallow/fields.py, `Number._format_num`), which skips surrounding whitespace and reads
+//! leading zeros and `_` between digits as decimal: `" 120 "` is 120 and `"010"` is 10 (where
+//! YAML 1.1 reads a plain `010` as the octal 8, so removing the quotes would change the value).
 
 use crate::diagnostic::{Diagnostic, Fix, Severity, TextEdit, codes};
 use crate::syntax::{Node, ScalarValue};
@@ -29,6 +34,40 @@ pub fn marshmallow_bool(node: &Node) -> Option<bool> {
         ScalarValue::Str if FALSY.contains(&scalar.text.as_str()) => Some(false),
         _ => None,
     }
+}
+
+/// What marshmallow's `Integer` makes of a string, as Python's `int(text)` reads it: optional
+/// whitespace around an optional sign and decimal digits, single `_` allowed between digits.
+pub fn marshmallow_int(node: &Node) -> Option<i64> {
+    let scalar = node.as_scalar().filter(|s| s.value == ScalarValue::Str)?;
+    let text = scalar.text.trim();
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let parts: Vec<&str> = digits.split('_').collect();
+    if parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let value: i64 = parts.concat().parse().ok()?;
+    Some(if negative { -value } else { value })
+}
+
+/// A hint on an integer field given as a string the CLI reads with `int()` but YAML would not
+/// read as the same integer without its quotes, with a fix that writes the number.
+pub fn integer_hint(node: &Node, field: &str, value: i64) -> Diagnostic {
+    let written = node.as_scalar().map_or(String::new(), |s| s.text.clone());
+    Diagnostic::new(
+        codes::WRONG_TYPE,
+        node.range,
+        format!(
+            "{field} is an integer; the CLI reads the text `{written}` as {value} (marshmallow's Integer field calls int()), \
+             but {value} says what it is."
+        ),
+    )
+    .with_severity(Severity::Hint)
+    .with_fix(Fix::safe(format!("Write {value}"), vec![TextEdit::replace(node.range, value.to_string())]))
 }
 
 /// A hint (not an error: the CLI sends the boolean) on a boolean field written as `1`, `0`,
@@ -94,6 +133,30 @@ mod tests {
             assert!(
                 all.iter().any(|(code, severity, _)| code == "AML103" && *severity == Severity::Error),
                 "{written}: {all:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn integers_as_text_are_read_as_python_int_reads_them() {
+        // Where YAML reads the unquoted text as the same number, the fix just removes the quotes.
+        let cases = [("\" 120 \"", "120"), ("'010'", "10"), ("\"1_000\"", "1_000"), ("'+5'", "+5"), ("'4'", "4")];
+        for (written, number) in cases {
+            let text = format!("{CLUSTER}idle_time_before_scale_down: {written}\n");
+            let result = check_text(&text, Some("c.yml"), &CheckOptions::default());
+            assert_eq!(result.diagnostics.len(), 1, "{written}: {:?}", result.diagnostics);
+            let d = &result.diagnostics[0];
+            assert_eq!((d.code.id(), d.severity), ("AML103".to_string(), Severity::Hint), "{written}");
+            let fixed = apply_edits(&text, &d.fixes[0].edits);
+            assert!(fixed.ends_with(&format!("idle_time_before_scale_down: {number}\n")), "{written}: {fixed}");
+        }
+        for refused in ["'1__0'", "'_1'", "'1.0'", "'0x10'", "' '"] {
+            let text = format!("{CLUSTER}idle_time_before_scale_down: {refused}\n");
+            let result = check_text(&text, Some("c.yml"), &CheckOptions::default());
+            assert!(
+                result.diagnostics.iter().any(|d| d.code.id() == "AML103" && d.severity == Severity::Error),
+                "{refused}: {:?}",
+                result.diagnostics
             );
         }
     }
