@@ -28,8 +28,8 @@ pub fn marshmallow_bool(node: &Node) -> Option<bool> {
     match scalar.value {
         ScalarValue::Int(1) => Some(true),
         ScalarValue::Int(0) => Some(false),
-        ScalarValue::Float(f) if f == 1.0 => Some(true),
-        ScalarValue::Float(f) if f == 0.0 => Some(false),
+        ScalarValue::Float(1.0) => Some(true),
+        ScalarValue::Float(0.0) => Some(false),
         ScalarValue::Str if TRUTHY.contains(&scalar.text.as_str()) => Some(true),
         ScalarValue::Str if FALSY.contains(&scalar.text.as_str()) => Some(false),
         _ => None,
