@@ -262,7 +262,10 @@ impl<'t> Parser<'t> {
                             }
                         }
                         _ => {
-                            let r = TextRange::new(self.pos - 2, self.pos.min(self.bytes.len()));
+                            // Skip the whole character after the backslash: it may take several bytes.
+                            let at = self.pos - 1;
+                            self.pos = at + self.text[at..].chars().next().map_or(1, char::len_utf8);
+                            let r = TextRange::new(at - 1, self.pos);
                             self.error(codes::JSON_SYNTAX, r, "Unknown escape sequence in a JSON string.");
                         }
                     }
@@ -523,6 +526,8 @@ mod tests {
         assert_eq!(decoded(r#"{"a": "\ud83dx"}"#), "\u{fffd}x");
         assert_eq!(decoded(r#"{"a": "\u00e9"}"#), "é");
         assert_eq!(codes_of(r#"{"a": "\u+0e9"}"#), vec!["json-syntax"]);
+        // An unknown escape of a character of several bytes is one error, not a panic.
+        assert_eq!(codes_of("{\"a\": \"\\é\"}"), vec!["json-syntax"]);
     }
 
     #[test]
