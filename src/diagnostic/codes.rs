@@ -129,7 +129,7 @@ codes! {
     USER_ASSIGNED_WITHOUT_IDENTITIES = 504, "user-assigned-without-identities", Error, "A user-assigned identity type lists no identities.";
     IDENTITY_AS_STRING = 505, "identity-as-string", Error, "A user-assigned identity is a bare string instead of {resource_id: …}.";
     IDENTITIES_IGNORED = 506, "identities-ignored", Warning, "Identities are listed but the identity type does not use them.";
-    KEY_FILE_NOT_FOUND = 507, "key-file-not-found", Error, "The SSH private key file a spec names does not exist here.";
+    KEY_FILE_NOT_FOUND = 507, "key-file-not-found", Warning, "The SSH private key file a spec names does not exist here.";
     VM_CREDENTIALS_MISSING = 508, "vm-credentials-missing", Error, "An attached VM's ssh_settings give a user but no password or key file.";
     KEY_PATH_TILDE = 509, "key-path-tilde", Warning, "The SSH private key path starts with `~`, which the az CLI does not expand.";
 

@@ -19,11 +19,9 @@ const BAD: &str = "name: cpu-cluster-1\ntype: amlcompute\nsize: Standard_DS3_v2\
 
 #[test]
 fn bundled_examples_are_clean_and_exit_zero() {
-    // On a machine with the key the attached-VM example names (`~/.ssh/id_rsa`): without it
-    // the attach could not run, which is an error (AML507).
+    // A new user's machine may lack the key the attached-VM example names (`~/.ssh/id_rsa`):
+    // that is a warning (AML507), never an error, so the quick start still exits 0.
     let home = temp_dir("examples-home");
-    std::fs::create_dir_all(home.join(".ssh")).unwrap();
-    std::fs::write(home.join(".ssh/id_rsa"), "not a real key").unwrap();
     let out =
         bin().args(["check", concat!(env!("CARGO_MANIFEST_DIR"), "/examples")]).env("HOME", &home).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

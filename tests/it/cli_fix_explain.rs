@@ -142,7 +142,7 @@ fn an_unknown_location_argument_warns_with_a_suggestion() {
 }
 
 #[test]
-fn a_missing_key_file_is_an_error_and_a_tilde_path_a_warning_naming_both_tools() {
+fn a_missing_key_file_and_a_tilde_path_are_warnings_and_check_still_passes() {
     let home = temp_dir("home");
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/attached-vm.yml");
     let without = bin().args(["check", "--format", "json", example]).env("HOME", &home).output().unwrap();
@@ -154,9 +154,10 @@ fn a_missing_key_file_is_an_error_and_a_tilde_path_a_warning_naming_both_tools()
         .iter()
         .map(|d| (d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
         .collect();
-    assert_eq!(codes, vec![("AML507", "error"), ("AML509", "warning")], "{found}");
+    assert_eq!(codes, vec![("AML507", "warning"), ("AML509", "warning")], "{found}");
     assert!(found[0]["message"].as_str().unwrap().contains(&format!("{}/.ssh/id_rsa", home.display())), "{found}");
-    assert_eq!(without.status.code(), Some(1));
+    // The key lives on the machine that attaches, not necessarily the one that checks (CI).
+    assert_eq!(without.status.code(), Some(0));
     std::fs::create_dir_all(home.join(".ssh")).unwrap();
     std::fs::write(home.join(".ssh/id_rsa"), "not a real key").unwrap();
     let with = bin().args(["check", "--format", "json", example]).env("HOME", &home).output().unwrap();
