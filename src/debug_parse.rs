@@ -84,8 +84,8 @@ pub fn describe(path: &str, bytes: &[u8], format: Option<DebugFormat>) -> Value 
         None => Format::detect(Some(path), text),
     };
     let parsed = syntax::parse(text, format);
-    let diagnostics: Vec<Value> = parsed
-        .diagnostics
+    let syntax_diagnostics = crate::check::syntax_errors::diagnostics(&parsed.errors);
+    let diagnostics: Vec<Value> = syntax_diagnostics
         .iter()
         .map(|d| {
             json!({
@@ -97,7 +97,7 @@ pub fn describe(path: &str, bytes: &[u8], format: Option<DebugFormat>) -> Value 
             })
         })
         .collect();
-    let fails = parsed.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let fails = syntax_diagnostics.iter().any(|d| d.severity == Severity::Error);
     let value = parsed.root.as_ref().map_or_else(|| json!({ "null": null }), encode);
     json!({
         "path": path,

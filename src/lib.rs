@@ -15,3 +15,4 @@ pub mod spec;
 pub mod syntax;
 #[cfg(test)]
 mod test_corpus;
+pub mod text;

@@ -11,6 +11,7 @@ pub mod rules;
 pub mod schema;
 pub mod secrets;
 pub mod suggest;
+pub mod syntax_errors;
 pub mod validate;
 pub mod values;
 
@@ -88,7 +89,7 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
     let format = Format::detect(path, text);
     let parsed = syntax::parse(original, format);
     let detection = kinds::detect(parsed.root.as_ref(), &parsed.comments);
-    let mut diagnostics = parsed.diagnostics.clone();
+    let mut diagnostics = syntax_errors::diagnostics(&parsed.errors);
     if options.require_spec
         && let Some(not_a_spec) = kind_findings::not_a_spec(text, &parsed, detection.as_ref())
     {

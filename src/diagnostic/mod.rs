@@ -1,12 +1,12 @@
 //! The diagnostic vocabulary shared by every stage: syntax, schema and domain rules.
 //!
-//! It lives beside `syntax` rather than inside `check` because the parsers report through it
-//! too; `check` re-exports it.
+//! `check` turns the parsers' own `syntax::SyntaxError`s into these and re-exports the
+//! vocabulary; it sits above `text` and below `check`, `ide`, `report` and `server`.
 
 pub mod codes;
 pub mod docs;
 
-use crate::syntax::text::TextRange;
+use crate::text::TextRange;
 pub use codes::Code;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

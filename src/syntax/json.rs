@@ -4,15 +4,15 @@
 //! commas, trailing commas, unclosed strings and brackets, so a half-typed document still
 //! yields a tree.
 
+use super::error::{Edit, SyntaxError, SyntaxErrorKind, SyntaxFix};
 use super::text::{LineIndex, TextRange};
 use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
-use crate::diagnostic::{Code, Diagnostic, Fix, TextEdit, codes};
 
 #[derive(Debug, Default)]
 pub struct JsonParse {
     pub root: Option<Node>,
     pub comments: Vec<Comment>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<SyntaxError>,
 }
 
 pub fn parse(text: &str) -> JsonParse {
@@ -21,7 +21,7 @@ pub fn parse(text: &str) -> JsonParse {
         bytes: text.as_bytes(),
         pos: 0,
         comments: Vec::new(),
-        diagnostics: Vec::new(),
+        errors: Vec::new(),
         depth: 0,
         too_deep: false,
         lines: None,
@@ -35,13 +35,13 @@ pub fn parse(text: &str) -> JsonParse {
     if p.pos < p.bytes.len() {
         let start = p.pos;
         p.error(
-            codes::JSON_SYNTAX,
+            SyntaxErrorKind::JsonSyntax,
             TextRange::new(start, p.bytes.len()),
             "Unexpected text after the end of the JSON document.",
         );
     }
-    p.diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    JsonParse { root, comments: p.comments, diagnostics: p.diagnostics }
+    p.errors.sort_by_key(|d| (d.range.start, d.range.end));
+    JsonParse { root, comments: p.comments, errors: p.errors }
 }
 
 /// Deep nesting is legal JSON but no spec needs it; skipping what is deeper keeps the stack
@@ -53,7 +53,7 @@ struct Parser<'t> {
     bytes: &'t [u8],
     pos: usize,
     comments: Vec<Comment>,
-    diagnostics: Vec<Diagnostic>,
+    errors: Vec<SyntaxError>,
     depth: usize,
     /// Whether the one "nested too deeply" diagnostic has been given.
     too_deep: bool,
@@ -62,8 +62,8 @@ struct Parser<'t> {
 }
 
 impl<'t> Parser<'t> {
-    fn error(&mut self, code: Code, range: TextRange, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::new(code, range, message));
+    fn error(&mut self, code: SyntaxErrorKind, range: TextRange, message: impl Into<String>) {
+        self.errors.push(SyntaxError::new(code, range, message));
     }
 
     fn peek(&self) -> Option<u8> {
@@ -99,7 +99,7 @@ impl<'t> Parser<'t> {
                         None => {
                             self.pos = self.bytes.len();
                             self.error(
-                                codes::JSON_SYNTAX,
+                                SyntaxErrorKind::JsonSyntax,
                                 TextRange::new(start, start + 2),
                                 "This `/*` comment is never closed with `*/`.",
                             );
@@ -115,7 +115,7 @@ impl<'t> Parser<'t> {
         self.skip_trivia();
         let start = self.pos;
         let Some(b) = self.peek() else {
-            self.error(codes::JSON_SYNTAX, TextRange::empty(start), "Expected a value here.");
+            self.error(SyntaxErrorKind::JsonSyntax, TextRange::empty(start), "Expected a value here.");
             return Node::missing(start);
         };
         if self.depth >= MAX_DEPTH && matches!(b, b'{' | b'[') {
@@ -138,7 +138,7 @@ impl<'t> Parser<'t> {
         if !self.too_deep {
             self.too_deep = true;
             self.error(
-                codes::TOO_DEEP,
+                SyntaxErrorKind::TooDeep,
                 TextRange::new(start, start + 1),
                 format!(
                     "Arrays and objects are nested more than {MAX_DEPTH} levels deep here; aml-compute-ls does not read or check what is inside. No compute spec needs this depth."
@@ -173,9 +173,9 @@ impl<'t> Parser<'t> {
 
     /// Reads past a string without keeping it or reporting problems inside it.
     fn parse_string_quietly(&mut self) {
-        let kept = self.diagnostics.len();
+        let kept = self.errors.len();
         let _ = self.parse_string();
-        self.diagnostics.truncate(kept);
+        self.errors.truncate(kept);
     }
 
     fn parse_literal(&mut self) -> Node {
@@ -188,7 +188,7 @@ impl<'t> Parser<'t> {
         }
         if self.pos == start {
             // A structural character where a value should be, e.g. `"a": ,`.
-            self.error(codes::JSON_SYNTAX, TextRange::new(start, start + 1), "Expected a value here.");
+            self.error(SyntaxErrorKind::JsonSyntax, TextRange::new(start, start + 1), "Expected a value here.");
             return Node::missing(start);
         }
         while !self.text.is_char_boundary(self.pos) {
@@ -204,7 +204,7 @@ impl<'t> Parser<'t> {
         };
         let value = value.unwrap_or_else(|| {
             self.error(
-                codes::JSON_SYNTAX,
+                SyntaxErrorKind::JsonSyntax,
                 range,
                 format!(
                     "`{raw}` is not a JSON value; strings need double quotes, and true, false and null are lower case."
@@ -257,7 +257,11 @@ impl<'t> Parser<'t> {
                                 }
                                 None => {
                                     let r = TextRange::new(self.pos - 2, self.pos);
-                                    self.error(codes::JSON_SYNTAX, r, "`\\u` must be followed by four hex digits.");
+                                    self.error(
+                                        SyntaxErrorKind::JsonSyntax,
+                                        r,
+                                        "`\\u` must be followed by four hex digits.",
+                                    );
                                 }
                             }
                         }
@@ -266,7 +270,7 @@ impl<'t> Parser<'t> {
                             let at = self.pos - 1;
                             self.pos = at + self.text[at..].chars().next().map_or(1, char::len_utf8);
                             let r = TextRange::new(at - 1, self.pos);
-                            self.error(codes::JSON_SYNTAX, r, "Unknown escape sequence in a JSON string.");
+                            self.error(SyntaxErrorKind::JsonSyntax, r, "Unknown escape sequence in a JSON string.");
                         }
                     }
                 }
@@ -279,9 +283,9 @@ impl<'t> Parser<'t> {
         }
         // Unclosed: the string ends at the end of its line.
         let range = TextRange::new(start, self.pos);
-        self.diagnostics.push(
-            Diagnostic::new(codes::UNCLOSED_QUOTE, range, "This string never closes; add `\"` at its end.")
-                .with_fix(Fix::preferred("Close the string", vec![TextEdit::insert(self.pos, "\"")])),
+        self.errors.push(
+            SyntaxError::new(SyntaxErrorKind::UnclosedQuote, range, "This string never closes; add `\"` at its end.")
+                .with_fix(SyntaxFix::preferred("Close the string", vec![Edit::insert(self.pos, "\"")])),
         );
         (Scalar { text: out, style: ScalarStyle::DoubleQuoted, value: ScalarValue::Str }, range)
     }
@@ -310,20 +314,24 @@ impl<'t> Parser<'t> {
                 }
                 Some(b',') => {
                     let r = TextRange::new(self.pos, self.pos + 1);
-                    self.error(codes::JSON_SYNTAX, r, "A comma with no member before it.");
+                    self.error(SyntaxErrorKind::JsonSyntax, r, "A comma with no member before it.");
                     self.pos += 1;
                     continue;
                 }
                 Some(b']') => {
                     let r = TextRange::new(self.pos, self.pos + 1);
-                    self.error(codes::JSON_SYNTAX, r, "`]` closes an array, but an object is open here; use `}`.");
+                    self.error(
+                        SyntaxErrorKind::JsonSyntax,
+                        r,
+                        "`]` closes an array, but an object is open here; use `}`.",
+                    );
                     self.pos += 1;
                     break;
                 }
                 _ => {}
             }
             if !entries.is_empty() && last_comma.is_none() {
-                self.error(codes::JSON_SYNTAX, TextRange::empty(self.pos), "Missing `,` between members.");
+                self.error(SyntaxErrorKind::JsonSyntax, TextRange::empty(self.pos), "Missing `,` between members.");
             }
             last_comma = None;
             let key_start = self.pos;
@@ -336,16 +344,16 @@ impl<'t> Parser<'t> {
                 let range = node.range;
                 if !range.is_empty() {
                     // `parse_literal` may have just said the text is no JSON value; this says more.
-                    if self.diagnostics.last().is_some_and(|d| d.range == range) {
-                        self.diagnostics.pop();
+                    if self.errors.last().is_some_and(|d| d.range == range) {
+                        self.errors.pop();
                     }
-                    self.diagnostics.push(
-                        Diagnostic::new(
-                            codes::JSON_SYNTAX,
+                    self.errors.push(
+                        SyntaxError::new(
+                            SyntaxErrorKind::JsonSyntax,
                             range,
                             format!("Object keys must be strings in double quotes: \"{text}\"."),
                         )
-                        .with_fix(Fix::safe("Quote the key", vec![TextEdit::replace(range, format!("\"{text}\""))])),
+                        .with_fix(SyntaxFix::safe("Quote the key", vec![Edit::replace(range, format!("\"{text}\""))])),
                     );
                 } else {
                     self.pos = (key_start + 1).min(self.bytes.len());
@@ -358,20 +366,24 @@ impl<'t> Parser<'t> {
                 self.pos += 1;
                 self.skip_trivia();
                 if matches!(self.peek(), Some(b',' | b'}') | None) {
-                    self.error(codes::JSON_SYNTAX, TextRange::empty(self.pos), format!("`{}` has no value.", key.text));
+                    self.error(
+                        SyntaxErrorKind::JsonSyntax,
+                        TextRange::empty(self.pos),
+                        format!("`{}` has no value.", key.text),
+                    );
                     Node::missing(self.pos)
                 } else {
                     self.parse_value()
                 }
             } else {
-                self.error(codes::JSON_SYNTAX, key_range, format!("Expected `:` after \"{}\".", key.text));
+                self.error(SyntaxErrorKind::JsonSyntax, key_range, format!("Expected `:` after \"{}\".", key.text));
                 Node::missing(key_range.end())
             };
             if let Some(previous) = seen.get(&key.text) {
                 let lines = self.lines.get_or_insert_with(|| LineIndex::new(self.text));
                 let line = lines.line_of(previous.start()) + 1;
                 self.error(
-                    codes::DUPLICATE_KEY,
+                    SyntaxErrorKind::DuplicateKey,
                     key_range,
                     format!(
                         "\"{}\" is already set on line {line}; only this later value is used. Remove one of them.",
@@ -414,20 +426,24 @@ impl<'t> Parser<'t> {
                 }
                 Some(b'}') => {
                     let r = TextRange::new(self.pos, self.pos + 1);
-                    self.error(codes::JSON_SYNTAX, r, "`}` closes an object, but an array is open here; use `]`.");
+                    self.error(
+                        SyntaxErrorKind::JsonSyntax,
+                        r,
+                        "`}` closes an object, but an array is open here; use `]`.",
+                    );
                     self.pos += 1;
                     break;
                 }
                 Some(b',') => {
                     let r = TextRange::new(self.pos, self.pos + 1);
-                    self.error(codes::JSON_SYNTAX, r, "A comma with no item before it.");
+                    self.error(SyntaxErrorKind::JsonSyntax, r, "A comma with no item before it.");
                     self.pos += 1;
                     continue;
                 }
                 _ => {}
             }
             if !items.is_empty() && last_comma.is_none() {
-                self.error(codes::JSON_SYNTAX, TextRange::empty(self.pos), "Missing `,` between items.");
+                self.error(SyntaxErrorKind::JsonSyntax, TextRange::empty(self.pos), "Missing `,` between items.");
             }
             last_comma = None;
             let before = self.pos;
@@ -447,23 +463,23 @@ impl<'t> Parser<'t> {
 
     fn trailing_comma(&mut self, at: usize) {
         let range = TextRange::new(at, at + 1);
-        self.diagnostics.push(
-            Diagnostic::new(codes::TRAILING_COMMA, range, "JSON does not allow a comma after the last item.")
-                .with_fix(Fix::safe("Remove the trailing comma", vec![TextEdit::delete(range)])),
+        self.errors.push(
+            SyntaxError::new(SyntaxErrorKind::TrailingComma, range, "JSON does not allow a comma after the last item.")
+                .with_fix(SyntaxFix::safe("Remove the trailing comma", vec![Edit::delete(range)])),
         );
     }
 
     fn unclosed(&mut self, open: usize, closer: char) {
         let opener = &self.text[open..open + 1];
-        self.diagnostics.push(
-            Diagnostic::new(
-                codes::UNCLOSED_BRACKET,
+        self.errors.push(
+            SyntaxError::new(
+                SyntaxErrorKind::UnclosedBracket,
                 TextRange::new(open, open + 1),
                 format!("This `{opener}` is never closed; add `{closer}` at its end."),
             )
-            .with_fix(Fix::preferred(
+            .with_fix(SyntaxFix::preferred(
                 format!("Insert `{closer}`"),
-                vec![TextEdit::insert(self.bytes.len(), closer.to_string())],
+                vec![Edit::insert(self.bytes.len(), closer.to_string())],
             )),
         );
     }
@@ -497,15 +513,15 @@ fn parse_number(raw: &str) -> Option<ScalarValue> {
 mod tests {
     use super::*;
 
-    fn codes_of(text: &str) -> Vec<&'static str> {
-        parse(text).diagnostics.iter().map(|d| d.code.slug).collect()
+    fn kinds_of(text: &str) -> Vec<SyntaxErrorKind> {
+        parse(text).errors.iter().map(|d| d.kind).collect()
     }
 
     #[test]
     fn parses_a_compute_resource() {
         let text = r#"{"name": "aks1", "properties": {"computeType": "AKS", "properties": {"agentCount": 3, "x": 1.5, "b": true, "n": null}}}"#;
         let parsed = parse(text);
-        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
         let root = parsed.root.unwrap();
         assert_eq!(root.get_path(&["properties", "computeType"]).unwrap().as_str(), Some("AKS"));
         assert_eq!(root.get_path(&["properties", "properties", "agentCount"]).unwrap().as_i64(), Some(3));
@@ -516,7 +532,7 @@ mod tests {
     fn a_surrogate_pair_escape_is_one_character_and_a_lone_surrogate_is_a_replacement() {
         let decoded = |text: &str| {
             let parsed = parse(text);
-            assert!(parsed.diagnostics.is_empty(), "{text}: {:?}", parsed.diagnostics);
+            assert!(parsed.errors.is_empty(), "{text}: {:?}", parsed.errors);
             parsed.root.unwrap().get("a").unwrap().as_str().unwrap().to_string()
         };
         assert_eq!(decoded(r#"{"a": "\ud83d\ude00"}"#), "\u{1F600}");
@@ -525,41 +541,44 @@ mod tests {
         assert_eq!(decoded(r#"{"a": "\ude00\ud83d"}"#), "\u{fffd}\u{fffd}");
         assert_eq!(decoded(r#"{"a": "\ud83dx"}"#), "\u{fffd}x");
         assert_eq!(decoded(r#"{"a": "\u00e9"}"#), "é");
-        assert_eq!(codes_of(r#"{"a": "\u+0e9"}"#), vec!["json-syntax"]);
+        assert_eq!(kinds_of(r#"{"a": "\u+0e9"}"#), vec![SyntaxErrorKind::JsonSyntax]);
         // An unknown escape of a character of several bytes is one error, not a panic.
-        assert_eq!(codes_of("{\"a\": \"\\é\"}"), vec!["json-syntax"]);
+        assert_eq!(kinds_of("{\"a\": \"\\é\"}"), vec![SyntaxErrorKind::JsonSyntax]);
     }
 
     #[test]
     fn trailing_commas_are_reported_with_a_fix() {
-        assert_eq!(codes_of("{\"a\": [1, 2,], \"b\": 1,}"), vec!["trailing-comma", "trailing-comma"]);
+        assert_eq!(
+            kinds_of("{\"a\": [1, 2,], \"b\": 1,}"),
+            vec![SyntaxErrorKind::TrailingComma, SyntaxErrorKind::TrailingComma]
+        );
     }
 
     #[test]
     fn missing_commas_and_unclosed_brackets_recover() {
         let parsed = parse("{\"a\": 1 \"b\": 2");
-        let slugs: Vec<_> = parsed.diagnostics.iter().map(|d| d.code.slug).collect();
-        assert_eq!(slugs, vec!["unclosed-bracket", "json-syntax"]);
+        let kinds: Vec<_> = parsed.errors.iter().map(|d| d.kind).collect();
+        assert_eq!(kinds, vec![SyntaxErrorKind::UnclosedBracket, SyntaxErrorKind::JsonSyntax]);
         assert_eq!(parsed.root.unwrap().get("b").unwrap().as_i64(), Some(2));
     }
 
     #[test]
     fn comments_are_allowed_and_collected() {
         let parsed = parse("{\n// note\n\"a\": 1 /* x */\n}");
-        assert!(parsed.diagnostics.is_empty());
+        assert!(parsed.errors.is_empty());
         assert_eq!(parsed.comments.len(), 2);
     }
 
     #[test]
     fn duplicate_keys_and_unquoted_keys_are_reported() {
-        assert_eq!(codes_of("{\"a\": 1, \"a\": 2}"), vec!["duplicate-key"]);
-        assert_eq!(codes_of("{a: 1}"), vec!["json-syntax"]);
+        assert_eq!(kinds_of("{\"a\": 1, \"a\": 2}"), vec![SyntaxErrorKind::DuplicateKey]);
+        assert_eq!(kinds_of("{a: 1}"), vec![SyntaxErrorKind::JsonSyntax]);
     }
 
     #[test]
     fn unclosed_string_stops_at_end_of_line() {
         let parsed = parse("{\"a\": \"abc\n, \"b\": 1}");
-        assert_eq!(parsed.diagnostics[0].code, codes::UNCLOSED_QUOTE);
+        assert_eq!(parsed.errors[0].kind, SyntaxErrorKind::UnclosedQuote);
         assert_eq!(parsed.root.unwrap().get("b").unwrap().as_i64(), Some(1));
     }
 

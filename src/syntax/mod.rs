@@ -1,11 +1,19 @@
-//! Text, positions and the two tolerant parsers (YAML and JSON) that build one tree shape.
+//! The two tolerant parsers (YAML and JSON) that build one tree shape, keep their tokens for
+//! the cursor query, and report syntax problems as their own `SyntaxError`s.
+//!
+//! Layering: `syntax` imports nothing of ours but `text`; `check` turns its errors into
+//! diagnostics.
 
+pub mod error;
 pub mod json;
-pub mod text;
 pub mod tree;
 pub mod yaml;
 
-use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
+/// The text-position types, re-exported so `syntax::text::TextRange` keeps naming them; the
+/// module itself sits below `syntax` (and `diagnostic`), which import nothing else of ours.
+pub use crate::text;
+
+pub use error::{Edit, SyntaxError, SyntaxErrorKind, SyntaxFix};
 use std::borrow::Cow;
 use text::TextRange;
 
@@ -56,43 +64,43 @@ impl Format {
     }
 }
 
-/// A parsed document: the tree, its comments and the syntax diagnostics.
+/// A parsed document: the tree, its comments and the syntax errors.
 #[derive(Debug)]
 pub struct Parsed {
     pub format: Format,
     pub root: Option<Node>,
     pub comments: Vec<Comment>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<SyntaxError>,
 }
 
 pub fn parse(original: &str, format: Format) -> Parsed {
     let text = &*normalize_line_ends(original);
-    let (root, comments, mut diagnostics) = match format {
+    let (root, comments, mut errors) = match format {
         Format::Yaml => {
             let p = yaml::parse(text);
-            (p.root, p.comments, p.diagnostics)
+            (p.root, p.comments, p.errors)
         }
         Format::Json => {
             let p = json::parse(text);
-            (p.root, p.comments, p.diagnostics)
+            (p.root, p.comments, p.errors)
         }
     };
-    diagnostics.extend(text_level_diagnostics(original));
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    Parsed { format, root, comments, diagnostics }
+    errors.extend(text_level_diagnostics(original));
+    errors.sort_by_key(|d| (d.range.start, d.range.end));
+    Parsed { format, root, comments, errors }
 }
 
 /// Byte-order mark and line-ending findings, which do not depend on the format.
-fn text_level_diagnostics(text: &str) -> Vec<Diagnostic> {
+fn text_level_diagnostics(text: &str) -> Vec<SyntaxError> {
     let mut out = Vec::new();
     if text.starts_with('\u{feff}') {
         out.push(
-            Diagnostic::new(
-                codes::BYTE_ORDER_MARK,
+            SyntaxError::new(
+                SyntaxErrorKind::ByteOrderMark,
                 TextRange::new(0, 3),
                 "The file starts with a UTF-8 byte-order mark. The Azure ML CLI reads it, but some tools do not; save the file as UTF-8 without BOM.",
             )
-            .with_fix(Fix::safe("Remove the byte-order mark", vec![TextEdit::delete(TextRange::new(0, 3))])),
+            .with_fix(SyntaxFix::safe("Remove the byte-order mark", vec![Edit::delete(TextRange::new(0, 3))])),
         );
     }
     // Every line end with its kind: 0 = CRLF, 1 = LF, 2 = a lone CR.
@@ -120,10 +128,10 @@ fn text_level_diagnostics(text: &str) -> Vec<Diagnostic> {
         // The most common kind wins (CRLF, then LF, on a tie); point at the first other one.
         let major = (0..3).max_by_key(|k| (counts[*k], 3 - k)).unwrap_or(1);
         let (line, &(at, minor)) = ends.iter().enumerate().find(|(_, (_, k))| *k != major).unwrap();
-        let edits: Vec<TextEdit> = ends
+        let edits: Vec<Edit> = ends
             .iter()
             .filter(|(_, k)| *k != major)
-            .map(|&(at, k)| TextEdit::replace(TextRange::new(at, at + TEXTS[k].len()), TEXTS[major]))
+            .map(|&(at, k)| Edit::replace(TextRange::new(at, at + TEXTS[k].len()), TEXTS[major]))
             .collect();
         let tally: Vec<String> =
             (0..3).filter(|k| counts[*k] > 0).map(|k| format!("{} {}", counts[k], NAMES[k])).collect();
@@ -132,8 +140,8 @@ fn text_level_diagnostics(text: &str) -> Vec<Diagnostic> {
             _ => format!("{}, {} and {}", tally[0], tally[1], tally[2]),
         };
         out.push(
-            Diagnostic::new(
-                codes::MIXED_LINE_ENDINGS,
+            SyntaxError::new(
+                SyntaxErrorKind::MixedLineEndings,
                 TextRange::new(at, at + TEXTS[minor].len()),
                 format!(
                     "The file mixes line endings: {tally}. Line {} ends with {}; use {} throughout.",
@@ -142,8 +150,43 @@ fn text_level_diagnostics(text: &str) -> Vec<Diagnostic> {
                     NAMES[major]
                 ),
             )
-            .with_fix(Fix::safe(format!("Convert all line endings to {}", NAMES[major]), edits)),
+            .with_fix(SyntaxFix::safe(format!("Convert all line endings to {}", NAMES[major]), edits)),
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// The layering rule of the architecture issue: `syntax` (and `text` below it) import
+    /// nothing of ours but `text`, so parsing never depends on checking or reporting.
+    #[test]
+    fn syntax_imports_nothing_of_ours_but_the_text_module() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("syntax"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        files.push(root.join("text.rs"));
+        assert!(files.len() >= 6, "{files:?}");
+        for file in files {
+            let source = std::fs::read_to_string(&file).unwrap();
+            // Built at run time so this test's own source does not match.
+            let marker = ["crate", "::"].concat();
+            for (i, line) in source.lines().enumerate() {
+                let mut rest = line;
+                while let Some(at) = rest.find(&marker) {
+                    let after = &rest[at + marker.len()..];
+                    assert!(
+                        after.starts_with("text"),
+                        "{}:{}: `syntax` may import only `crate::text`: {line}",
+                        file.display(),
+                        i + 1
+                    );
+                    rest = after;
+                }
+            }
+        }
+    }
 }

@@ -3,13 +3,13 @@
 //! It covers what spec files use (block mappings and sequences, flow collections, plain,
 //! quoted and block scalars, comments, document markers) with exact byte ranges, and it never
 //! fails: a broken or half-typed document still yields a tree, so completion and hover work
-//! while the user types. Errors are reported as diagnostics with the tightest range we can
+//! while the user types. Problems are reported as `SyntaxError`s with the tightest range we can
 //! give. Plain scalars resolve as PyYAML (YAML 1.1) resolves them, because that is what the
 //! Azure ML CLI and SDK load specs with.
 
+use super::error::{Edit, SyntaxError, SyntaxErrorKind, SyntaxFix};
 use super::text::TextRange;
 use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
-use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -20,18 +20,17 @@ pub struct YamlParse {
     /// `None` for an empty document (only comments or whitespace).
     pub root: Option<Node>,
     pub comments: Vec<Comment>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<SyntaxError>,
 }
 
 pub fn parse(text: &str) -> YamlParse {
     let mut scanner = Scanner::new(text);
     scanner.run();
-    let mut parser =
-        Parser { text, tokens: scanner.tokens, pos: 0, diagnostics: scanner.diagnostics, depth: 0, too_deep: false };
+    let mut parser = Parser { text, tokens: scanner.tokens, pos: 0, errors: scanner.errors, depth: 0, too_deep: false };
     let root = parser.parse_document();
-    let mut diagnostics = parser.diagnostics;
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    YamlParse { root, comments: scanner.comments, diagnostics }
+    let mut errors = parser.errors;
+    errors.sort_by_key(|d| (d.range.start, d.range.end));
+    YamlParse { root, comments: scanner.comments, errors }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -78,7 +77,7 @@ struct Scanner<'t> {
     quotes: QuoteIndex,
     tokens: Vec<Token>,
     comments: Vec<Comment>,
-    diagnostics: Vec<Diagnostic>,
+    errors: Vec<SyntaxError>,
 }
 
 const TAB_WIDTH: u32 = 2;
@@ -98,7 +97,7 @@ impl<'t> Scanner<'t> {
             quotes: QuoteIndex::new(text),
             tokens: Vec::new(),
             comments: Vec::new(),
-            diagnostics: Vec::new(),
+            errors: Vec::new(),
         }
     }
 
@@ -153,15 +152,15 @@ impl<'t> Scanner<'t> {
         if let (Some(tabs), true) = (tab_range, at_content && !self.in_flow()) {
             let indentation = TextRange::new(self.line_start, self.pos);
             let spaces = " ".repeat(indent as usize);
-            self.diagnostics.push(
-                Diagnostic::new(
-                    codes::TAB_INDENTATION,
+            self.errors.push(
+                SyntaxError::new(
+                    SyntaxErrorKind::TabIndentation,
                     tabs,
                     "Tabs are not allowed in YAML indentation; indent with spaces.",
                 )
-                .with_fix(Fix::safe(
+                .with_fix(SyntaxFix::safe(
                     "Replace the indentation with spaces",
-                    vec![TextEdit::replace(indentation, spaces)],
+                    vec![Edit::replace(indentation, spaces)],
                 )),
             );
         }
@@ -281,8 +280,8 @@ impl<'t> Scanner<'t> {
                 b'*' => self.scan_alias(),
                 b'?' if self.is_blank_or_end(1) => {
                     let r = TextRange::new(self.pos, self.pos + 1);
-                    self.diagnostics.push(Diagnostic::new(
-                        codes::UNSUPPORTED_YAML,
+                    self.errors.push(SyntaxError::new(
+                        SyntaxErrorKind::UnsupportedYaml,
                         r,
                         "Complex mapping keys (`? key`) are not supported in compute specs; write `key: value`.",
                     ));
@@ -320,8 +319,8 @@ impl<'t> Scanner<'t> {
             self.pos += 1;
         }
         let what = if marker == b'&' { "Anchors" } else { "Tags" };
-        self.diagnostics.push(Diagnostic::new(
-            codes::UNSUPPORTED_YAML,
+        self.errors.push(SyntaxError::new(
+            SyntaxErrorKind::UnsupportedYaml,
             TextRange::new(start, self.pos),
             format!(
                 "{what} (`{}`) are not used by compute specs; aml-compute-ls ignores it and checks the value as written.",
@@ -339,8 +338,8 @@ impl<'t> Scanner<'t> {
             self.pos += 1;
         }
         let range = TextRange::new(start, self.pos);
-        self.diagnostics.push(Diagnostic::new(
-            codes::UNSUPPORTED_YAML,
+        self.errors.push(SyntaxError::new(
+            SyntaxErrorKind::UnsupportedYaml,
             range,
             format!(
                 "The alias `{}` is not expanded by aml-compute-ls; the value it stands for is not checked.",
@@ -415,15 +414,15 @@ impl<'t> Scanner<'t> {
                     end -= 1;
                 }
                 let q = quote as char;
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        codes::UNCLOSED_QUOTE,
+                self.errors.push(
+                    SyntaxError::new(
+                        SyntaxErrorKind::UnclosedQuote,
                         TextRange::new(start, end),
                         format!("This string opens with {q} but never closes; add {q} at its end."),
                     )
-                    .with_fix(Fix::preferred(
+                    .with_fix(SyntaxFix::preferred(
                         format!("Close the string with {q}"),
-                        vec![TextEdit::insert(end, q.to_string())],
+                        vec![Edit::insert(end, q.to_string())],
                     )),
                 );
                 let body = &self.text[(start + 1).min(end)..end];
@@ -470,8 +469,8 @@ impl<'t> Scanner<'t> {
                 _ => {
                     let s = self.pos;
                     self.skip_to_line_end();
-                    self.diagnostics.push(Diagnostic::new(
-                        codes::YAML_SYNTAX,
+                    self.errors.push(SyntaxError::new(
+                        SyntaxErrorKind::YamlSyntax,
                         TextRange::new(s, self.pos),
                         "Text after a block scalar indicator must go on the following, indented lines.",
                     ));
@@ -865,7 +864,7 @@ struct Parser<'t> {
     text: &'t str,
     tokens: Vec<Token>,
     pos: usize,
-    diagnostics: Vec<Diagnostic>,
+    errors: Vec<SyntaxError>,
     /// Collections open around the current token.
     depth: usize,
     /// Whether the one "nested too deeply" diagnostic has been given.
@@ -893,8 +892,8 @@ impl<'t> Parser<'t> {
         self.pos.checked_sub(1).and_then(|i| self.tokens.get(i)).map_or(0, |t| t.range.end())
     }
 
-    fn error(&mut self, code: crate::diagnostic::Code, range: TextRange, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::new(code, range, message));
+    fn error(&mut self, code: SyntaxErrorKind, range: TextRange, message: impl Into<String>) {
+        self.errors.push(SyntaxError::new(code, range, message));
     }
 
     /// True when the token at `ahead` is a scalar followed by a colon on the same line: a key.
@@ -920,15 +919,15 @@ impl<'t> Parser<'t> {
                 Tok::DocStart => {
                     let range = t.range;
                     let end = self.text.len();
-                    self.diagnostics.push(
-                        Diagnostic::new(
-                            codes::MULTIPLE_DOCUMENTS,
+                    self.errors.push(
+                        SyntaxError::new(
+                            SyntaxErrorKind::MultipleDocuments,
                             range,
                             "A compute spec file holds one YAML document; `---` starts a second one here. Put each compute in its own file.",
                         )
-                        .with_fix(Fix::new(
+                        .with_fix(SyntaxFix::new(
                             "Remove the second document",
-                            vec![TextEdit::delete(TextRange::new(range.start(), end))],
+                            vec![Edit::delete(TextRange::new(range.start(), end))],
                         )),
                     );
                     break;
@@ -942,18 +941,18 @@ impl<'t> Parser<'t> {
                         // A plain value on its own line followed by `key: value` lines. The
                         // classic case is a `$schema:` key that was lost from line one.
                         let colon = self.peek_at(1).unwrap().range;
-                        let mut diagnostic = Diagnostic::new(
-                            codes::YAML_SYNTAX,
+                        let mut diagnostic = SyntaxError::new(
+                            SyntaxErrorKind::YamlSyntax,
                             colon,
                             "Mapping values are not allowed here: the lines above are a plain value, not a `key: value` entry.",
                         );
                         if previous.scalar_text().is_some_and(|s| s.ends_with(".schema.json")) {
-                            diagnostic = diagnostic.with_fix(Fix::preferred(
+                            diagnostic = diagnostic.with_fix(SyntaxFix::preferred(
                                 "Add the missing `$schema:` key",
-                                vec![TextEdit::insert(previous.range.start(), "$schema: ")],
+                                vec![Edit::insert(previous.range.start(), "$schema: ")],
                             ));
                         }
-                        self.diagnostics.push(diagnostic);
+                        self.errors.push(diagnostic);
                         root = Some(self.parse_node(-1));
                     } else {
                         let message = if matches!(t.tok, Tok::Colon) {
@@ -961,7 +960,7 @@ impl<'t> Parser<'t> {
                         } else {
                             "Unexpected content after the end of the document's top-level value."
                         };
-                        self.error(codes::YAML_SYNTAX, at, message);
+                        self.error(SyntaxErrorKind::YamlSyntax, at, message);
                         let before = self.pos;
                         let _ = self.parse_node(-1);
                         if self.pos == before {
@@ -1002,7 +1001,7 @@ impl<'t> Parser<'t> {
                 if matches!(self.peek(), Some(Token { tok: Tok::Colon, line, .. }) if *line == t.line) {
                     // `[a, b]: value` — a collection as a key.
                     let colon = self.peek().unwrap().range;
-                    self.error(codes::YAML_SYNTAX, colon, "A list or mapping cannot be used as a key.");
+                    self.error(SyntaxErrorKind::YamlSyntax, colon, "A list or mapping cannot be used as a key.");
                     self.advance();
                 }
                 node
@@ -1010,7 +1009,7 @@ impl<'t> Parser<'t> {
             Tok::FlowSeqEnd | Tok::FlowMapEnd | Tok::Comma => {
                 self.advance();
                 self.error(
-                    codes::YAML_SYNTAX,
+                    SyntaxErrorKind::YamlSyntax,
                     t.range,
                     format!("Unexpected `{}`.", &self.text[t.range.start()..t.range.end()]),
                 );
@@ -1034,8 +1033,8 @@ impl<'t> Parser<'t> {
             return;
         }
         self.too_deep = true;
-        self.diagnostics.push(Diagnostic::new(
-            codes::TOO_DEEP,
+        self.errors.push(SyntaxError::new(
+            SyntaxErrorKind::TooDeep,
             at,
             format!(
                 "Collections are nested more than {MAX_NESTING} levels deep here; aml-compute-ls does not read or check what is inside. No compute spec needs this depth."
@@ -1127,7 +1126,7 @@ impl<'t> Parser<'t> {
                 }
                 if t.first_in_line && t.col > indent && !first {
                     self.error(
-                        codes::BAD_INDENTATION,
+                        SyntaxErrorKind::BadIndentation,
                         t.range,
                         format!(
                             "This line is indented {} spaces but the mapping it continues is indented {}; align it with the keys above.",
@@ -1138,7 +1137,7 @@ impl<'t> Parser<'t> {
             } else {
                 // Leftover tokens on a line whose entry is complete.
                 self.error(
-                    codes::YAML_SYNTAX,
+                    SyntaxErrorKind::YamlSyntax,
                     t.range,
                     "Unexpected text after the value; a line holds one `key: value`.",
                 );
@@ -1153,7 +1152,7 @@ impl<'t> Parser<'t> {
                     let has_colon = matches!(self.peek(), Some(Token { tok: Tok::Colon, line, .. }) if *line == t.line);
                     if !has_colon {
                         self.error(
-                            codes::YAML_SYNTAX,
+                            SyntaxErrorKind::YamlSyntax,
                             t.range,
                             format!("`{}` has no `:` after it; a mapping entry is written `key: value`.", key.text),
                         );
@@ -1167,21 +1166,21 @@ impl<'t> Parser<'t> {
                 }
                 Tok::Colon => {
                     self.advance();
-                    self.error(codes::YAML_SYNTAX, t.range, "A mapping entry needs a key before `:`.");
+                    self.error(SyntaxErrorKind::YamlSyntax, t.range, "A mapping entry needs a key before `:`.");
                     let key = Scalar { text: String::new(), style: ScalarStyle::Plain, value: ScalarValue::Null };
                     let value = self.parse_mapping_value(indent, &t);
                     entries.push(Entry { key, key_range: TextRange::empty(t.range.start()), value, has_colon: true });
                 }
                 Tok::Dash => {
                     self.error(
-                        codes::YAML_SYNTAX,
+                        SyntaxErrorKind::YamlSyntax,
                         t.range,
                         "A list item cannot stand among the keys of a mapping; put it under a key, indented.",
                     );
                     let _ = self.parse_block_sequence(t.col);
                 }
                 _ => {
-                    self.error(codes::YAML_SYNTAX, t.range, "Expected a `key: value` entry here.");
+                    self.error(SyntaxErrorKind::YamlSyntax, t.range, "Expected a `key: value` entry here.");
                     let before = self.pos;
                     let _ = self.parse_node(indent as i64 - 1);
                     if self.pos == before {
@@ -1206,7 +1205,7 @@ impl<'t> Parser<'t> {
                 // `a: b: c` — a nested mapping cannot start on the same line.
                 let inner_colon = self.peek_at(1).unwrap().range;
                 self.error(
-                    codes::YAML_SYNTAX,
+                    SyntaxErrorKind::YamlSyntax,
                     inner_colon,
                     "Mapping values are not allowed here: a value on the same line cannot start another `key: value`. Quote the value or move the inner mapping to its own indented line.",
                 );
@@ -1230,7 +1229,7 @@ impl<'t> Parser<'t> {
         if let Some(previous_line) = seen.get(&key.text) {
             let line_hint = previous_line + 1;
             self.error(
-                codes::DUPLICATE_KEY,
+                SyntaxErrorKind::DuplicateKey,
                 range,
                 format!(
                     "`{}` is already set on line {line_hint}; the YAML loader keeps only this later value. Remove one of them.",
@@ -1258,7 +1257,7 @@ impl<'t> Parser<'t> {
                     break;
                 }
                 self.error(
-                    codes::BAD_INDENTATION,
+                    SyntaxErrorKind::BadIndentation,
                     t.range,
                     "This line is not a list item (`- …`) and is not indented under one.",
                 );
@@ -1271,7 +1270,7 @@ impl<'t> Parser<'t> {
             }
             if t.first_in_line && t.col > indent && !first {
                 self.error(
-                    codes::BAD_INDENTATION,
+                    SyntaxErrorKind::BadIndentation,
                     t.range,
                     format!("This list item is indented {} spaces but the list is indented {}.", t.col, indent),
                 );
@@ -1321,7 +1320,7 @@ impl<'t> Parser<'t> {
                     self.advance();
                     if expect_item {
                         self.error(
-                            codes::YAML_SYNTAX,
+                            SyntaxErrorKind::YamlSyntax,
                             t.range,
                             "Two commas in a row, or a comma with no item before it.",
                         );
@@ -1332,13 +1331,17 @@ impl<'t> Parser<'t> {
                 Tok::FlowSeqEnd | Tok::FlowMapEnd | Tok::DocStart | Tok::DocEnd | Tok::Dash => {
                     self.advance();
                     let wanted = if is_seq { ']' } else { '}' };
-                    self.error(codes::YAML_SYNTAX, t.range, format!("Expected `{wanted}` or `,` here."));
+                    self.error(SyntaxErrorKind::YamlSyntax, t.range, format!("Expected `{wanted}` or `,` here."));
                     continue;
                 }
                 _ => {}
             }
             if !expect_item {
-                self.error(codes::YAML_SYNTAX, TextRange::empty(t.range.start()), "Missing `,` between items.");
+                self.error(
+                    SyntaxErrorKind::YamlSyntax,
+                    TextRange::empty(t.range.start()),
+                    "Missing `,` between items.",
+                );
             }
             expect_item = false;
             let (key_node, key_range) = if matches!(t.tok, Tok::Colon) {
@@ -1357,7 +1360,11 @@ impl<'t> Parser<'t> {
                 let key = match key_node.kind {
                     NodeKind::Scalar(s) => s,
                     _ => {
-                        self.error(codes::YAML_SYNTAX, key_range, "A list or mapping cannot be used as a key.");
+                        self.error(
+                            SyntaxErrorKind::YamlSyntax,
+                            key_range,
+                            "A list or mapping cannot be used as a key.",
+                        );
                         Scalar::string("", ScalarStyle::Plain)
                     }
                 };
@@ -1426,16 +1433,16 @@ impl<'t> Parser<'t> {
     fn unclosed(&mut self, open: &Token, is_seq: bool) {
         let closer = if is_seq { "]" } else { "}" };
         let end = self.last_end().max(open.range.end());
-        self.diagnostics.push(
-            Diagnostic::new(
-                codes::UNCLOSED_BRACKET,
+        self.errors.push(
+            SyntaxError::new(
+                SyntaxErrorKind::UnclosedBracket,
                 open.range,
                 format!(
                     "This `{}` is never closed; add `{closer}` after the last item.",
                     &self.text[open.range.start()..open.range.end()]
                 ),
             )
-            .with_fix(Fix::preferred(format!("Insert `{closer}`"), vec![TextEdit::insert(end, closer)])),
+            .with_fix(SyntaxFix::preferred(format!("Insert `{closer}`"), vec![Edit::insert(end, closer)])),
         );
     }
 }
@@ -1464,12 +1471,12 @@ mod tests {
 
     fn parse_ok(text: &str) -> serde_json::Value {
         let parsed = parse(text);
-        assert!(parsed.diagnostics.is_empty(), "unexpected diagnostics: {:#?}", parsed.diagnostics);
+        assert!(parsed.errors.is_empty(), "unexpected errors: {:#?}", parsed.errors);
         parsed.root.as_ref().map_or(serde_json::Value::Null, value)
     }
 
-    fn codes_of(text: &str) -> Vec<String> {
-        parse(text).diagnostics.iter().map(|d| d.code.id()).collect()
+    fn kinds_of(text: &str) -> Vec<SyntaxErrorKind> {
+        parse(text).errors.iter().map(|d| d.kind).collect()
     }
 
     #[test]
@@ -1545,9 +1552,9 @@ mod tests {
     fn missing_schema_key_on_line_one_is_a_mapping_values_error_with_a_fix() {
         let text = "https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json\nname: minimal-example-i\ntype: computeinstance\n";
         let parsed = parse(text);
-        assert_eq!(parsed.diagnostics.len(), 1, "{:#?}", parsed.diagnostics);
-        let d = &parsed.diagnostics[0];
-        assert_eq!(d.code, codes::YAML_SYNTAX);
+        assert_eq!(parsed.errors.len(), 1, "{:#?}", parsed.errors);
+        let d = &parsed.errors[0];
+        assert_eq!(d.kind, SyntaxErrorKind::YamlSyntax);
         // Line 2, column 5 (1-based), as PyYAML reports it.
         assert_eq!(d.range.start(), text.find("name:").unwrap() + 4);
         assert_eq!(d.fixes[0].edits[0].new_text, "$schema: ");
@@ -1561,7 +1568,7 @@ mod tests {
         let root = parsed.root.unwrap();
         let entry = root.entry("siz").unwrap();
         assert!(!entry.has_colon);
-        assert_eq!(codes_of("name: a\nsiz\n"), vec!["AML001"]);
+        assert_eq!(kinds_of("name: a\nsiz\n"), vec![SyntaxErrorKind::YamlSyntax]);
     }
 
     #[test]
@@ -1574,14 +1581,14 @@ mod tests {
     #[test]
     fn unclosed_quote_is_reported_on_its_line_only() {
         let parsed = parse("name: \"abc\ntype: amlcompute\n");
-        assert_eq!(parsed.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), vec![codes::UNCLOSED_QUOTE]);
+        assert_eq!(parsed.errors.iter().map(|d| d.kind).collect::<Vec<_>>(), vec![SyntaxErrorKind::UnclosedQuote]);
         assert_eq!(parsed.root.unwrap().get("type").unwrap().as_str(), Some("amlcompute"));
     }
 
     #[test]
     fn tabs_in_indentation_are_reported_with_a_fix() {
         let parsed = parse("a:\n\tb: 1\n");
-        assert_eq!(parsed.diagnostics[0].code, codes::TAB_INDENTATION);
+        assert_eq!(parsed.errors[0].kind, SyntaxErrorKind::TabIndentation);
         assert_eq!(value(parsed.root.as_ref().unwrap()), serde_json::json!({"a":{"b":1}}));
     }
 
@@ -1589,40 +1596,43 @@ mod tests {
     fn duplicate_keys_are_reported_at_the_second() {
         let text = "a: 1\nb: 2\na: 3\n";
         let parsed = parse(text);
-        assert_eq!(parsed.diagnostics[0].code, codes::DUPLICATE_KEY);
-        assert_eq!(parsed.diagnostics[0].range.start(), 10);
+        assert_eq!(parsed.errors[0].kind, SyntaxErrorKind::DuplicateKey);
+        assert_eq!(parsed.errors[0].range.start(), 10);
     }
 
     #[test]
     fn bad_indentation_keeps_the_entry() {
         let parsed = parse("a: 1\n  b: 2\nc: 3\n");
-        assert_eq!(codes_of("a: 1\n  b: 2\nc: 3\n"), vec!["AML004"]);
+        assert_eq!(kinds_of("a: 1\n  b: 2\nc: 3\n"), vec![SyntaxErrorKind::BadIndentation]);
         let root = parsed.root.unwrap();
         assert!(root.get("b").is_some() && root.get("c").is_some());
     }
 
     #[test]
     fn a_second_document_is_reported() {
-        assert_eq!(codes_of("a: 1\n---\nb: 2\n"), vec!["AML007"]);
-        assert!(codes_of("---\na: 1\n").is_empty());
+        assert_eq!(kinds_of("a: 1\n---\nb: 2\n"), vec![SyntaxErrorKind::MultipleDocuments]);
+        assert!(kinds_of("---\na: 1\n").is_empty());
     }
 
     #[test]
     fn unclosed_flow_sequence_recovers_at_the_next_key() {
         let parsed = parse("hours: [0, 1\nminutes: [15]\n");
-        assert_eq!(parsed.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), vec![codes::UNCLOSED_BRACKET]);
+        assert_eq!(parsed.errors.iter().map(|d| d.kind).collect::<Vec<_>>(), vec![SyntaxErrorKind::UnclosedBracket]);
         let root = parsed.root.unwrap();
         assert_eq!(root.get("minutes").unwrap().as_sequence().unwrap().len(), 1);
     }
 
     #[test]
     fn same_line_nested_mapping_is_an_error() {
-        assert_eq!(codes_of("a: b: c\n"), vec!["AML001"]);
+        assert_eq!(kinds_of("a: b: c\n"), vec![SyntaxErrorKind::YamlSyntax]);
     }
 
     #[test]
     fn anchors_and_aliases_warn() {
-        assert_eq!(codes_of("a: &x 1\nb: *x\n"), vec!["AML011", "AML011"]);
+        assert_eq!(
+            kinds_of("a: &x 1\nb: *x\n"),
+            vec![SyntaxErrorKind::UnsupportedYaml, SyntaxErrorKind::UnsupportedYaml]
+        );
     }
 
     #[test]
