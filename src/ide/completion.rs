@@ -1,11 +1,11 @@
 //! Completion: keys, values and whole-spec snippets, on half-typed documents.
 //!
-//! The context (which mapping the cursor is in, key or value position, what to replace) is
-//! read from the text, not the tree, because the tree of a half-typed line is a guess: in
-//! YAML from the cursor line's indentation and the lines around it, in JSON from a small
-//! lexer that tracks open braces. The schema of the detected kind (cached `SchemaSet`) then
-//! says what may go there, and the catalog gives VM sizes and regions.
+//! The context (which mapping the cursor is in, key or value position, what to replace) comes
+//! from `query::cursor_at`, the one answer to "where is the cursor" the IDE features share.
+//! The schema of the detected kind (cached `SchemaSet`) then says what may go there, and the
+//! catalog gives VM sizes and regions.
 
+use super::query::{self, Cursor, PathSegment, Place, keys_only};
 use super::schema_info::{
     branch_fields, document_schema, field_docs, is_json, is_object, non_null_types, properties, schema_at,
     spec_location, type_label, value_text,
@@ -14,7 +14,7 @@ use crate::check::catalog::{Catalog, usd};
 use crate::check::schema::{JsonType, Schema, SchemaSet};
 use crate::check::{CheckOptions, CheckResult};
 use crate::spec::kinds::{ComputeKind, SpecForm, modeline_schema};
-use crate::syntax::text::{LineIndex, TextRange};
+use crate::syntax::text::TextRange;
 use crate::syntax::{Node, ScalarValue};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,27 +48,24 @@ pub struct CompletionItem {
 
 /// Completion items at byte `offset` of `text` (already checked into `result`).
 pub fn complete(text: &str, offset: usize, result: &CheckResult, options: &CheckOptions) -> Vec<CompletionItem> {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    // Between `\r` and `\n` is not a place a cursor can be: it is the end of the line.
-    if offset > 0 && text.as_bytes()[offset - 1] == b'\r' && text.as_bytes().get(offset) == Some(&b'\n') {
-        offset -= 1;
-    }
-    if result.parsed.comments.iter().any(|c| c.range.start() < offset && offset <= c.range.end()) {
+    let offset = query::clamp_offset(text, offset);
+    if query::in_comment(&result.parsed, offset) {
         return Vec::new();
     }
     let json = is_json(result);
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return empty_document_items(json, offset);
     }
-    let context = if json { json_context(text, offset) } else { yaml_context(text, offset) };
-    let Some(context) = context else { return Vec::new() };
+    let Some(at) = query::cursor_at(text, &result.parsed, offset) else { return Vec::new() };
+    // Inside a block scalar or a string over several lines there is nothing to offer.
+    if at.multi_line {
+        return Vec::new();
+    }
+    let context = Context { at, json };
     let mut items = Vec::new();
-    match context.position {
-        Position::Key => key_items(&context, result, &mut items),
-        Position::Value => value_items(&context, &context.path, result, options, &mut items),
+    match context.at.place {
+        Place::Key | Place::ItemStart => key_items(&context, result, &mut items),
+        Place::Value | Place::Item => value_items(&context, &context.at.path, result, options, &mut items),
     }
     items
 }
@@ -76,479 +73,18 @@ pub fn complete(text: &str, offset: usize, result: &CheckResult, options: &Check
 // ---------------------------------------------------------------------------------------------
 // Context
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Position {
-    Key,
-    Value,
-}
-
+/// The query's answer for the cursor, and the document's format.
 #[derive(Debug)]
 struct Context {
-    position: Position,
-    /// For a key: the mapping's path. For a value: the field's path (ending in its key, or
-    /// `[]` for a list item).
-    path: Vec<String>,
-    /// Keys already present in the mapping (keys only).
-    siblings: Vec<String>,
-    replace: TextRange,
+    at: Cursor,
     json: bool,
-    /// A key already followed by `:` gets no second one.
-    colon_follows: bool,
-    /// The quote the user opened a YAML value with.
-    quote: Option<char>,
-    /// `key:|` in YAML needs a space before the value.
-    value_prefix: &'static str,
-    /// The cursor is at column 0 at the top level of a YAML document (snippets fit there).
-    top_level_start: bool,
 }
 
-/// One YAML line, split the way block structure needs it.
-#[derive(Debug)]
-struct YamlLine<'t> {
-    /// Columns of the `- ` markers that open sequence items on this line.
-    dashes: Vec<usize>,
-    /// Where the content after the indentation and markers starts.
-    content_col: usize,
-    content: &'t str,
-    key: Option<String>,
-    /// Column just after the key's `:`.
-    after_colon: usize,
-    /// The value after the colon without its comment, trimmed.
-    value: &'t str,
-    /// Blank, comment-only, or a document marker.
-    blank: bool,
-}
-
-impl YamlLine<'_> {
-    fn first_col(&self) -> usize {
-        self.dashes.first().copied().unwrap_or(self.content_col)
+impl Context {
+    /// `key:‸` in YAML needs a space before the value.
+    fn value_prefix(&self) -> &'static str {
+        if self.at.needs_space { " " } else { "" }
     }
-}
-
-fn parse_line(line: &str) -> YamlLine<'_> {
-    let bytes = line.as_bytes();
-    let mut i = bytes.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
-    let mut dashes = Vec::new();
-    while i < bytes.len() && bytes[i] == b'-' && matches!(bytes.get(i + 1), None | Some(b' ' | b'\t')) {
-        dashes.push(i);
-        i += 1;
-        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
-            i += 1;
-        }
-    }
-    let content = &line[i..];
-    let blank = dashes.is_empty()
-        && (content.trim().is_empty()
-            || content.starts_with('#')
-            || content.trim_end() == "---"
-            || content.starts_with("--- ")
-            || content.trim_end() == "...");
-    let (key, after_colon, value) = match find_key(content) {
-        Some((key, colon)) => {
-            let rest = &content[colon + 1..];
-            (Some(key), i + colon + 1, strip_comment(rest).trim())
-        }
-        None => (None, 0, ""),
-    };
-    YamlLine { dashes, content_col: i, content, key, after_colon, value, blank }
-}
-
-/// The key of `key: value` content and the byte index of its colon.
-fn find_key(content: &str) -> Option<(String, usize)> {
-    let bytes = content.as_bytes();
-    let colon_ok = |j: usize| bytes.get(j) == Some(&b':') && matches!(bytes.get(j + 1), None | Some(b' ' | b'\t'));
-    match bytes.first()? {
-        q @ (b'"' | b'\'') => {
-            let mut j = 1;
-            while j < bytes.len() {
-                if bytes[j] == b'\\' && *q == b'"' {
-                    j += 2;
-                    continue;
-                }
-                if bytes[j] == *q {
-                    break;
-                }
-                j += 1;
-            }
-            let key = content.get(1..j.min(bytes.len()))?.to_string();
-            let mut k = j + 1;
-            while k < bytes.len() && bytes[k] == b' ' {
-                k += 1;
-            }
-            colon_ok(k).then_some((key, k))
-        }
-        b'[' | b'{' | b'#' | b'|' | b'>' => None,
-        _ => {
-            for j in 0..bytes.len() {
-                if bytes[j] == b'#' && j > 0 && matches!(bytes[j - 1], b' ' | b'\t') {
-                    return None;
-                }
-                if colon_ok(j) {
-                    return Some((content[..j].trim_end().to_string(), j));
-                }
-            }
-            None
-        }
-    }
-}
-
-fn strip_comment(value: &str) -> &str {
-    let bytes = value.as_bytes();
-    let mut quote: Option<u8> = None;
-    for (j, &b) in bytes.iter().enumerate() {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if (b == b'"' || b == b'\'') && value[..j].trim().is_empty() => quote = Some(b),
-            None if b == b'#' && (j == 0 || matches!(bytes[j - 1], b' ' | b'\t')) => return &value[..j],
-            None => {}
-        }
-    }
-    value
-}
-
-fn yaml_context(text: &str, offset: usize) -> Option<Context> {
-    let index = LineIndex::new(text);
-    let line_no = index.line_of(offset);
-    let line_range = index.line_range(text, line_no);
-    let line_start = line_range.start();
-    let offset = offset.min(line_range.end()).max(line_start);
-    let full = &text[line_start..line_range.end()];
-    let prefix = &text[line_start..offset];
-    let here = parse_line(prefix);
-    if here.content.starts_with('#') {
-        return None;
-    }
-    let lines: Vec<&str> =
-        (0..index.line_count()).map(|l| index.line_range(text, l)).map(|r| &text[r.start()..r.end()]).collect();
-    let (mapping, siblings) = enclosing(&lines, line_no, here.content_col, &here.dashes)?;
-    if let Some(key) = &here.key {
-        // Value position: replace the value typed so far, up to its comment.
-        let mut start = here.after_colon;
-        while start < full.len() && matches!(full.as_bytes()[start], b' ' | b'\t') {
-            start += 1;
-        }
-        let start = start.min(prefix.len().max(here.after_colon));
-        let value_end = start + strip_comment(&full[start.min(full.len())..]).trim_end().len();
-        let typed = &full[start.min(full.len())..value_end.max(start).min(full.len())];
-        if typed.starts_with(['[', '{', '|', '>', '&', '*', '!']) {
-            return None;
-        }
-        let quote = typed.chars().next().filter(|c| *c == '"' || *c == '\'');
-        let mut path = mapping;
-        path.push(key.clone());
-        return Some(Context {
-            position: Position::Value,
-            path,
-            siblings: Vec::new(),
-            replace: TextRange::new(line_start + start, (line_start + value_end).max(offset)),
-            json: false,
-            colon_follows: false,
-            quote,
-            value_prefix: if prefix.ends_with(':') { " " } else { "" },
-            top_level_start: false,
-        });
-    }
-    // Key position: replace the word typed so far, and the rest of it after the cursor.
-    let word_start = line_start + here.content_col;
-    let after = &full[offset - line_start..];
-    let word_rest = after.find(|c: char| c.is_whitespace() || c == ':' || c == '#').unwrap_or(after.len());
-    let colon_follows = after[word_rest..].trim_start().starts_with(':');
-    Some(Context {
-        position: Position::Key,
-        path: mapping,
-        siblings,
-        replace: TextRange::new(word_start, offset + word_rest),
-        json: false,
-        colon_follows,
-        quote: None,
-        value_prefix: "",
-        top_level_start: here.content_col == 0 && here.dashes.is_empty(),
-    })
-}
-
-/// The path of the mapping whose keys sit at column `col` on line `line_no` (after the
-/// line's own `- ` markers `dashes`), and the keys it already has on other lines. `None`
-/// when the position cannot hold a key (inside a block scalar, under a scalar value).
-fn enclosing(lines: &[&str], line_no: usize, col: usize, dashes: &[usize]) -> Option<(Vec<String>, Vec<String>)> {
-    let mut reversed: Vec<String> = Vec::new();
-    let mut siblings: Vec<String> = Vec::new();
-    // While `collecting`, lines at `col` are keys of the cursor's own mapping.
-    let mut collecting = dashes.is_empty();
-    let mut threshold = dashes.first().copied().unwrap_or(col);
-    let mut in_item = !dashes.is_empty();
-    reversed.extend(dashes.iter().map(|_| "[]".to_string()));
-
-    for line in &lines[line_no + 1..] {
-        let l = parse_line(line);
-        if l.blank {
-            continue;
-        }
-        if l.first_col() < col {
-            break;
-        }
-        if l.dashes.is_empty()
-            && l.content_col == col
-            && let Some(k) = l.key
-        {
-            siblings.push(k);
-        }
-    }
-
-    for line in lines[..line_no].iter().rev() {
-        let l = parse_line(line);
-        if l.blank {
-            continue;
-        }
-        if collecting {
-            if l.content_col == col && l.key.is_some() {
-                siblings.push(l.key.clone().unwrap_or_default());
-                if let Some(&first) = l.dashes.first() {
-                    // This line opens the list item the cursor's mapping belongs to.
-                    reversed.extend(l.dashes.iter().map(|_| "[]".to_string()));
-                    threshold = first;
-                    in_item = true;
-                    collecting = false;
-                }
-                continue;
-            }
-            if l.first_col() >= col {
-                continue;
-            }
-        } else if in_item {
-            // Looking for the key that holds the list; other items of the list are skipped. A
-            // block sequence may sit at its key's own indentation.
-            let compact_parent =
-                l.dashes.is_empty() && l.content_col == threshold && l.key.is_some() && l.value.is_empty();
-            if l.first_col() >= threshold && !compact_parent {
-                continue;
-            }
-        } else if l.content_col == threshold && !l.dashes.is_empty() && l.key.is_some() {
-            // The line opens the list item that holds the mapping found so far.
-            reversed.extend(l.dashes.iter().map(|_| "[]".to_string()));
-            threshold = l.dashes[0];
-            in_item = true;
-            continue;
-        } else if l.first_col() >= threshold {
-            continue;
-        }
-        // A parent candidate: it must be a key whose value is the nested block.
-        let key = l.key.filter(|_| l.value.is_empty() || l.value.starts_with('&'))?;
-        reversed.push(key);
-        collecting = false;
-        match l.dashes.first() {
-            Some(&first) => {
-                reversed.extend(l.dashes.iter().map(|_| "[]".to_string()));
-                threshold = first;
-                in_item = true;
-            }
-            None => {
-                threshold = l.content_col;
-                in_item = false;
-                if threshold == 0 {
-                    break;
-                }
-            }
-        }
-    }
-    reversed.reverse();
-    Some((reversed, siblings))
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tok {
-    Str { closed: bool },
-    Word,
-    Punct(u8),
-}
-
-/// The next JSON token at or after `*i`, skipping whitespace and comments.
-fn next_token(text: &str, i: &mut usize) -> Option<(Tok, usize, usize)> {
-    let bytes = text.as_bytes();
-    loop {
-        while *i < bytes.len() && bytes[*i].is_ascii_whitespace() {
-            *i += 1;
-        }
-        if bytes.get(*i) == Some(&b'/') && bytes.get(*i + 1) == Some(&b'/') {
-            *i = text[*i..].find('\n').map_or(bytes.len(), |n| *i + n);
-            continue;
-        }
-        if bytes.get(*i) == Some(&b'/') && bytes.get(*i + 1) == Some(&b'*') {
-            *i = text[*i + 2..].find("*/").map_or(bytes.len(), |n| *i + 2 + n + 2);
-            continue;
-        }
-        break;
-    }
-    let start = *i;
-    let b = *bytes.get(start)?;
-    match b {
-        b'{' | b'}' | b'[' | b']' | b':' | b',' => {
-            *i += 1;
-            Some((Tok::Punct(b), start, start + 1))
-        }
-        b'"' => {
-            let mut j = start + 1;
-            while j < bytes.len() && bytes[j] != b'"' && bytes[j] != b'\n' {
-                j += if bytes[j] == b'\\' { 2 } else { 1 };
-            }
-            let closed = bytes.get(j) == Some(&b'"');
-            *i = if closed { j + 1 } else { j.min(bytes.len()) };
-            Some((Tok::Str { closed }, start, *i))
-        }
-        _ => {
-            let mut j = start;
-            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !b"{}[]:,\"".contains(&bytes[j]) {
-                j += 1;
-            }
-            *i = j.max(start + 1).min(bytes.len());
-            while !text.is_char_boundary(*i) {
-                *i += 1;
-            }
-            Some((Tok::Word, start, *i))
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum JState {
-    Key,
-    Colon,
-    Value,
-    Comma,
-}
-
-#[derive(Debug)]
-struct Frame {
-    object: bool,
-    path: Vec<String>,
-    keys: Vec<String>,
-    last_key: Option<String>,
-    state: JState,
-    id: usize,
-    /// Deeper than the parser reads (`MAX_NESTING`): nothing to offer, and no path is kept,
-    /// so a 100,000-deep document costs linear time, not a path copy per level.
-    too_deep: bool,
-}
-
-fn json_context(text: &str, offset: usize) -> Option<Context> {
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut next_id = 0usize;
-    let mut i = 0usize;
-    // (frame id, position, replace range, the field's path or the mapping's path)
-    let mut snapshot: Option<(usize, Position, TextRange, Vec<String>)> = None;
-    let mut cursor_token: Option<usize> = None;
-    let mut siblings: Option<Vec<String>> = None;
-    loop {
-        let token = next_token(text, &mut i);
-        if snapshot.is_none() {
-            let (between, inside) = match token {
-                None => (true, None),
-                Some((_, start, _)) if start >= offset => (true, None),
-                Some((Tok::Str { .. } | Tok::Word, start, end)) if start < offset && offset <= end => {
-                    (false, Some(TextRange::new(start, end)))
-                }
-                _ => (false, None),
-            };
-            if between || inside.is_some() {
-                let top = stack.last()?;
-                if top.too_deep {
-                    return None;
-                }
-                let replace = inside.unwrap_or(TextRange::empty(offset));
-                let position = match (top.object, top.state) {
-                    (true, JState::Key) => Position::Key,
-                    (true, JState::Value) | (false, JState::Value) => Position::Value,
-                    _ => return None,
-                };
-                let mut path = top.path.clone();
-                if position == Position::Value {
-                    path.push(if top.object { top.last_key.clone()? } else { "[]".to_string() });
-                }
-                snapshot = Some((top.id, position, replace, path));
-                cursor_token = inside.map(|r| r.start());
-            }
-        }
-        let Some((tok, start, end)) = token else { break };
-        match tok {
-            Tok::Punct(open @ (b'{' | b'[')) => {
-                let mut path = Vec::new();
-                let too_deep = stack.len() >= crate::syntax::MAX_NESTING;
-                if let Some(parent) = stack.last_mut() {
-                    if !too_deep {
-                        path = parent.path.clone();
-                        path.push(if parent.object {
-                            parent.last_key.clone().unwrap_or_default()
-                        } else {
-                            "[]".to_string()
-                        });
-                    }
-                    parent.state = JState::Comma;
-                }
-                stack.push(Frame {
-                    object: open == b'{',
-                    path,
-                    keys: Vec::new(),
-                    last_key: None,
-                    state: if open == b'{' { JState::Key } else { JState::Value },
-                    id: next_id,
-                    too_deep,
-                });
-                next_id += 1;
-            }
-            Tok::Punct(b'}' | b']') => {
-                if let Some(frame) = stack.pop()
-                    && snapshot.as_ref().is_some_and(|s| s.0 == frame.id)
-                {
-                    siblings = Some(frame.keys);
-                    break;
-                }
-            }
-            Tok::Punct(b':') => {
-                if let Some(top) = stack.last_mut() {
-                    top.state = JState::Value;
-                }
-            }
-            Tok::Punct(_) => {
-                if let Some(top) = stack.last_mut() {
-                    top.state = if top.object { JState::Key } else { JState::Value };
-                }
-            }
-            Tok::Str { closed } => {
-                if let Some(top) = stack.last_mut() {
-                    if top.object && top.state == JState::Key {
-                        let inner_end = if closed { end - 1 } else { end };
-                        let key = text[start + 1..inner_end.max(start + 1)].to_string();
-                        if cursor_token != Some(start) {
-                            top.keys.push(key.clone());
-                        }
-                        top.last_key = Some(key);
-                        top.state = JState::Colon;
-                    } else {
-                        top.state = JState::Comma;
-                    }
-                }
-            }
-            Tok::Word => {
-                if let Some(top) = stack.last_mut() {
-                    top.state = if top.object && top.state == JState::Key { JState::Colon } else { JState::Comma };
-                }
-            }
-        }
-    }
-    let (id, position, replace, path) = snapshot?;
-    let siblings = siblings.or_else(|| stack.into_iter().find(|f| f.id == id).map(|f| f.keys)).unwrap_or_default();
-    let colon_follows = text[replace.end()..].trim_start().starts_with(':');
-    Some(Context {
-        position,
-        path,
-        siblings: if position == Position::Key { siblings } else { Vec::new() },
-        replace,
-        json: true,
-        colon_follows,
-        quote: None,
-        value_prefix: "",
-        top_level_start: false,
-    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,22 +115,22 @@ fn key_items(ctx: &Context, result: &CheckResult, out: &mut Vec<CompletionItem>)
         ctx.json.then(|| set.lookup("arm-compute.schema.json").map(|id| (id, None))).flatten()
     });
     let Some((root, _)) = schema else {
-        if !ctx.json && ctx.path.is_empty() {
+        if !ctx.json && ctx.at.path.is_empty() {
             unknown_kind_key_items(ctx, modeline_schema(&result.parsed.comments).is_some(), out);
         }
         return;
     };
-    let Some(mapping) = schema_at(root, &ctx.path) else { return };
+    let Some(mapping) = schema_at(root, &ctx.at.path) else { return };
     let mapping_schema = set.node(mapping);
-    if !is_object(mapping_schema) && ctx.path.last().is_some_and(|s| s == "[]") {
+    if !is_object(mapping_schema) && ctx.at.path.last() == Some(&PathSegment::Item) {
         // A new item of a list of scalars (`week_days:` then `- `): offer the item values.
-        value_items_for(ctx, &ctx.path, Some(mapping_schema), Vec::new(), result, &CheckOptions::default(), out);
+        value_items_for(ctx, &ctx.at.path, Some(mapping_schema), Vec::new(), result, &CheckOptions::default(), out);
         return;
     }
     let has_modeline = modeline_schema(&result.parsed.comments).is_some();
     for (name, id) in properties(mapping) {
         let s = set.node(id);
-        if s.read_only || ctx.siblings.iter().any(|k| k == name) || (name == "$schema" && has_modeline) {
+        if s.read_only || ctx.at.present_keys.iter().any(|k| k == name) || (name == "$schema" && has_modeline) {
             continue;
         }
         let required = mapping_schema.required.iter().any(|r| r == name);
@@ -609,14 +145,14 @@ fn key_items(ctx: &Context, result: &CheckResult, out: &mut Vec<CompletionItem>)
         let label = type_label(s);
         it.detail = (!label.is_empty()).then(|| if required { format!("{label} (required)") } else { label });
         it.documentation = field_docs(s);
-        it.replace_range = Some(ctx.replace);
+        it.replace_range = Some(ctx.at.span);
         out.push(it);
     }
 }
 
 fn key_insert(ctx: &Context, name: &str, schema: &Schema) -> String {
     let key = if ctx.json { format!("\"{name}\"") } else { name.to_string() };
-    if ctx.colon_follows {
+    if ctx.at.colon_follows {
         return key;
     }
     let nested = non_null_types(schema).iter().all(|t| matches!(t, JsonType::Object | JsonType::Array))
@@ -635,18 +171,18 @@ fn unknown_kind_key_items(ctx: &Context, has_modeline: bool, out: &mut Vec<Compl
         ("$schema", "URL of the editor schema for this file; ignored by the CLI. It also tells the editor the kind."),
     ];
     for (i, (name, doc)) in docs.iter().enumerate() {
-        if ctx.siblings.iter().any(|k| k == name) || (*name == "$schema" && has_modeline) {
+        if ctx.at.present_keys.iter().any(|k| k == name) || (*name == "$schema" && has_modeline) {
             continue;
         }
         let mut it = item(*name, CompletionKind::Field, key_insert(ctx, name, &Schema::default()), format!("0{i}"));
         it.detail = Some("string".to_string());
         it.documentation = Some(doc.to_string());
-        it.replace_range = Some(ctx.replace);
+        it.replace_range = Some(ctx.at.span);
         out.push(it);
     }
-    if ctx.top_level_start {
+    if ctx.at.top_level_start {
         for mut s in yaml_snippets() {
-            s.replace_range = Some(ctx.replace);
+            s.replace_range = Some(ctx.at.span);
             out.push(s);
         }
     }
@@ -654,7 +190,7 @@ fn unknown_kind_key_items(ctx: &Context, has_modeline: bool, out: &mut Vec<Compl
 
 fn value_items(
     ctx: &Context,
-    path: &[String],
+    path: &[PathSegment],
     result: &CheckResult,
     options: &CheckOptions,
     out: &mut Vec<CompletionItem>,
@@ -664,7 +200,7 @@ fn value_items(
     let field = root.and_then(|root| schema_at(root, path)).map(|id| set.node(id));
     // A discriminated mapping (a cron or recurrence trigger) offers every branch's value.
     let mut values: Vec<&str> = Vec::new();
-    if let (Some(root), Some((name, parent_path))) = (root, path.split_last())
+    if let (Some(root), Some((PathSegment::Key(name), parent_path))) = (root, path.split_last())
         && let Some(parent) = schema_at(root, parent_path)
     {
         for id in branch_fields(parent, name) {
@@ -680,7 +216,7 @@ fn value_items(
 
 fn value_items_for(
     ctx: &Context,
-    path: &[String],
+    path: &[PathSegment],
     field: Option<&Schema>,
     branch_values: Vec<&str>,
     result: &CheckResult,
@@ -688,9 +224,9 @@ fn value_items_for(
     out: &mut Vec<CompletionItem>,
 ) {
     let form = result.detection.as_ref().map_or(if ctx.json { SpecForm::Arm } else { SpecForm::Cli }, |d| d.form);
-    let segs: Vec<&str> = path.iter().map(String::as_str).collect();
+    let segs = keys_only(path).unwrap_or_default();
     let push = |out: &mut Vec<CompletionItem>, mut it: CompletionItem| {
-        it.replace_range = Some(ctx.replace);
+        it.replace_range = Some(ctx.at.span);
         out.push(it);
     };
     // The kind itself: offered whatever the current value, since it is what decides the schema.
@@ -814,7 +350,7 @@ fn size_items(ctx: &Context, result: &CheckResult, options: &CheckOptions, out: 
         });
         it.detail = Some(size.summary() + price.as_deref().unwrap_or(""));
         it.documentation = Some(super::schema_info::size_card(size, region.map(|r| r.name)));
-        it.replace_range = Some(ctx.replace);
+        it.replace_range = Some(ctx.at.span);
         out.push(it);
     }
 }
@@ -822,14 +358,14 @@ fn size_items(ctx: &Context, result: &CheckResult, options: &CheckOptions, out: 
 fn value_insert(ctx: &Context, value: &str, is_string: bool) -> String {
     let body = if ctx.json {
         if is_string { format!("\"{value}\"") } else { value.to_string() }
-    } else if let Some(q) = ctx.quote {
+    } else if let Some(q) = ctx.at.quote {
         format!("{q}{value}{q}")
     } else if is_string && crate::syntax::yaml::resolve_plain(value) != ScalarValue::Str {
         format!("'{value}'")
     } else {
         value.to_string()
     };
-    format!("{}{body}", ctx.value_prefix)
+    format!("{}{body}", ctx.value_prefix())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -920,15 +456,18 @@ fn empty_document_items(json: bool, offset: usize) -> Vec<CompletionItem> {
         return vec![arm_aks_snippet()];
     }
     let ctx = Context {
-        position: Position::Key,
-        path: Vec::new(),
-        siblings: Vec::new(),
-        replace: TextRange::empty(offset),
+        at: Cursor {
+            place: Place::Key,
+            path: Vec::new(),
+            present_keys: Vec::new(),
+            span: TextRange::empty(offset),
+            quote: None,
+            multi_line: false,
+            colon_follows: false,
+            needs_space: false,
+            top_level_start: true,
+        },
         json: false,
-        colon_follows: false,
-        quote: None,
-        value_prefix: "",
-        top_level_start: true,
     };
     let mut out = yaml_snippets();
     let mut keys = Vec::new();

@@ -1,6 +1,7 @@
 //! Hover: field documentation on keys; on values, what the value means (a VM size's card, a
 //! region, the compute kind, the name rules), else the field's documentation.
 
+use super::query::{Hit, PathSegment, keys_only, node_at};
 use super::schema_info::{
     document_schema, field_docs, kinds_with_field, schema_at, size_card, spec_location, type_label,
 };
@@ -10,7 +11,7 @@ use crate::check::rules::names::{agreed_length, length_limits};
 use crate::check::schema::{Schema, SchemaSet};
 use crate::spec::kinds::{ComputeKind, Evidence, SpecForm};
 use crate::syntax::text::TextRange;
-use crate::syntax::{Format, Node, NodeKind};
+use crate::syntax::{Format, Node};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct HoverInfo {
@@ -23,8 +24,7 @@ pub struct HoverInfo {
 pub fn hover(text: &str, offset: usize, result: &CheckResult) -> Option<HoverInfo> {
     let root = result.parsed.root.as_ref()?;
     let offset = offset.min(text.len());
-    let mut path = Vec::new();
-    let hit = locate(root, offset, &mut path)?;
+    let (path, hit) = node_at(root, offset)?;
     let form = result
         .detection
         .as_ref()
@@ -44,39 +44,8 @@ pub fn hover(text: &str, offset: usize, result: &CheckResult) -> Option<HoverInf
     Some(HoverInfo { markdown: result.secrets.redact(&info.markdown, info.range), ..info })
 }
 
-enum Hit<'a> {
-    Key(TextRange),
-    Value(&'a Node),
-}
-
-/// The key or scalar value at `offset`, with the path of keys (and `[]`) leading to it.
-fn locate<'a>(node: &'a Node, offset: usize, path: &mut Vec<String>) -> Option<Hit<'a>> {
-    match &node.kind {
-        NodeKind::Mapping(entries) => {
-            for e in entries {
-                if e.key_range.touches(offset) {
-                    path.push(e.key.text.clone());
-                    return Some(Hit::Key(e.key_range));
-                }
-                if !e.value.range.is_empty() && e.value.range.touches(offset) {
-                    path.push(e.key.text.clone());
-                    return locate(&e.value, offset, path);
-                }
-            }
-            None
-        }
-        NodeKind::Sequence(items) => {
-            let item = items.iter().find(|i| !i.range.is_empty() && i.range.touches(offset))?;
-            path.push("[]".to_string());
-            locate(item, offset, path)
-        }
-        NodeKind::Scalar(_) => Some(Hit::Value(node)),
-        NodeKind::Missing => None,
-    }
-}
-
 /// The field's schema in the detected kind, or else in the first kind that has it.
-fn field_schema(result: &CheckResult, path: &[String], form: SpecForm) -> Option<&'static Schema> {
+fn field_schema(result: &CheckResult, path: &[PathSegment], form: SpecForm) -> Option<&'static Schema> {
     let set = SchemaSet::get();
     if let Some((root, Some(_))) = document_schema(result) {
         return schema_at(root, path).map(|id| set.node(id));
@@ -85,8 +54,8 @@ fn field_schema(result: &CheckResult, path: &[String], form: SpecForm) -> Option
     kinds.iter().find_map(|k| schema_at(set.lookup(&k.schema_ref(form))?, path)).map(|id| set.node(id))
 }
 
-fn field_markdown(path: &[String], schema: &Schema, form: SpecForm) -> String {
-    let name = path.iter().rev().find(|s| *s != "[]").map_or("item", String::as_str);
+fn field_markdown(path: &[PathSegment], schema: &Schema, form: SpecForm) -> String {
+    let name = path.iter().rev().find_map(PathSegment::as_key).unwrap_or("item");
     let mut title = format!("**`{name}`**");
     let label = type_label(schema);
     if !label.is_empty() {
@@ -123,13 +92,13 @@ fn kind_id(kind: ComputeKind, form: SpecForm) -> &'static str {
 
 fn value_markdown(
     node: &Node,
-    path: &[String],
+    path: &[PathSegment],
     schema: Option<&Schema>,
     result: &CheckResult,
     form: SpecForm,
 ) -> Option<String> {
     let text = node.scalar_text()?;
-    let segs: Vec<&str> = path.iter().map(String::as_str).collect();
+    let segs = keys_only(path).unwrap_or_default();
     let value_kind = schema.and_then(|s| s.value_kind.as_deref());
     if (form == SpecForm::Cli && segs == ["type"]) || segs == ["properties", "computeType"] {
         return Some(kind_markdown(text, result));
@@ -148,7 +117,7 @@ fn value_markdown(
         });
     }
     let node_count = ["min_instances", "max_instances", "minNodeCount", "maxNodeCount"];
-    if path.last().is_some_and(|k| node_count.contains(&k.as_str()))
+    if path.last().and_then(PathSegment::as_key).is_some_and(|k| node_count.contains(&k))
         && let (Some(schema), Some(cost)) = (schema, cluster_cost(result))
     {
         return Some(format!("{}\n\nCost: {cost}", field_markdown(path, schema, form)));

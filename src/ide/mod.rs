@@ -4,6 +4,7 @@
 pub mod code_actions;
 pub mod completion;
 pub mod hover;
+pub mod query;
 mod schema_info;
 pub mod symbols;
 

@@ -2,10 +2,11 @@
 //! document, the properties a mapping may hold (across `oneOf` branches), and field
 //! documentation. Everything reads the cached `SchemaSet`; nothing compiles per call.
 
+use super::query::PathSegment;
 use crate::check::CheckResult;
 use crate::check::catalog::{Catalog, VmSize};
 use crate::check::schema::{JsonType, Schema, SchemaId, SchemaSet};
-use crate::check::validate::find_path;
+use crate::check::validate;
 use crate::spec::kinds::{ComputeKind, SpecForm};
 use crate::syntax::{Format, Node};
 use serde_json::Value;
@@ -26,9 +27,22 @@ pub(crate) fn is_json(result: &CheckResult) -> bool {
     result.parsed.format == Format::Json
 }
 
-/// The schema at `path` (mapping keys and `[]` for list items) under `root`.
-pub(crate) fn schema_at(root: SchemaId, path: &[String]) -> Option<SchemaId> {
+/// The schema at `path` under `root`.
+pub(crate) fn schema_at(root: SchemaId, path: &[PathSegment]) -> Option<SchemaId> {
     find_path(SchemaSet::get(), root, path)
+}
+
+/// `validate::find_path` spells a list item `[]`; this is the one place the IDE's typed paths
+/// meet that spelling.
+fn find_path(set: &SchemaSet, root: SchemaId, path: &[PathSegment]) -> Option<SchemaId> {
+    let spelled: Vec<String> = path
+        .iter()
+        .map(|s| match s {
+            PathSegment::Key(k) => k.clone(),
+            PathSegment::Item => "[]".to_string(),
+        })
+        .collect();
+    validate::find_path(set, root, &spelled)
 }
 
 /// The properties a mapping schema allows, including those of its `oneOf` and discriminator
@@ -161,7 +175,7 @@ pub(crate) fn spec_location(root: Option<&Node>, default_location: Option<&str>)
 }
 
 /// The schemas of every kind that has a field at `path` in `form`, in `ComputeKind` order.
-pub(crate) fn kinds_with_field(path: &[String], form: SpecForm) -> Vec<ComputeKind> {
+pub(crate) fn kinds_with_field(path: &[PathSegment], form: SpecForm) -> Vec<ComputeKind> {
     let set = SchemaSet::get();
     let kinds: &[ComputeKind] = match form {
         SpecForm::Cli => &ComputeKind::CLI,
@@ -242,8 +256,12 @@ mod tests {
     fn trigger_properties_include_both_branches() {
         let set = SchemaSet::get();
         let root = set.lookup("computeinstance.schema.json").unwrap();
-        let path: Vec<String> =
-            ["schedules", "compute_start_stop", "[]", "trigger"].iter().map(|s| s.to_string()).collect();
+        let path = [
+            PathSegment::key("schedules"),
+            PathSegment::key("compute_start_stop"),
+            PathSegment::Item,
+            PathSegment::key("trigger"),
+        ];
         let trigger = schema_at(root, &path).unwrap();
         let names: Vec<&str> = properties(trigger).iter().map(|(n, _)| *n).collect();
         assert!(names.contains(&"expression"), "{names:?}");
@@ -252,7 +270,7 @@ mod tests {
 
     #[test]
     fn size_is_a_field_of_clusters_and_instances_only() {
-        let kinds = kinds_with_field(&["size".to_string()], SpecForm::Cli);
+        let kinds = kinds_with_field(&[PathSegment::key("size")], SpecForm::Cli);
         assert_eq!(kinds, vec![ComputeKind::AmlCompute, ComputeKind::ComputeInstance]);
     }
 }

@@ -6,12 +6,14 @@
 
 use super::error::{Edit, SyntaxError, SyntaxErrorKind, SyntaxFix};
 use super::text::{LineIndex, TextRange};
-use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
+use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, Token, TokenKind};
 
 #[derive(Debug, Default)]
 pub struct JsonParse {
     pub root: Option<Node>,
     pub comments: Vec<Comment>,
+    /// Punctuation, strings and bare words in source order, as the parser read them.
+    pub tokens: Vec<Token>,
     pub errors: Vec<SyntaxError>,
 }
 
@@ -21,6 +23,7 @@ pub fn parse(text: &str) -> JsonParse {
         bytes: text.as_bytes(),
         pos: 0,
         comments: Vec::new(),
+        tokens: Vec::new(),
         errors: Vec::new(),
         depth: 0,
         too_deep: false,
@@ -41,7 +44,7 @@ pub fn parse(text: &str) -> JsonParse {
         );
     }
     p.errors.sort_by_key(|d| (d.range.start, d.range.end));
-    JsonParse { root, comments: p.comments, errors: p.errors }
+    JsonParse { root, comments: p.comments, tokens: p.tokens, errors: p.errors }
 }
 
 /// Deep nesting is legal JSON but no spec needs it; skipping what is deeper keeps the stack
@@ -53,6 +56,7 @@ struct Parser<'t> {
     bytes: &'t [u8],
     pos: usize,
     comments: Vec<Comment>,
+    tokens: Vec<Token>,
     errors: Vec<SyntaxError>,
     depth: usize,
     /// Whether the one "nested too deeply" diagnostic has been given.
@@ -64,6 +68,16 @@ struct Parser<'t> {
 impl<'t> Parser<'t> {
     fn error(&mut self, code: SyntaxErrorKind, range: TextRange, message: impl Into<String>) {
         self.errors.push(SyntaxError::new(code, range, message));
+    }
+
+    fn token(&mut self, kind: TokenKind, start: usize, end: usize) {
+        self.tokens.push(Token { kind, range: TextRange::new(start, end) });
+    }
+
+    /// Records the one-byte punctuation at the current position as `kind` and steps over it.
+    fn punct(&mut self, kind: TokenKind) {
+        self.token(kind, self.pos, self.pos + 1);
+        self.pos += 1;
     }
 
     fn peek(&self) -> Option<u8> {
@@ -126,6 +140,7 @@ impl<'t> Parser<'t> {
             b'[' => self.parse_array(),
             b'"' => {
                 let (scalar, range) = self.parse_string();
+                self.token(TokenKind::Scalar(ScalarStyle::DoubleQuoted), range.start(), range.end());
                 Node { kind: NodeKind::Scalar(scalar), range }
             }
             _ => self.parse_literal(),
@@ -168,6 +183,7 @@ impl<'t> Parser<'t> {
                 break;
             }
         }
+        self.token(TokenKind::Skipped, start, self.pos);
         Node::missing(start)
     }
 
@@ -196,6 +212,7 @@ impl<'t> Parser<'t> {
         }
         let raw = &self.text[start..self.pos];
         let range = TextRange::new(start, self.pos);
+        self.token(TokenKind::Scalar(ScalarStyle::Plain), start, self.pos);
         let value = match raw {
             "true" => Some(ScalarValue::Bool(true)),
             "false" => Some(ScalarValue::Bool(false)),
@@ -292,7 +309,7 @@ impl<'t> Parser<'t> {
 
     fn parse_object(&mut self) -> Node {
         let start = self.pos;
-        self.pos += 1;
+        self.punct(TokenKind::FlowMapStart);
         self.depth += 1;
         let mut entries: Vec<Entry> = Vec::new();
         // Keys seen so far with their first range: duplicate checks stay linear in big objects.
@@ -309,13 +326,13 @@ impl<'t> Parser<'t> {
                     if let Some(c) = last_comma.take() {
                         self.trailing_comma(c);
                     }
-                    self.pos += 1;
+                    self.punct(TokenKind::FlowMapEnd);
                     break;
                 }
                 Some(b',') => {
                     let r = TextRange::new(self.pos, self.pos + 1);
                     self.error(SyntaxErrorKind::JsonSyntax, r, "A comma with no member before it.");
-                    self.pos += 1;
+                    self.punct(TokenKind::Comma);
                     continue;
                 }
                 Some(b']') => {
@@ -325,7 +342,7 @@ impl<'t> Parser<'t> {
                         r,
                         "`]` closes an array, but an object is open here; use `}`.",
                     );
-                    self.pos += 1;
+                    self.punct(TokenKind::FlowMapEnd);
                     break;
                 }
                 _ => {}
@@ -336,7 +353,9 @@ impl<'t> Parser<'t> {
             last_comma = None;
             let key_start = self.pos;
             let (key, key_range) = if self.peek() == Some(b'"') {
-                self.parse_string()
+                let (key, range) = self.parse_string();
+                self.token(TokenKind::Scalar(ScalarStyle::DoubleQuoted), range.start(), range.end());
+                (key, range)
             } else {
                 // An unquoted key: read it as a literal and say how to fix it.
                 let node = self.parse_literal();
@@ -363,7 +382,7 @@ impl<'t> Parser<'t> {
             self.skip_trivia();
             let has_colon = self.peek() == Some(b':');
             let value = if has_colon {
-                self.pos += 1;
+                self.punct(TokenKind::Colon);
                 self.skip_trivia();
                 if matches!(self.peek(), Some(b',' | b'}') | None) {
                     self.error(
@@ -397,7 +416,7 @@ impl<'t> Parser<'t> {
             self.skip_trivia();
             if self.peek() == Some(b',') {
                 last_comma = Some(self.pos);
-                self.pos += 1;
+                self.punct(TokenKind::Comma);
             }
         }
         self.depth -= 1;
@@ -406,7 +425,7 @@ impl<'t> Parser<'t> {
 
     fn parse_array(&mut self) -> Node {
         let start = self.pos;
-        self.pos += 1;
+        self.punct(TokenKind::FlowSeqStart);
         self.depth += 1;
         let mut items = Vec::new();
         let mut last_comma: Option<usize> = None;
@@ -421,7 +440,7 @@ impl<'t> Parser<'t> {
                     if let Some(c) = last_comma.take() {
                         self.trailing_comma(c);
                     }
-                    self.pos += 1;
+                    self.punct(TokenKind::FlowSeqEnd);
                     break;
                 }
                 Some(b'}') => {
@@ -431,13 +450,13 @@ impl<'t> Parser<'t> {
                         r,
                         "`}` closes an object, but an array is open here; use `]`.",
                     );
-                    self.pos += 1;
+                    self.punct(TokenKind::FlowSeqEnd);
                     break;
                 }
                 Some(b',') => {
                     let r = TextRange::new(self.pos, self.pos + 1);
                     self.error(SyntaxErrorKind::JsonSyntax, r, "A comma with no item before it.");
-                    self.pos += 1;
+                    self.punct(TokenKind::Comma);
                     continue;
                 }
                 _ => {}
@@ -449,12 +468,17 @@ impl<'t> Parser<'t> {
             let before = self.pos;
             items.push(self.parse_value());
             if self.pos == before {
-                self.pos += 1;
+                // A stray `:` where an item should be; other bytes here were read as words.
+                if self.peek() == Some(b':') {
+                    self.punct(TokenKind::Colon);
+                } else {
+                    self.pos += 1;
+                }
             }
             self.skip_trivia();
             if self.peek() == Some(b',') {
                 last_comma = Some(self.pos);
-                self.pos += 1;
+                self.punct(TokenKind::Comma);
             }
         }
         self.depth -= 1;

@@ -38,7 +38,7 @@ pub fn normalize_line_ends(text: &str) -> Cow<'_, str> {
     // Only ASCII bytes changed, so the text is still UTF-8.
     Cow::Owned(String::from_utf8(normalized).unwrap_or_else(|_| text.to_string()))
 }
-pub use tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
+pub use tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, Token, TokenKind};
 
 /// Which surface syntax a document is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,24 +70,26 @@ pub struct Parsed {
     pub format: Format,
     pub root: Option<Node>,
     pub comments: Vec<Comment>,
+    /// Every token in source order (comments excluded), for the cursor query.
+    pub tokens: Vec<Token>,
     pub errors: Vec<SyntaxError>,
 }
 
 pub fn parse(original: &str, format: Format) -> Parsed {
     let text = &*normalize_line_ends(original);
-    let (root, comments, mut errors) = match format {
+    let (root, comments, tokens, mut errors) = match format {
         Format::Yaml => {
             let p = yaml::parse(text);
-            (p.root, p.comments, p.errors)
+            (p.root, p.comments, p.tokens, p.errors)
         }
         Format::Json => {
             let p = json::parse(text);
-            (p.root, p.comments, p.errors)
+            (p.root, p.comments, p.tokens, p.errors)
         }
     };
     errors.extend(text_level_diagnostics(original));
     errors.sort_by_key(|d| (d.range.start, d.range.end));
-    Parsed { format, root, comments, errors }
+    Parsed { format, root, comments, tokens, errors }
 }
 
 /// Byte-order mark and line-ending findings, which do not depend on the format.

@@ -9,7 +9,7 @@
 
 use super::error::{Edit, SyntaxError, SyntaxErrorKind, SyntaxFix};
 use super::text::TextRange;
-use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue};
+use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, TokenKind};
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -20,6 +20,8 @@ pub struct YamlParse {
     /// `None` for an empty document (only comments or whitespace).
     pub root: Option<Node>,
     pub comments: Vec<Comment>,
+    /// The scanner's tokens without their decoded text.
+    pub tokens: Vec<super::tree::Token>,
     pub errors: Vec<SyntaxError>,
 }
 
@@ -30,7 +32,8 @@ pub fn parse(text: &str) -> YamlParse {
     let root = parser.parse_document();
     let mut errors = parser.errors;
     errors.sort_by_key(|d| (d.range.start, d.range.end));
-    YamlParse { root, comments: scanner.comments, errors }
+    let tokens = parser.tokens.iter().map(Token::slim).collect();
+    YamlParse { root, comments: scanner.comments, tokens, errors }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +59,24 @@ struct Token {
     /// Column in indentation units (spaces; a tab in indentation counts as two).
     col: u32,
     first_in_line: bool,
+}
+
+impl Token {
+    fn slim(&self) -> super::tree::Token {
+        let kind = match &self.tok {
+            Tok::Dash => TokenKind::Dash,
+            Tok::Colon => TokenKind::Colon,
+            Tok::Scalar(s) => TokenKind::Scalar(s.style),
+            Tok::FlowSeqStart => TokenKind::FlowSeqStart,
+            Tok::FlowSeqEnd => TokenKind::FlowSeqEnd,
+            Tok::FlowMapStart => TokenKind::FlowMapStart,
+            Tok::FlowMapEnd => TokenKind::FlowMapEnd,
+            Tok::Comma => TokenKind::Comma,
+            Tok::DocStart => TokenKind::DocStart,
+            Tok::DocEnd => TokenKind::DocEnd,
+        };
+        super::tree::Token { kind, range: self.range }
+    }
 }
 
 struct Scanner<'t> {
