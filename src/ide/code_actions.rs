@@ -44,7 +44,10 @@ pub fn code_actions(text: &str, range: TextRange, result: &CheckResult) -> Vec<A
                 diagnostics: vec![i],
             });
         }
-        if let Some(action) = suppression(text, &index, d, i, json) {
+        // A finding inside a value written over several lines gets no comment line: above its
+        // line the comment would be part of the value (a block scalar's text) or end it.
+        let inside_value = super::query::multi_line_scalar_at(&result.parsed, &index, d.range.start()).is_some();
+        if !inside_value && let Some(action) = suppression(text, &index, d, i, json) {
             // Two findings of one code on one line share the comment.
             match suppressions.iter_mut().find(|a| a.title == action.title && a.edits == action.edits) {
                 Some(existing) => existing.diagnostics.push(i),
@@ -333,5 +336,24 @@ mod tests {
             }
         }
         assert!(checked > 0);
+    }
+
+    #[test]
+    fn a_finding_inside_a_multi_line_value_gets_no_suppression_comment() {
+        use crate::check::{Diagnostic, codes};
+        let text = "name: a\ntype: amlcompute\ndescription: |\n  first line\n  second line\nsize: Standard_DS3_v2\n";
+        for (needle, inside) in [("second", true), ("first", true), ("description", false), ("size", false)] {
+            let mut result = check(text, "c.yml");
+            let at = text.find(needle).unwrap();
+            result.diagnostics = vec![Diagnostic::new(codes::NAME_LENGTH, TextRange::new(at, at + 3), "x")];
+            let actions = code_actions(text, TextRange::new(at, at), &result);
+            let offered = actions.iter().any(|a| a.title.starts_with("Disable"));
+            assert_eq!(offered, !inside, "{needle}: {actions:?}");
+        }
+        let folded = "name: a\ntype: amlcompute\ndescription: a plain value\n  folded here\n";
+        let mut result = check(folded, "c.yml");
+        let at = folded.find("folded").unwrap();
+        result.diagnostics = vec![Diagnostic::new(codes::NAME_LENGTH, TextRange::new(at, at + 3), "x")];
+        assert!(!code_actions(folded, TextRange::new(at, at), &result).iter().any(|a| a.title.starts_with("Disable")));
     }
 }

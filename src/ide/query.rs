@@ -147,6 +147,24 @@ pub fn in_comment(parsed: &Parsed, offset: usize) -> bool {
     parsed.comments.iter().any(|c| c.range.start() < offset && offset <= c.range.end())
 }
 
+/// The scalar holding `offset` on one of its later lines (a block scalar's body, a plain or
+/// quoted scalar folded over lines), or `None`. Such a line is text of the value: a line
+/// inserted before it (a comment) would change or break the value.
+pub fn multi_line_scalar_at(parsed: &Parsed, index: &LineIndex, offset: usize) -> Option<TextRange> {
+    let later_line = |range: TextRange| {
+        range.start() < offset && offset <= range.end() && index.line_of(range.start()) != index.line_of(offset)
+    };
+    let before = parsed.tokens.partition_point(|t| t.range.start() < offset);
+    let token = before.checked_sub(1).map(|i| parsed.tokens[i]);
+    if let Some(t) = token.filter(|t| matches!(t.kind, TokenKind::Scalar(_)) && later_line(t.range)) {
+        return Some(t.range);
+    }
+    match parsed.root.as_ref().and_then(|r| node_at(r, offset)) {
+        Some((_, Hit::Value(node))) if later_line(node.range) => Some(node.range),
+        _ => None,
+    }
+}
+
 /// The completion context at `offset` (see `clamp_offset`), or `None` where nothing can be
 /// written: inside a comment, outside every JSON value, under a scalar, past the nesting limit.
 pub fn cursor_at(text: &str, parsed: &Parsed, offset: usize) -> Option<Cursor> {
