@@ -44,6 +44,8 @@ pub fn parse(text: &str) -> JsonParse {
         );
     }
     p.errors.sort_by_key(|d| (d.range.start, d.range.end));
+    // Kept for the whole life of the document: no spare capacity.
+    p.tokens.shrink_to_fit();
     JsonParse { root, comments: p.comments, tokens: p.tokens, errors: p.errors }
 }
 
