@@ -829,6 +829,36 @@ mod tests {
     }
 
     #[test]
+    fn flow_lists_and_mappings_get_their_items_values_and_keys() {
+        let base = "name: a\ntype: computeinstance\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger:\n        type: recurrence\n        schedule:\n";
+        let (text, items) = complete_yaml(&format!("{base}          week_days: [monday, tue‸]\n"));
+        let tuesday = find(&items, "tuesday");
+        assert_eq!((replaced(&text, tuesday), tuesday.insert_text.as_str()), ("tue", "tuesday"));
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\nssh_settings: {admin_username: me, ‸}\n");
+        let mut names = labels(&items);
+        names.sort();
+        assert_eq!(names, vec!["admin_password", "ssh_key_value"]);
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\nidentity: {type: ‸}\n");
+        assert!(labels(&items).contains(&"system_assigned"), "{:?}", labels(&items));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_never_replaced_and_is_no_part_of_a_key() {
+        let (text, items) = complete_yaml("\u{feff}ty‸\nname: a\n");
+        let it = find(&items, "type");
+        assert_eq!(replaced(&text, it), "ty");
+        assert!(!labels(&items).contains(&"name"));
+    }
+
+    #[test]
+    fn nothing_is_offered_in_a_block_scalar_or_a_document_marker() {
+        let (_, items) = complete_yaml("name: a\ntype: amlcompute\ndescription: |\n  some ti‸\n");
+        assert!(items.is_empty(), "{:?}", labels(&items));
+        let (_, items) = complete_yaml("-‸--\nname: a\ntype: amlcompute\n");
+        assert!(items.is_empty(), "{:?}", labels(&items));
+    }
+
+    #[test]
     fn nothing_is_offered_inside_a_comment() {
         let (_, items) = complete_yaml("name: a\ntype: amlcompute\n# siz‸\n");
         assert!(items.is_empty());

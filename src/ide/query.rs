@@ -129,10 +129,12 @@ impl Cursor {
     }
 }
 
-/// `offset` moved onto a character boundary, and off the middle of a CRLF (the end of the
-/// line is the only place a cursor can be there).
+/// `offset` moved onto a character boundary, past a byte-order mark, and off the middle of a
+/// CRLF (the end of the line is the only place a cursor can be there).
 pub fn clamp_offset(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
+    // Before a byte-order mark is the start of the text after it.
+    let first = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut offset = offset.clamp(first, text.len().max(first));
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
@@ -254,9 +256,13 @@ impl<'t> Block<'t> {
         &self.tokens[self.line_tokens[line] as usize..self.line_tokens[line + 1] as usize]
     }
 
+    /// A line's start and text; a byte-order mark before the first line is no part of it
+    /// (columns count from after it, as the scanner's do).
     fn line_text(&self, line: usize) -> (usize, &'t str) {
         let r = self.index.line_range(self.text, line);
-        (r.start(), &self.text[r.start()..r.end()])
+        let bom = if line == 0 && self.text.starts_with('\u{feff}') { 3 } else { 0 };
+        let start = (r.start() + bom).min(r.end());
+        (start, &self.text[start..r.end()])
     }
 
     /// The shape of `line` from its tokens that start before `until`.
@@ -309,10 +315,10 @@ impl<'t> Block<'t> {
     fn cursor(&self, offset: usize) -> Option<Cursor> {
         // Inside a scalar that started on an earlier line (a block scalar's body, a quoted
         // string over several lines): the cursor is in that value, read from its first line.
-        if let Some(t) = self
-            .tokens
-            .iter()
-            .find(|t| matches!(t.kind, TokenKind::Scalar(_)) && t.range.start() < offset && offset <= t.range.end())
+        let before = self.tokens.partition_point(|t| t.range.start() < offset);
+        if let Some(t) = before.checked_sub(1).map(|i| self.tokens[i])
+            && matches!(t.kind, TokenKind::Scalar(_))
+            && offset <= t.range.end()
             && self.index.line_of(t.range.start()) != self.index.line_of(offset)
         {
             let mut cursor = self.cursor_on_line(t.range.start())?;
@@ -331,6 +337,14 @@ impl<'t> Block<'t> {
         let (line_start, full) = self.line_text(line_no);
         let offset = offset.clamp(line_start, line_start + full.len());
         let prefix = &full[..offset - line_start];
+        // Inside a `---` or `...` marker nothing can be written.
+        if let Some(marker) =
+            self.tokens_of(line_no).first().filter(|t| matches!(t.kind, TokenKind::DocStart | TokenKind::DocEnd))
+            && offset > marker.range.start()
+            && offset < marker.range.end()
+        {
+            return None;
+        }
         let here = self.line(line_no, offset);
         let (mut path, present_keys) = self.enclosing(line_no, here)?;
         if let Some(key) = here.key {
@@ -1057,5 +1071,6 @@ mod tests {
         assert_eq!(clamp_offset("é", 1), 0);
         assert_eq!(clamp_offset("a\r\nb", 2), 1);
         assert_eq!(clamp_offset("ab", 9), 2);
+        assert_eq!(clamp_offset("\u{feff}a", 0), 3);
     }
 }
