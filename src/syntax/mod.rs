@@ -160,29 +160,21 @@ fn text_level_diagnostics(text: &str) -> Vec<SyntaxError> {
 
 #[cfg(test)]
 mod tests {
-    /// The layering rule of the architecture issue: `syntax` (and `text` below it) import
-    /// nothing of ours but `text`, so parsing never depends on checking or reporting.
-    #[test]
-    fn syntax_imports_nothing_of_ours_but_the_text_module() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("syntax"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-            .collect();
-        files.push(root.join("text.rs"));
-        assert!(files.len() >= 6, "{files:?}");
+    use std::path::{Path, PathBuf};
+
+    /// Every path into this crate named in `files` starts with one of `allowed`.
+    fn assert_imports_only(files: Vec<PathBuf>, allowed: &[&str]) {
+        // Built at run time so this test's own source does not match.
+        let marker = ["crate", "::"].concat();
         for file in files {
             let source = std::fs::read_to_string(&file).unwrap();
-            // Built at run time so this test's own source does not match.
-            let marker = ["crate", "::"].concat();
             for (i, line) in source.lines().enumerate() {
                 let mut rest = line;
                 while let Some(at) = rest.find(&marker) {
                     let after = &rest[at + marker.len()..];
                     assert!(
-                        after.starts_with("text"),
-                        "{}:{}: `syntax` may import only `crate::text`: {line}",
+                        allowed.iter().any(|a| after.starts_with(a)),
+                        "{}:{}: may import only {allowed:?} of this crate: {line}",
                         file.display(),
                         i + 1
                     );
@@ -190,5 +182,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn rust_files(dir: &Path) -> Vec<PathBuf> {
+        let files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        assert!(!files.is_empty(), "no Rust files in {}", dir.display());
+        files
+    }
+
+    /// The layering rule of the architecture issue: `syntax` (and `text` below it) import
+    /// nothing of ours but `text`, so parsing never depends on checking or reporting.
+    #[test]
+    fn syntax_imports_nothing_of_ours_but_the_text_module() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = rust_files(&src.join("syntax"));
+        assert!(files.len() >= 5, "{files:?}");
+        files.push(src.join("text.rs"));
+        assert_imports_only(files, &["text"]);
+    }
+
+    /// `diagnostic` sits above `text` and beside `syntax`: it names no parser type, so the
+    /// two cannot import each other again.
+    #[test]
+    fn diagnostic_imports_nothing_of_ours_but_text_and_itself() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        assert_imports_only(rust_files(&src.join("diagnostic")), &["text", "diagnostic"]);
     }
 }
