@@ -988,6 +988,19 @@ mod tests {
     }
 
     #[test]
+    fn crlf_line_ends_are_no_part_of_keys_or_values() {
+        let (_, c) = yaml("name: a\r\nssh:\r\n  admin_username: me\r\n  ‸\r\n");
+        assert_eq!(
+            (c.place, c.path.clone(), c.present_keys.clone()),
+            (Place::Key, path(&["ssh"]), vec!["admin_username".to_string()])
+        );
+        let (text, c) = yaml("tier: ded‸\r\nname: a\r\n");
+        assert_eq!(spanned(&text, &c), "ded");
+        let (text, c) = yaml("name: a\r\nsi‸\r\n");
+        assert_eq!((c.place, spanned(&text, &c).as_str()), (Place::Key, "si"));
+    }
+
+    #[test]
     fn nowhere_to_write_gives_no_cursor() {
         assert!(at("name: a # comm‸ent\n", Format::Yaml).1.is_none());
         assert!(at("name: a\n  ‸\n", Format::Yaml).1.is_none(), "under a scalar");
