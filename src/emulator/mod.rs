@@ -1,6 +1,7 @@
 //! A local emulator of Azure Resource Manager for Azure ML computes: a real HTTP server on
 //! 127.0.0.1 that speaks the `Microsoft.MachineLearningServices` computes API (create, get,
-//! list with paging, delete/detach, start/stop/restart, async operations, vmSizes, usages),
+//! list with paging, delete/detach, start/stop/restart, async operations, vmSizes, usages,
+//! checkComputeNameAvailability),
 //! requires a bearer token, moves provisioning states over time, persists its state, and
 //! injects faults on request. Tests and `aml-compute-ls --emulator` use it.
 //!
@@ -10,6 +11,8 @@
 //! order, never headers or bodies, so no secret is in it).
 
 mod faults;
+mod immutable;
+mod names;
 pub mod rest_schema;
 mod routes;
 mod state;

@@ -4,10 +4,11 @@
 
 use super::faults::{FaultsPatch, Injected};
 use super::rest_schema::{self, RestSchema};
-use super::state::{self, Operation, Step, StepAction, Store, StoredCompute, compute_key, same_region};
+use super::state::{self, Operation, Step, StepAction, Store, StoredCompute, compute_key};
 use super::validate::{self, Rejection};
 use super::wire::{self, ErrorDetail, ErrorResponse, PROVIDER, Page, Usage, UsageName, VirtualMachineSize};
 use super::{App, ConnKey};
+use super::{immutable, names};
 use crate::check::catalog::Catalog;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
@@ -121,6 +122,7 @@ enum Route {
     Computes { sub: String, rg: String, ws: String },
     Compute { sub: String, rg: String, ws: String, name: String },
     Action { sub: String, rg: String, ws: String, name: String, action: String },
+    NameAvailability { sub: String, rg: String, ws: String },
     VmSizes { sub: String, loc: String },
     Usages { sub: String, loc: String },
     OperationStatus { sub: String, id: String },
@@ -134,6 +136,7 @@ impl Route {
             | Route::Computes { sub, .. }
             | Route::Compute { sub, .. }
             | Route::Action { sub, .. }
+            | Route::NameAvailability { sub, .. }
             | Route::VmSizes { sub, .. }
             | Route::Usages { sub, .. }
             | Route::OperationStatus { sub, .. }
@@ -155,6 +158,7 @@ fn parse_route(path: &str) -> Option<Route> {
         return match s.len() {
             8 => Some(Route::Workspace { sub, rg, ws }),
             9 if is(8, "computes") => Some(Route::Computes { sub, rg, ws }),
+            9 if is(8, "checkComputeNameAvailability") => Some(Route::NameAvailability { sub, rg, ws }),
             10 if is(8, "computes") => Some(Route::Compute { sub, rg, ws, name: s[9].to_string() }),
             11 if is(8, "computes") && ["start", "stop", "restart"].iter().any(|a| is(10, a)) => {
                 Some(Route::Action { sub, rg, ws, name: s[9].to_string(), action: s[10].to_ascii_lowercase() })
@@ -367,6 +371,17 @@ impl Ctx<'_> {
                 let key = self.workspace(store, dirty, &sub, &rg, &ws);
                 self.action(store, dirty, &key, &name, &action, now)
             }
+            Route::NameAvailability { sub, rg, ws } => {
+                if method != Method::POST {
+                    return not_allowed();
+                }
+                let key = self.workspace(store, dirty, &sub, &rg, &ws);
+                let location = store.workspaces[&key].location.clone();
+                match names::check_availability(store, &location, body) {
+                    Ok(answer) => Reply::json(200, answer),
+                    Err(r) => Reply::rp_error(r, &location),
+                }
+            }
             Route::VmSizes { loc, .. } => {
                 if method != Method::GET {
                     return not_allowed();
@@ -540,21 +555,16 @@ impl Ctx<'_> {
             if let Err(r) = check_replaceable(old, normalized.compute_type) {
                 return rp(r);
             }
-        } else if let Some(other) = store.computes.values().find(|c| {
-            c.name.eq_ignore_ascii_case(name)
-                && store
-                    .workspaces
-                    .get(&state::ws_key(&c.subscription, &c.resource_group, &c.workspace))
-                    .is_some_and(|w| same_region(&w.location, &ws.location))
-        }) {
-            let _ = other;
+            if let Err(r) = immutable::check_unchanged(old, &normalized.properties) {
+                return rp(r);
+            }
+        } else if names::taken_in_region(store, name, &ws.location) {
             return rp(rejection(
                 409,
                 "Conflict",
                 format!(
-                    "Compute name '{name}' is not available. Reason: AlreadyExists. Message: Compute with this name \
-                     already exists. Compute name needs to be unique across all existing computes within an Azure \
-                     region."
+                    "Compute name '{name}' is not available. Reason: AlreadyExists. Message: {}",
+                    names::TAKEN_MESSAGE
                 ),
             ));
         }
@@ -846,8 +856,17 @@ fn provisioning_errors(compute: &StoredCompute) -> Vec<ErrorDetail> {
     ]
 }
 
-/// `…/locations/{loc}/vmSizes`: catalog sizes offered in `loc`, or all when the catalog has no
-/// data for it. Prices are synthetic estimates with the recorded shape.
+/// `…/locations/{loc}/vmSizes`: the catalog's sizes offered in `loc` (all of them when the
+/// catalog does not know the region's offer), current ones only, shaped as the REST spec's
+/// `VirtualMachineSize__list` example.
+///
+/// Prices: Linux pay-as-you-go is the catalog's price for the region (data/vm-prices.tsv, the
+/// Azure retail price snapshot); low priority applies that size's eastus low-priority discount
+/// (the only region the snapshot has low-priority prices for) to the region's price; Windows
+/// adds a licence of $0.046 per vCPU-hour, about what the retail prices charge on top of Linux
+/// (the example's Standard_DS1_v2: $0.07 Linux, $0.13 Windows), undiscounted at low priority.
+/// A size the snapshot has no price for in the region gets an estimate from its vCPUs, GPUs
+/// and memory. All are estimates, as the real `estimatedVMPrices` are.
 fn vm_sizes(location: &str) -> Page<VirtualMachineSize> {
     let catalog = Catalog::get();
     let known = catalog.region(location).is_some_and(|r| r.availability_known);
@@ -864,12 +883,12 @@ fn vm_sizes(location: &str) -> Page<VirtualMachineSize> {
             if s.kinds.contains(&"computeinstance") {
                 types.push("ComputeInstance".to_string());
             }
-            let linux = (f64::from(s.vcpus) * 0.048 + f64::from(s.gpus) * 0.9 + s.memory_gib * 0.004) * 100.0;
-            let linux = linux.round() / 100.0;
-            let mut prices = vec![price(linux, "Linux", "Standard"), price(linux * 1.45, "Windows", "Standard")];
+            let (linux, low_ratio) = linux_price(catalog, s, location);
+            let licence = f64::from(s.vcpus) * WINDOWS_LICENCE_PER_VCPU_HOUR;
+            let mut prices = vec![price(linux, "Linux", "Standard"), price(linux + licence, "Windows", "Standard")];
             if s.low_priority {
-                prices.push(price(linux * 0.2, "Linux", "LowPriority"));
-                prices.push(price(linux * 0.35, "Windows", "LowPriority"));
+                prices.push(price(linux * low_ratio, "Linux", "LowPriority"));
+                prices.push(price(linux * low_ratio + licence, "Windows", "LowPriority"));
             }
             VirtualMachineSize {
                 name: s.name.to_string(),
@@ -893,8 +912,25 @@ fn vm_sizes(location: &str) -> Page<VirtualMachineSize> {
     Page { value, next_link: None }
 }
 
+/// What a Windows licence adds per vCPU-hour (see [`vm_sizes`]).
+const WINDOWS_LICENCE_PER_VCPU_HOUR: f64 = 0.046;
+
+/// The Linux pay-as-you-go price of a size in a region, and the share of it a low-priority
+/// node costs.
+fn linux_price(catalog: &Catalog, size: &crate::check::catalog::VmSize, location: &str) -> (f64, f64) {
+    let synthetic = f64::from(size.vcpus) * 0.048 + f64::from(size.gpus) * 0.9 + size.memory_gib * 0.004;
+    let linux = catalog.price(size, location).map_or(synthetic, |p| p.payg);
+    let ratio = catalog
+        .price(size, catalog.prices_of.low_priority_region)
+        .and_then(|p| p.low_priority.filter(|_| p.payg > 0.0).map(|low| low / p.payg))
+        .unwrap_or(0.2);
+    (linux, ratio)
+}
+
+/// Rounded to the cent, as the service shows them; never below one cent.
 fn price(amount: f64, os: &str, tier: &str) -> wire::EstimatedVmPrice {
-    wire::EstimatedVmPrice { retail_price: (amount * 100.0).round() / 100.0, os_type: os.into(), vm_tier: tier.into() }
+    let cents = ((amount * 100.0).round() / 100.0).max(0.01);
+    wire::EstimatedVmPrice { retail_price: cents, os_type: os.into(), vm_tier: tier.into() }
 }
 
 /// `…/locations/{loc}/usages`, shaped as the live recording: regional totals, then per family

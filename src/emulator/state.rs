@@ -366,17 +366,28 @@ impl StoredCompute {
         body
     }
 
+    /// The vCPUs this compute holds from the regional quota: the nodes it has allocated, as
+    /// the `usages` API counts them. A cluster allocates `minNodeCount` nodes when it is created
+    /// and keeps them (the emulator runs no jobs that would scale it further); a compute
+    /// instance holds its one VM, also while stopped unless it was created with
+    /// `releaseQuotaOnStop` (the azure-ai-ml `release_quota_on_stop` flag, "release quota if
+    /// compute instance stopped"). Instances and clusters draw on the same per-family quota
+    /// (how-to-manage-quotas.md: "the quota is shared between compute clusters and compute
+    /// instances").
     pub fn core_demand(&self) -> Option<CoreDemand> {
         let p = &self.properties;
         let size = Catalog::get().size(p.get("vmSize")?.as_str()?)?;
         match self.compute_type.as_str() {
             "AmlCompute" => {
-                let max = p.pointer("/scaleSettings/maxNodeCount")?.as_i64()?;
+                let min = p.pointer("/scaleSettings/minNodeCount").and_then(Value::as_i64).unwrap_or(0);
                 let low_priority = p.get("vmPriority").and_then(Value::as_str) == Some("LowPriority");
-                Some(CoreDemand { family: size.family.to_string(), cores: max * i64::from(size.vcpus), low_priority })
+                Some(CoreDemand { family: size.family.to_string(), cores: min * i64::from(size.vcpus), low_priority })
             }
             "ComputeInstance" => {
-                Some(CoreDemand { family: size.family.to_string(), cores: i64::from(size.vcpus), low_priority: false })
+                let released = self.instance_state() == Some("Stopped")
+                    && p.get("releaseQuotaOnStop").and_then(Value::as_bool) == Some(true);
+                let cores = if released { 0 } else { i64::from(size.vcpus) };
+                Some(CoreDemand { family: size.family.to_string(), cores, low_priority: false })
             }
             _ => None,
         }
@@ -446,8 +457,11 @@ impl StoredCompute {
         if p["scaleSettings"]["nodeIdleTimeBeforeScaleDown"].is_null() {
             p["scaleSettings"]["nodeIdleTimeBeforeScaleDown"] = json!("PT2M");
         }
+        // The REST spec: `NotSpecified` "is closed on all nodes of the cluster if VNet is
+        // defined, else is open", and after creation it is "either enabled or disabled".
         if p["remoteLoginPortPublicAccess"] == json!("NotSpecified") {
-            p["remoteLoginPortPublicAccess"] = json!("Enabled");
+            let in_vnet = !p["subnet"].is_null();
+            p["remoteLoginPortPublicAccess"] = json!(if in_vnet { "Disabled" } else { "Enabled" });
         }
         p["currentNodeCount"] = json!(current);
         p["targetNodeCount"] = json!(min);

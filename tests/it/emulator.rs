@@ -419,22 +419,30 @@ async fn names_are_unique_per_workspace_and_region() {
 #[tokio::test]
 async fn dedicated_core_quota_is_enforced_per_family() {
     let (emulator, api) = start().await;
+    // Quota counts allocated nodes: a cluster allocates its minimum when it is created.
+    let allocated = |nodes: i64| {
+        let mut body = cluster(nodes);
+        body["properties"]["properties"]["scaleSettings"]["minNodeCount"] = json!(nodes);
+        body
+    };
     // Standard_DS3_v2 has 4 vCPUs: 20 nodes take 80 of the family's 100.
-    create_and_wait(&api, &compute_path("ws1", "big-cluster"), &cluster(20)).await;
-    let r = api.put(&compute_path("ws1", "too-much"), &cluster(6)).await;
+    create_and_wait(&api, &compute_path("ws1", "big-cluster"), &allocated(20)).await;
+    let r = api.put(&compute_path("ws1", "too-much"), &allocated(6)).await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "QuotaExceeded"));
     let message = r.body["error"]["message"].as_str().unwrap();
     assert!(message.contains("Standard DSv2 Family Cluster Dedicated vCPUs"), "{message}");
     assert!(message.contains("Maximum allowed: 100, Current in use: 80, Additional requested: 24"), "{message}");
+    // A maximum beyond the quota is accepted: nodes past the minimum are allocated only for jobs.
+    assert_eq!(api.put(&compute_path("ws1", "elastic"), &cluster(60)).await.status, StatusCode::CREATED);
     // Updating the big cluster itself does not count its old size twice.
-    assert_eq!(api.put(&compute_path("ws1", "big-cluster"), &cluster(25)).await.status, StatusCode::OK);
+    assert_eq!(api.put(&compute_path("ws1", "big-cluster"), &allocated(25)).await.status, StatusCode::OK);
     // Low priority is not limited per family.
-    let mut low = cluster(6);
+    let mut low = allocated(6);
     low["properties"]["properties"]["vmPriority"] = json!("LowPriority");
     assert_eq!(api.put(&compute_path("ws1", "low-cluster"), &low).await.status, StatusCode::CREATED);
     // GPU families start at 24: 7 × 4 vCPUs is too much.
     let gpu = json!({"properties": {"computeType": "AmlCompute", "properties": {
-        "vmSize": "Standard_NC4as_T4_v3", "scaleSettings": {"maxNodeCount": 7}}}});
+        "vmSize": "Standard_NC4as_T4_v3", "scaleSettings": {"maxNodeCount": 7, "minNodeCount": 7}}}});
     let r = api.put(&compute_path("ws1", "gpu-cluster"), &gpu).await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "QuotaExceeded"));
     assert!(r.body["error"]["message"].as_str().unwrap().contains("Maximum allowed: 24"));
@@ -666,7 +674,9 @@ async fn vm_sizes_list_the_catalog_for_the_region() {
 #[tokio::test]
 async fn usages_count_cores_of_the_emulators_computes() {
     let (emulator, api) = start().await;
-    create_and_wait(&api, &compute_path("ws1", "usage-cluster"), &cluster(3)).await;
+    let mut three_nodes = cluster(3);
+    three_nodes["properties"]["properties"]["scaleSettings"]["minNodeCount"] = json!(3);
+    create_and_wait(&api, &compute_path("ws1", "usage-cluster"), &three_nodes).await;
     create_and_wait(&api, &compute_path("ws1", "usage-ci"), &instance()).await;
     let r = api.get(&format!("/subscriptions/{SUB}/providers/{PROVIDER}/locations/eastus/usages")).await;
     assert_eq!(r.status, StatusCode::OK);
