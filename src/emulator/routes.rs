@@ -341,6 +341,9 @@ impl Ctx<'_> {
         let not_allowed =
             || Reply::arm_error(405, "MethodNotAllowed", format!("The HTTP method '{method}' is not supported here."));
         match route {
+            Route::Workspace { sub, rg, ws } if method == Method::PUT => {
+                self.put_workspace(store, dirty, &sub, &rg, &ws, body)
+            }
             Route::Workspace { sub, rg, ws } => {
                 if method != Method::GET {
                     return not_allowed();
@@ -431,6 +434,37 @@ impl Ctx<'_> {
         let (key, created) = store.workspace_or_create(sub, rg, ws, &self.app.default_location);
         *dirty |= created;
         key
+    }
+
+    /// `PUT …/workspaces/{ws}` with `{"location": …}`: creates the workspace in that region, so
+    /// tests can have workspaces in several regions (others are created on first use in the
+    /// default region). Simplified from `Workspaces_CreateOrUpdate`: it completes at once, and a
+    /// workspace cannot move to another region (its computes live there).
+    fn put_workspace(&self, store: &mut Store, dirty: &mut bool, sub: &str, rg: &str, ws: &str, body: &[u8]) -> Reply {
+        let location = serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|b| b.get("location").and_then(Value::as_str).map(str::to_string))
+            .filter(|l| !l.trim().is_empty());
+        let Some(location) = location else {
+            return Reply::arm_error(400, "LocationRequired", "The workspace body must have a 'location'.");
+        };
+        let key = state::ws_key(sub, rg, ws);
+        if let Some(existing) = store.workspaces.get(&key) {
+            if !state::same_region(&existing.location, &location) {
+                return Reply::arm_error(
+                    409,
+                    "InvalidResourceLocation",
+                    format!(
+                        "The workspace '{ws}' already exists in location '{}'; it cannot be moved to '{location}'.",
+                        existing.location
+                    ),
+                );
+            }
+            return Reply::json(200, existing.to_resource());
+        }
+        let (key, _) = store.workspace_or_create(sub, rg, ws, &location);
+        *dirty = true;
+        Reply::json(201, store.workspaces[&key].to_resource())
     }
 
     fn operation_url(&self, op: &Operation, kind: &str) -> String {
@@ -875,6 +909,8 @@ fn vm_sizes(location: &str) -> Page<VirtualMachineSize> {
         .iter()
         .filter(|s| !known || s.offered_in(location))
         .filter(|s| !s.retired.is_some_and(validate::is_past))
+        // The list is Azure ML's: a size no ML compute may use (per the catalog) is not on it.
+        .filter(|s| s.kinds.iter().any(|k| ["amlcompute", "computeinstance"].contains(k)))
         .map(|s| {
             let mut types = Vec::new();
             if s.kinds.contains(&"amlcompute") {
