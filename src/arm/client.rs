@@ -257,7 +257,7 @@ impl ArmClient {
         Ok(items.iter().map(Usage::from_json).collect())
     }
 
-    async fn list_paged(&self, first: String) -> Result<Vec<Value>, ArmError> {
+    pub(crate) async fn list_paged(&self, first: String) -> Result<Vec<Value>, ArmError> {
         let mut out = Vec::new();
         let mut next = Some(first);
         let mut pages = 0;

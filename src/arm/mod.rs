@@ -8,6 +8,7 @@ pub mod client;
 pub mod computes;
 pub mod error;
 pub mod ids;
+pub mod live;
 pub mod lro;
 pub mod read_only;
 pub mod workspace;
