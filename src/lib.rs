@@ -9,6 +9,7 @@ pub mod debug_parse;
 pub mod diagnostic;
 pub mod emulator;
 pub mod ide;
+pub mod live;
 pub mod report;
 pub mod server;
 pub mod spec;

@@ -140,6 +140,17 @@ codes! {
 
     INVALID_RESOURCE_ID = 701, "invalid-resource-id", Error, "A resource id is not a well-formed Azure Resource Manager id.";
     WRONG_RESOURCE_TYPE = 702, "wrong-resource-type", Error, "A resource id points at the wrong kind of resource.";
+
+    NAME_TAKEN_BY_OTHER_TYPE = 801, "name-taken-by-other-type", Error, "The workspace has a compute of another type by this name.";
+    COMPUTE_EXISTS = 802, "compute-exists", Information, "The workspace has a compute of this name and type; creating updates it.";
+    NAME_TAKEN_IN_REGION = 803, "name-taken-in-region", Error, "The compute name is already used by a compute elsewhere in the region.";
+    IMMUTABLE_PROPERTY_CHANGED = 804, "immutable-property-changed", Error, "The spec changes a property the existing compute cannot change.";
+    CHANGE_MAY_BE_REFUSED = 805, "change-may-be-refused", Information, "The spec changes a property the service may refuse to change on the existing compute.";
+    SIZE_NOT_OFFERED_HERE = 806, "size-not-offered-here", Error, "The region's VM size list for Azure ML does not have the size.";
+    SIZE_NOT_FOR_KIND_HERE = 807, "size-not-for-kind-here", Error, "The region offers the size, but not for this compute kind.";
+    LOW_PRIORITY_NOT_OFFERED_HERE = 808, "low-priority-not-offered-here", Error, "The region does not offer the size at low priority.";
+    QUOTA_EXCEEDED_AT_CREATION = 809, "quota-exceeded-at-creation", Error, "The nodes allocated at creation exceed the free quota.";
+    QUOTA_SHORT_AT_MAX = 810, "quota-short-at-max", Warning, "The maximum node count needs more vCPUs than the quota has free.";
 }
 
 #[cfg(test)]

@@ -1,0 +1,64 @@
+//! Is the spec's name free? AML801 (taken by another type), AML802 (exists: creating updates
+//! it), AML803 (used elsewhere in the region).
+
+use super::facts::{SpecFacts, WorkspaceFacts};
+use crate::diagnostic::{Diagnostic, codes};
+use crate::spec::kinds::ComputeKind;
+
+/// - AML801: a PUT cannot change an existing compute's `computeType`; the service answers a
+///   conflict (the emulator's `Conflict`, modelled on the REST spec's "This call will overwrite
+///   a compute if it exists", which only ever replaces a compute with one of its own type).
+/// - AML802: the REST spec's PUT "will overwrite a compute if it exists": `create` on an
+///   existing name updates that compute, so the user should know what is there now.
+/// - AML803: the Studio form: the name "must be unique across all existing computes within an
+///   Azure region. You'll see an alert if the name chosen is not unique"; the answer comes from
+///   `checkComputeNameAvailability` (see `arm::live`). An `Invalid` answer is left to the
+///   offline name rules (AML2xx), which say why.
+pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>) {
+    let Some(name) = &spec.name else { return };
+    if let Some(existing) = facts.compute(&name.value) {
+        let wanted = spec.compute_type();
+        if existing.compute_type.eq_ignore_ascii_case(wanted) {
+            out.push(Diagnostic::new(
+                codes::COMPUTE_EXISTS,
+                name.range,
+                format!(
+                    "`{}` exists in workspace `{}` ({}); creating updates it.",
+                    existing.name,
+                    facts.workspace,
+                    existing.status_line()
+                ),
+            ));
+        } else {
+            let theirs = ComputeKind::from_arm_type(&existing.compute_type)
+                .map_or_else(|| format!("a `{}` compute", existing.compute_type), |k| k.a_display_name());
+            out.push(Diagnostic::new(
+                codes::NAME_TAKEN_BY_OTHER_TYPE,
+                name.range,
+                format!(
+                    "`{}` is already {theirs} ({}) in workspace `{}`; the service does not change a compute's type, \
+                     so creating {} by this name fails. Choose another name, or delete the existing compute first.",
+                    existing.name,
+                    existing.status_line(),
+                    facts.workspace,
+                    spec.kind.a_display_name()
+                ),
+            ));
+        }
+        return;
+    }
+    let Some(answer) = &facts.name_availability else { return };
+    if answer.available || answer.reason.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("Invalid")) {
+        return;
+    }
+    let said = answer.message.as_deref().map_or(String::new(), |m| format!(" The service says: {m}"));
+    out.push(Diagnostic::new(
+        codes::NAME_TAKEN_IN_REGION,
+        name.range,
+        format!(
+            "`{}` is already used by a compute in another workspace in {}; compute names must be unique across all \
+             computes within an Azure region. Choose another name.{said}",
+            name.value, facts.region
+        ),
+    ));
+}
