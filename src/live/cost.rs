@@ -1,10 +1,11 @@
 //! What the compute would cost, from `estimatedVMPrices` of the region's `vmSizes` list (REST
 //! spec 2025-12-01, `VirtualMachineSize.estimatedVMPrices`: `billingCurrency`, `unitOfMeasure`,
-//! and a retail price per OS and tier). The service calls them estimates and so do we. This is
-//! data for a hover or a code lens, not a finding.
+//! and a retail price per OS and tier). The service calls them estimates and so do we. When
+//! not connected, the offline catalog's prices stand in, with their date (data/README.md: the
+//! Azure retail price snapshot). This is data for a hover or a code lens, not a finding.
 
 use super::facts::{SpecFacts, WorkspaceFacts};
-use crate::check::catalog::usd;
+use crate::check::catalog::{Catalog, usd};
 use crate::spec::kinds::ComputeKind;
 use crate::syntax::text::TextRange;
 
@@ -25,6 +26,16 @@ pub struct CostEstimate {
     pub max_nodes: i64,
     /// Where a hover or lens shows it: the size, else the name.
     pub anchor: TextRange,
+    pub source: PriceSource,
+}
+
+/// Where the prices come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PriceSource {
+    /// The region's `vmSizes` list, read now.
+    Region,
+    /// The offline catalog's snapshot, of this date (`YYYY-MM-DD`).
+    Catalog { prices_of: &'static str },
 }
 
 impl CostEstimate {
@@ -59,7 +70,11 @@ impl CostEstimate {
                 if self.max_nodes == 1 { "" } else { "s" }
             ));
         }
-        text.push_str(&format!(" of {} in {} (the service's estimate; actual bills differ)", self.size, self.region));
+        let source = match &self.source {
+            PriceSource::Region => "the service's estimate".to_string(),
+            PriceSource::Catalog { prices_of } => format!("catalog estimate, prices of {prices_of}; not connected"),
+        };
+        text.push_str(&format!(" of {} in {} ({source}; actual bills differ)", self.size, self.region));
         text
     }
 }
@@ -85,5 +100,37 @@ pub fn estimate(spec: &SpecFacts, facts: &WorkspaceFacts) -> Option<CostEstimate
         min_nodes,
         max_nodes,
         anchor: spec.size.as_ref().map_or(spec.anchor, |s| s.range),
+        source: PriceSource::Region,
+    })
+}
+
+/// The estimate from the offline catalog, for when the workspace cannot be read: the region is
+/// the spec's `location` or the host's default; Linux prices, USD per hour.
+pub fn offline_estimate(spec: &SpecFacts, region: &str) -> Option<CostEstimate> {
+    if !spec.uses_ml_sizes() {
+        return None;
+    }
+    let catalog = Catalog::get();
+    let region = spec.location.as_ref().filter(|_| spec.kind == ComputeKind::AmlCompute).map_or(region, |l| &l.value);
+    let size = catalog.size(spec.size.as_ref().map_or("Standard_DS3_v2", |s| s.value.as_str()))?;
+    let price = catalog.price(size, region)?;
+    let low = spec.low_priority && spec.kind == ComputeKind::AmlCompute;
+    let (per_node, prices_of) = if low {
+        (price.low_priority?, catalog.prices_of.low_priority_of)
+    } else {
+        (price.payg, catalog.prices_of.payg_of)
+    };
+    let (min_nodes, max_nodes) = spec.node_counts();
+    Some(CostEstimate {
+        size: size.name.to_string(),
+        region: catalog.region(region).map_or(region, |r| r.name).to_string(),
+        currency: "USD".into(),
+        unit: "OneHour".into(),
+        tier: if low { "LowPriority" } else { "Standard" }.into(),
+        per_node,
+        min_nodes,
+        max_nodes,
+        anchor: spec.size.as_ref().map_or(spec.anchor, |s| s.range),
+        source: PriceSource::Catalog { prices_of },
     })
 }

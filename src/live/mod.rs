@@ -19,7 +19,7 @@ mod quota;
 mod sizes;
 
 pub use cache::{Clock, LiveCache, SystemClock, Ttls};
-pub use cost::CostEstimate;
+pub use cost::{CostEstimate, PriceSource, offline_estimate};
 pub use facts::{Field, SpecFacts, SshAccess, WorkspaceFacts};
 
 use crate::diagnostic::{Diagnostic, codes};

@@ -306,6 +306,20 @@ fn cost_is_per_node_at_min_and_at_max_in_the_listed_currency() {
 }
 
 #[test]
+fn offline_the_catalog_prices_stand_in_with_their_date() {
+    let catalog = crate::check::catalog::Catalog::get();
+    let text = "name: c\ntype: amlcompute\nsize: Standard_DS3_v2\nmin_instances: 0\nmax_instances: 4\n";
+    let cost = offline_estimate(&spec(text), "westeurope").expect("the catalog prices it");
+    let payg = catalog.price(catalog.size("Standard_DS3_v2").unwrap(), "westeurope").unwrap().payg;
+    assert_eq!((cost.per_node, cost.at_max(), cost.region.as_str()), (payg, payg * 4.0, "westeurope"));
+    assert!(cost.text().contains(&format!("catalog estimate, prices of {}; not connected", catalog.prices_of.payg_of)));
+    // A cluster's own location wins over the default region.
+    let located = offline_estimate(&spec(&format!("{text}location: eastus\n")), "westeurope").unwrap();
+    assert_eq!(located.region, "eastus");
+    assert_eq!(offline_estimate(&spec("name: c\ntype: kubernetes\nresource_id: x\n"), "eastus"), None);
+}
+
+#[test]
 fn without_sizes_or_usages_those_checks_are_skipped() {
     let mut facts = workspace();
     facts.vm_sizes = None;
