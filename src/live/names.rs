@@ -23,10 +23,11 @@ pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>
                 codes::COMPUTE_EXISTS,
                 name.range,
                 format!(
-                    "`{}` exists in workspace `{}` ({}); creating updates it.",
+                    "`{}` exists in workspace `{}` ({}); {} updates it.",
                     existing.name,
                     facts.workspace,
-                    existing.status_line()
+                    existing.status_line(),
+                    if spec.kind.is_attached() { "attaching" } else { "creating" }
                 ),
             ));
         } else {

@@ -363,3 +363,19 @@ fn live_sizes_replace_the_offline_size_findings() {
     let codes: Vec<String> = merged.iter().map(|d| d.code.id()).collect();
     assert!(codes.contains(&"AML305".to_string()) && !codes.contains(&"AML806".to_string()), "{codes:?}");
 }
+
+#[test]
+fn an_attached_compute_that_exists_is_updated_by_attaching() {
+    let mut facts = workspace();
+    facts.computes.push(Compute::from_json(json!({"name": "dsvm", "properties": {"computeType": "VirtualMachine",
+        "provisioningState": "Succeeded", "isAttachedCompute": true}})));
+    let text = "name: dsvm\ntype: virtualmachine\nresource_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/dsvm\n";
+    let report = findings(&spec(text), &facts);
+    assert_eq!(codes_of(&report), ["AML802"]);
+    assert!(
+        report.diagnostics[0].message.ends_with("(Succeeded); attaching updates it."),
+        "{}",
+        report.diagnostics[0].message
+    );
+    assert_eq!(report.cost, None, "attached computes are not priced");
+}
