@@ -295,6 +295,13 @@ async fn changing_ssh_access_size_priority_or_subnet_of_a_cluster_is_refused() {
         "/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/default")});
     assert_eq!(error_code(&api.put(&path, &in_vnet).await.1), "PropertyChangeNotAllowed");
 
+    // Nor move to another region.
+    let mut moved = body.clone();
+    moved["location"] = json!("westus2");
+    let (status, reply) = api.put(&path, &moved).await;
+    assert_eq!((status, error_code(&reply)), (StatusCode::CONFLICT, "InvalidResourceLocation"));
+    assert!(reply["error"]["message"].as_str().unwrap().contains("already exists in location 'eastus'"));
+
     // Nor can it become another type: a conflict, in the resource provider's envelope.
     let (status, reply) = api.put(&path, &instance()).await;
     assert_eq!((status, error_code(&reply)), (StatusCode::CONFLICT, "Conflict"));

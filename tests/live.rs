@@ -170,3 +170,45 @@ async fn without_a_valid_sign_in_the_fetch_fails_once_with_the_auth_error() {
     assert_eq!(emulator.requests().len() - before, one_fetch, "the refusal is kept, not asked again per document");
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn a_documents_live_check_merges_with_the_offline_findings_and_honours_the_settings() {
+    let (emulator, client) = populated().await;
+    let cache = LiveCache::new(Arc::new(SystemClock::new()), Ttls::default());
+    let ws = workspace("ws-main");
+    // Offline the catalog says the A100 size is not in japanwest (AML303); live, the region's
+    // list says so too (AML806), and only the live finding is kept.
+    let text = "name: cpu-cluster\ntype: amlcompute\nsize: Standard_NC24ads_A100_v4\nlocation: japanwest\nmax_instances: 1\nssh_public_access_enabled: false\n";
+    let options = CheckOptions::default();
+    let offline = check_text(text, Some("spec.yml"), &options);
+    assert!(offline.diagnostics.iter().any(|d| d.code.id() == "AML303"));
+    let outcome = live::check_document(&cache, &client, &ws, &offline, &options).await.unwrap().expect("a spec");
+    let merged: Vec<String> = outcome.diagnostics.iter().map(|d| d.code.id()).collect();
+    assert!(merged.contains(&"AML806".to_string()) && !merged.contains(&"AML303".to_string()), "{merged:?}");
+    assert!(merged.contains(&"AML802".to_string()) && merged.contains(&"AML804".to_string()), "{merged:?}");
+    let blocking: Vec<(String, &str)> =
+        outcome.blocking().iter().map(|d| (d.code.id(), &text[d.range.start()..d.range.end()])).collect();
+    let size = "Standard_NC24ads_A100_v4";
+    assert_eq!(
+        blocking,
+        [("AML804".into(), size), ("AML806".into(), size), ("AML804".into(), "japanwest")],
+        "what a pre-flight refuses over: the size and the region of the existing cluster, and the size here"
+    );
+
+    // Settings switch live codes off and change their severity like offline ones.
+    let options = CheckOptions {
+        disabled_codes: vec!["size-not-offered-here".into()],
+        severity_overrides: vec![("AML804".into(), aml_compute_ls::check::Severity::Warning)],
+        ..CheckOptions::default()
+    };
+    let outcome = live::check_document(&cache, &client, &ws, &offline, &options).await.unwrap().unwrap();
+    assert!(outcome.blocking().is_empty(), "{:?}", outcome.report.diagnostics);
+    let options = CheckOptions { disabled_families: vec!["workspace".into()], ..CheckOptions::default() };
+    let outcome = live::check_document(&cache, &client, &ws, &offline, &options).await.unwrap().unwrap();
+    assert!(outcome.report.diagnostics.is_empty());
+
+    // A file that is no compute spec has no live check.
+    let other = check_text("jobs: {}\n", Some("ci.yml"), &CheckOptions::default());
+    assert_eq!(live::check_document(&cache, &client, &ws, &other, &CheckOptions::default()).await.unwrap(), None);
+    emulator.stop().await;
+}

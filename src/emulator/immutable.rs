@@ -18,6 +18,11 @@
 //! - an instance's VM size: the Studio resizes a *stopped* instance only, so the emulator
 //!   accepts a new size for a stopped instance and refuses it otherwise.
 //!
+//! - the region (`location`, `computeLocation`): a resource cannot move; ARM's
+//!   `InvalidResourceLocation` ("Troubleshoot common Azure deployment errors": the resource
+//!   already exists in another location, and one with the same name cannot be created in a new
+//!   one), checked by [`check_location`].
+//!
 //! The error code is ARM's `PropertyChangeNotAllowed` ("Troubleshoot common Azure deployment
 //! errors": some properties cannot be changed on a deployed resource). No recording shows the
 //! compute resource provider's own wording for this refusal; the message is ours.
@@ -117,6 +122,24 @@ pub fn check_unchanged(old: &StoredCompute, new_properties: &Value) -> Result<()
                 "Compute '{name}' already exists and these properties cannot be changed after creation: {}. Delete \
                  the compute and create it again to change them.",
                 changed.join("; ")
+            ),
+        ),
+    })
+}
+
+/// Refuses a PUT that would move an existing compute to another region.
+pub fn check_location(old: &StoredCompute, new_location: &str) -> Result<(), Rejection> {
+    if super::state::same_region(&old.compute_location, new_location) {
+        return Ok(());
+    }
+    Err(Rejection {
+        status: 409,
+        detail: ErrorDetail::new(
+            "InvalidResourceLocation",
+            format!(
+                "The resource '{}' already exists in location '{}'. A resource with the same name cannot be created \
+                 in location '{new_location}'. Select another name, or delete the compute first.",
+                old.name, old.compute_location
             ),
         ),
     })

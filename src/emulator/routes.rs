@@ -589,6 +589,9 @@ impl Ctx<'_> {
             if let Err(r) = check_replaceable(old, normalized.compute_type) {
                 return rp(r);
             }
+            if let Err(r) = immutable::check_location(old, &normalized.compute_location) {
+                return rp(r);
+            }
             if let Err(r) = immutable::check_unchanged(old, &normalized.properties) {
                 return rp(r);
             }

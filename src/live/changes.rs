@@ -2,6 +2,8 @@
 //! service refuses the change), AML805 (it may refuse it: the sources are unsure).
 //!
 //! Sources, property by property:
+//! - a cluster's region: a resource cannot move; ARM's `InvalidResourceLocation` ("Troubleshoot
+//!   common Azure deployment errors");
 //! - SSH public access: the Studio form, "SSH access cannot be changed after creation"; for
 //!   clusters the REST spec (2025-12-01, `remoteLoginPortPublicAccess`): `NotSpecified` "can be
 //!   default only during cluster creation time, after creation it will be either enabled or
@@ -34,6 +36,18 @@ pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>
     let cname = &existing.name;
     match spec.kind {
         ComputeKind::AmlCompute => {
+            if let (Some(location), Some(now)) = (&spec.location, &existing.location)
+                && !same_region(&location.value, now)
+            {
+                out.push(refused(
+                    location.range,
+                    format!(
+                        "`{cname}` exists in {now}; a compute cannot move to another region (ARM answers \
+                         InvalidResourceLocation). Keep `{now}`, or choose another name for a cluster in {}.",
+                        location.value
+                    ),
+                ));
+            }
             if let (Some(size), Some(now)) = (&spec.size, str_at("/vmSize"))
                 && !size.value.eq_ignore_ascii_case(&now)
             {
@@ -96,6 +110,12 @@ pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>
         }
         _ => {}
     }
+}
+
+/// Regions compare as ARM's do: `East US` is `eastus`.
+fn same_region(a: &str, b: &str) -> bool {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    squash(a) == squash(b)
 }
 
 /// A cluster's current SSH access: `NotSpecified` is closed in a VNet and open without one.

@@ -6,8 +6,8 @@
 //! [`findings`] is pure: spec facts (`facts::SpecFacts`, read from a checked document) and
 //! workspace facts (`facts::WorkspaceFacts`) in, diagnostics and a cost estimate out. Fetching
 //! the workspace facts is `fetch`, through `arm::live`, with `cache` bounding the calls. Hosts
-//! (the server, `check --live`, the create pre-flight) run the offline check, fetch, call
-//! [`findings`] and [`merge_with_offline`].
+//! (the server, `check --live`, the create pre-flight) run the offline check and then
+//! [`run::check_document`], which fetches, finds, applies the settings and merges.
 
 pub mod cache;
 mod changes;
@@ -16,11 +16,13 @@ pub mod facts;
 pub mod fetch;
 mod names;
 mod quota;
+pub mod run;
 mod sizes;
 
 pub use cache::{Clock, LiveCache, SystemClock, Ttls};
 pub use cost::{CostEstimate, PriceSource, offline_estimate};
 pub use facts::{Field, SpecFacts, SshAccess, WorkspaceFacts};
+pub use run::{LiveOutcome, check_document};
 
 use crate::diagnostic::{Diagnostic, codes};
 

@@ -184,6 +184,15 @@ fn changing_a_clusters_size_tier_or_network_is_an_error_on_each_line() {
         .map(|d| at(text, d))
         .collect();
     assert_eq!(changed, ["Standard_DS3_v2", "low_priority", "default"]);
+    let moved = format!(
+        "name: gpu-cluster\ntype: amlcompute\nsize: {A100}\nlocation: East US 2\nmax_instances: 4\nssh_public_access_enabled: false\n"
+    );
+    let moved_report = findings(&spec(&moved), &workspace());
+    let d = moved_report.diagnostics.iter().find(|d| d.code == codes::IMMUTABLE_PROPERTY_CHANGED).expect("AML804");
+    assert_eq!(at(&moved, d), "East US 2");
+    assert!(d.message.contains("exists in eastus; a compute cannot move"), "{}", d.message);
+    let same = moved.replace("East US 2", "East US");
+    assert_eq!(codes_of(&findings(&spec(&same), &workspace())), ["AML802"]);
     let network = report.diagnostics.iter().find(|d| at(text, d) == "default").unwrap();
     assert!(
         network
