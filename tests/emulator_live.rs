@@ -365,3 +365,43 @@ async fn a_workspace_can_be_put_in_a_region_but_not_moved() {
     assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "LocationRequired"));
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn quota_limits_set_through_the_control_endpoint_show_in_usages_and_bind_creates() {
+    let (emulator, api) = Api::start().await;
+    let quota = |body: Value| {
+        let client = api.client.clone();
+        let url = format!("{}/_emulator/quota", api.base);
+        async move {
+            let r = client.post(url).bearer_auth(EMULATOR_TOKEN).json(&body).send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, set) = quota(json!({"standardNCADSA100v4Family": 96, "TotalClusters": 5})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(set, json!({"standardncadsa100v4family": 96, "totalclusters": 5}));
+    let family = ("vmFamily/dedicatedCores", "standardNCADSA100v4Family");
+    assert_eq!(api.usage("eastus", family.0, family.1).await, (0, 96));
+    assert_eq!(api.usage("eastus", "totalClusters", "TotalClusters").await.1, 5);
+    let a100 = |min: i64| {
+        json!({"location": "eastus", "properties": {"computeType": "AmlCompute", "properties": {
+            "vmSize": "Standard_NC24ads_A100_v4", "scaleSettings": {"minNodeCount": min, "maxNodeCount": 4}}}})
+    };
+    api.create(&compute_path("ws1", "gpu-a"), &a100(2)).await;
+    assert_eq!(api.usage("eastus", family.0, family.1).await, (48, 96));
+    let (status, body) = api.put(&compute_path("ws1", "gpu-b"), &a100(3)).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "QuotaExceeded"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Maximum allowed: 96, Current in use: 48, Additional requested: 72")
+    );
+    // null restores the default (24 for a GPU family).
+    let (_, set) = quota(json!({"standardNCADSA100v4Family": null})).await;
+    assert_eq!(set, json!({"totalclusters": 5}));
+    assert_eq!(api.usage("eastus", family.0, family.1).await.1, 24);
+    let (status, _) = quota(json!(["not", "an", "object"])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    emulator.stop().await;
+}

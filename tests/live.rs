@@ -212,3 +212,29 @@ async fn a_documents_live_check_merges_with_the_offline_findings_and_honours_the
     assert_eq!(live::check_document(&cache, &client, &ws, &other, &CheckOptions::default()).await.unwrap(), None);
     emulator.stop().await;
 }
+
+#[tokio::test]
+async fn the_quota_warning_reads_as_the_issue_asks_against_a_workspace_with_96_a100_vcpus() {
+    let config = EmulatorConfig { provisioning_delay: Duration::from_millis(50), ..EmulatorConfig::default() };
+    let emulator = RunningEmulator::start(config).await.unwrap();
+    let set = reqwest::Client::new()
+        .post(format!("{}/_emulator/quota", emulator.endpoint()))
+        .bearer_auth(EMULATOR_TOKEN)
+        .json(&json!({"standardNCADSA100v4Family": 96}))
+        .send()
+        .await
+        .unwrap();
+    assert!(set.status().is_success());
+    let client = ArmClient::new(&emulator.endpoint(), Credential::Static(EMULATOR_TOKEN.into()), options()).unwrap();
+    create(&client, &workspace("ws-main"), "gpu-cluster", cluster("Standard_NC24ads_A100_v4", 2, 4, "Disabled")).await;
+    let cache = LiveCache::new(Arc::new(SystemClock::new()), Ttls::default());
+    let text = "name: gpu-two\ntype: amlcompute\nsize: Standard_NC24ads_A100_v4\nmax_instances: 4\n";
+    let (report, _) = check_live(&cache, &client, text).await;
+    assert_eq!(codes(&report), ["AML810"]);
+    let message = &report.diagnostics[0].message;
+    assert!(
+        message.starts_with("Needs 96 standardNCADSA100v4Family vCPUs at max; 48 of 96 free in eastus"),
+        "{message}"
+    );
+    emulator.stop().await;
+}

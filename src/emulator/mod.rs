@@ -1,12 +1,13 @@
 //! A local emulator of Azure Resource Manager for Azure ML computes: a real HTTP server on
 //! 127.0.0.1 that speaks the `Microsoft.MachineLearningServices` computes API (create, get,
 //! list with paging, delete/detach, start/stop/restart, async operations, vmSizes, usages,
-//! checkComputeNameAvailability),
+//! checkComputeNameAvailability; `PUT` of a workspace puts it in a region),
 //! requires a bearer token, moves provisioning states over time, persists its state, and
 //! injects faults on request. Tests and `aml-compute-ls --emulator` use it.
 //!
 //! Control endpoints (bearer token required, no `api-version`, never faulted):
-//! `GET|POST /_emulator/faults` (JSON [`FaultsPatch`]), `GET /_emulator/state` and
+//! `GET|POST /_emulator/faults` (JSON [`FaultsPatch`]), `GET|POST /_emulator/quota` (quota
+//! limits by usage name, such as `{"standardNCADSA100v4Family": 96}`), `GET /_emulator/state` and
 //! `GET /_emulator/requests` (the request log: method and raw path of every ARM request, in
 //! order, never headers or bodies, so no secret is in it).
 
@@ -170,6 +171,7 @@ impl RunningEmulator {
         });
         let router = Router::new()
             .route("/_emulator/faults", get(routes::get_faults).post(routes::set_faults))
+            .route("/_emulator/quota", get(routes::get_quota).post(routes::set_quota))
             .route("/_emulator/state", get(routes::get_state))
             .route("/_emulator/requests", get(routes::get_requests))
             .fallback(routes::arm)

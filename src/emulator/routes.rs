@@ -838,10 +838,22 @@ fn check_quota(store: &Store, compute: &StoredCompute, except: Option<&str>) -> 
     let used = store.usage(&compute.subscription, &compute.compute_location, except);
     let (family_used, family_limit, total_used, total_limit, tier) = if demand.low_priority {
         let fam = used.by_family.get(&demand.family).map(|u| u.1).unwrap_or(0);
-        (fam, -1, used.low_priority, state::TOTAL_LOW_PRIORITY_LIMIT, "LowPriority")
+        (
+            fam,
+            -1,
+            used.low_priority,
+            store.limit("TotalLowPriorityCores", state::TOTAL_LOW_PRIORITY_LIMIT),
+            "LowPriority",
+        )
     } else {
         let fam = used.by_family.get(&demand.family).map(|u| u.0).unwrap_or(0);
-        (fam, state::family_dedicated_limit(&demand.family), used.dedicated, state::TOTAL_DEDICATED_LIMIT, "Dedicated")
+        (
+            fam,
+            store.family_limit(&demand.family),
+            used.dedicated,
+            store.limit("TotalDedicatedCores", state::TOTAL_DEDICATED_LIMIT),
+            "Dedicated",
+        )
     };
     let exceeded = |what: String, limit: i64, current: i64| {
         rejection(
@@ -861,8 +873,9 @@ fn check_quota(store: &Store, compute: &StoredCompute, except: Option<&str>) -> 
     if total_used + demand.cores > total_limit {
         return Err(exceeded(format!("Total Cluster {tier} Regional vCPUs"), total_limit, total_used));
     }
-    if compute.compute_type == "AmlCompute" && except.is_none() && used.clusters + 1 > state::TOTAL_CLUSTERS_LIMIT {
-        return Err(exceeded("Total Clusters".into(), state::TOTAL_CLUSTERS_LIMIT, used.clusters));
+    let clusters_limit = store.limit("TotalClusters", state::TOTAL_CLUSTERS_LIMIT);
+    if compute.compute_type == "AmlCompute" && except.is_none() && used.clusters + 1 > clusters_limit {
+        return Err(exceeded("Total Clusters".into(), clusters_limit, used.clusters));
     }
     Ok(())
 }
@@ -1004,7 +1017,7 @@ fn usages(store: &Store, sub: &str, location: &str) -> Page<Usage> {
             "TotalClusters",
             "Total Clusters".into(),
             used.clusters,
-            state::TOTAL_CLUSTERS_LIMIT,
+            store.limit("TotalClusters", state::TOTAL_CLUSTERS_LIMIT),
             sub_id.clone(),
         ),
         usage(
@@ -1012,7 +1025,7 @@ fn usages(store: &Store, sub: &str, location: &str) -> Page<Usage> {
             "TotalDedicatedCores",
             "Total Cluster Dedicated Regional vCPUs".into(),
             used.dedicated,
-            state::TOTAL_DEDICATED_LIMIT,
+            store.limit("TotalDedicatedCores", state::TOTAL_DEDICATED_LIMIT),
             sub_id.clone(),
         ),
     ];
@@ -1023,7 +1036,7 @@ fn usages(store: &Store, sub: &str, location: &str) -> Page<Usage> {
             f,
             format!("{} Cluster Dedicated vCPUs", state::family_display(f)),
             family_used(f).0,
-            state::family_dedicated_limit(f),
+            store.family_limit(f),
             format!("{sub_id}/usages/{f}"),
         ));
     }
@@ -1032,7 +1045,7 @@ fn usages(store: &Store, sub: &str, location: &str) -> Page<Usage> {
         "TotalLowPriorityCores",
         "Total Cluster Low Priority Regional vCPUs".into(),
         used.low_priority,
-        state::TOTAL_LOW_PRIORITY_LIMIT,
+        store.limit("TotalLowPriorityCores", state::TOTAL_LOW_PRIORITY_LIMIT),
         sub_id.clone(),
     ));
     for f in &families {
@@ -1069,6 +1082,43 @@ pub async fn set_faults(State(app): State<Arc<App>>, headers: HeaderMap, body: B
     let mut inner = app.lock();
     inner.faults.apply(patch);
     Reply::json(200, serde_json::to_value(inner.faults.to_patch()).unwrap_or(Value::Null)).into_response()
+}
+
+/// `GET /_emulator/quota`: the quota limits set (see `state::Store::limits`).
+pub async fn get_quota(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    if !authorized(&app, &headers) {
+        return unauthorized(&headers).into_response();
+    }
+    let limits = app.lock().store.limits.clone();
+    Reply::json(200, serde_json::to_value(limits).unwrap_or(Value::Null)).into_response()
+}
+
+/// `POST /_emulator/quota` with `{"standardNCADSA100v4Family": 96, "TotalDedicatedCores": null}`:
+/// sets limits by usage name (`null` restores the default); replies with all limits set.
+pub async fn set_quota(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    if !authorized(&app, &headers) {
+        return unauthorized(&headers).into_response();
+    }
+    let patch: std::collections::BTreeMap<String, Option<i64>> = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => {
+            return Reply::arm_error(
+                400,
+                "BadRequest",
+                format!("Invalid quota JSON (an object of usage name to limit or null): {e}"),
+            )
+            .into_response();
+        }
+    };
+    let mut inner = app.lock();
+    for (name, limit) in patch {
+        match limit {
+            Some(limit) => inner.store.limits.insert(name.to_ascii_lowercase(), limit),
+            None => inner.store.limits.remove(&name.to_ascii_lowercase()),
+        };
+    }
+    app.persist(&inner.store);
+    Reply::json(200, serde_json::to_value(&inner.store.limits).unwrap_or(Value::Null)).into_response()
 }
 
 /// `GET /_emulator/requests`: the request log.

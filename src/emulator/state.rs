@@ -178,6 +178,11 @@ pub struct Store {
     /// Keyed by `sub/rg/ws/name`, lower-cased.
     pub computes: BTreeMap<String, StoredCompute>,
     pub operations: BTreeMap<String, Operation>,
+    /// Quota limits set with `POST /_emulator/quota`, by usage name lower-cased (a family such
+    /// as `standardncadsa100v4family`, or `totaldedicatedcores`, `totallowprioritycores`,
+    /// `totalclusters`); the same in every subscription and region. Others keep the defaults.
+    #[serde(default)]
+    pub limits: BTreeMap<String, i64>,
 }
 
 pub fn ws_key(sub: &str, rg: &str, ws: &str) -> String {
@@ -195,6 +200,16 @@ pub fn same_region(a: &str, b: &str) -> bool {
 }
 
 impl Store {
+    /// A quota limit: the one set for `usage_name`, else `default`.
+    pub fn limit(&self, usage_name: &str, default: i64) -> i64 {
+        self.limits.get(&usage_name.to_ascii_lowercase()).copied().unwrap_or(default)
+    }
+
+    /// A family's dedicated vCPU limit.
+    pub fn family_limit(&self, family: &str) -> i64 {
+        self.limit(family, family_dedicated_limit(family))
+    }
+
     pub fn load(path: &Path) -> std::io::Result<Store> {
         match std::fs::read(path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
