@@ -48,14 +48,17 @@ pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>
                     ),
                 ));
             }
-            if let (Some(size), Some(now)) = (&spec.size, str_at("/vmSize"))
-                && !size.value.eq_ignore_ascii_case(&now)
+            let (asked, range, defaulted) = spec.size_or_default();
+            if let Some(now) = str_at("/vmSize")
+                && !asked.eq_ignore_ascii_case(&now)
             {
                 out.push(refused(
-                    size.range,
+                    range,
                     format!(
-                        "`{cname}` exists with size `{now}`; a cluster's size cannot change after creation (only its \
-                         node counts and idle time can). Keep `{now}`, or delete the cluster to recreate it."
+                        "`{cname}` exists with size `{now}`; this spec asks for `{asked}`{}, and a cluster's size \
+                         cannot change after creation (only its node counts and idle time can). Keep `{now}`, or \
+                         delete the cluster to recreate it.",
+                        default_note(defaulted)
                     ),
                 ));
             }
@@ -91,8 +94,9 @@ pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>
                 out.push(ssh_changed(spec, cname, now, asked));
             }
             subnet_changed(spec, existing, existing_subnet, out);
-            if let (Some(size), Some(now)) = (&spec.size, str_at("/vmSize"))
-                && !size.value.eq_ignore_ascii_case(&now)
+            let (asked, range, defaulted) = spec.size_or_default();
+            if let Some(now) = str_at("/vmSize")
+                && !asked.eq_ignore_ascii_case(&now)
             {
                 let state = existing.state.as_deref().unwrap_or("unknown");
                 let advice = if state.eq_ignore_ascii_case("Stopped") {
@@ -103,8 +107,11 @@ pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>
                 };
                 out.push(Diagnostic::new(
                     codes::CHANGE_MAY_BE_REFUSED,
-                    size.range,
-                    format!("`{cname}` exists with size `{now}` and is {state}; {advice}."),
+                    range,
+                    format!(
+                        "`{cname}` exists with size `{now}` and is {state}; this spec asks for `{asked}`{}; {advice}.",
+                        default_note(defaulted)
+                    ),
                 ));
             }
         }
@@ -126,6 +133,10 @@ fn resolve_cluster_ssh(value: Option<&str>, in_vnet: bool) -> Option<bool> {
         "notspecified" => Some(!in_vnet),
         _ => None,
     }
+}
+
+fn default_note(defaulted: bool) -> &'static str {
+    if defaulted { " (the default: the spec names no size)" } else { "" }
 }
 
 fn on_off(open: bool) -> &'static str {

@@ -84,7 +84,7 @@ pub fn estimate(spec: &SpecFacts, facts: &WorkspaceFacts) -> Option<CostEstimate
     if !spec.uses_ml_sizes() {
         return None;
     }
-    let size_name = spec.size.as_ref().map_or("Standard_DS3_v2", |s| s.value.as_str());
+    let (size_name, _, _) = spec.size_or_default();
     let listed = facts.vm_size(size_name)?;
     let prices = listed.prices.as_ref()?;
     let tier = if spec.low_priority && spec.kind == ComputeKind::AmlCompute { "LowPriority" } else { "Standard" };
@@ -112,7 +112,7 @@ pub fn offline_estimate(spec: &SpecFacts, region: &str) -> Option<CostEstimate> 
     }
     let catalog = Catalog::get();
     let region = spec.location.as_ref().filter(|_| spec.kind == ComputeKind::AmlCompute).map_or(region, |l| &l.value);
-    let size = catalog.size(spec.size.as_ref().map_or("Standard_DS3_v2", |s| s.value.as_str()))?;
+    let size = catalog.size(spec.size_or_default().0)?;
     let price = catalog.price(size, region)?;
     let low = spec.low_priority && spec.kind == ComputeKind::AmlCompute;
     let (per_node, prices_of) = if low {

@@ -12,6 +12,10 @@ use crate::spec::model::SpecView;
 use crate::syntax::text::TextRange;
 use crate::syntax::{Entry, Node, ScalarStyle};
 
+/// The size a cluster or instance gets when its spec names none: azure-ai-ml's default
+/// (`STANDARD_DS3_V2`, which `arm::body` sends too), the service's as well.
+pub const DEFAULT_VM_SIZE: &str = "Standard_DS3_v2";
+
 /// A value the spec gives, and where its value is written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field<T> {
@@ -110,6 +114,15 @@ impl SpecFacts {
             ssh_public_access: ssh_access(spec.ssh_public_access),
             subnet: text(spec.subnet),
             vnet_name: text(spec.vnet_name),
+        }
+    }
+
+    /// The size asked for, the default when the spec names none, and where to point: the
+    /// size's value, else the anchor. The flag says whether it is the default.
+    pub fn size_or_default(&self) -> (&str, TextRange, bool) {
+        match &self.size {
+            Some(size) => (size.value.as_str(), size.range, false),
+            None => (DEFAULT_VM_SIZE, self.anchor, true),
         }
     }
 

@@ -50,8 +50,7 @@ pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>
         return;
     }
     let Some(usages) = &facts.usages else { return };
-    // An instance or cluster without a size gets the service's default, Standard_DS3_v2.
-    let size_name = spec.size.as_ref().map_or("Standard_DS3_v2", |s| s.value.as_str());
+    let (size_name, _, _) = spec.size_or_default();
     let Some((vcpus, family)) = shape(size_name, facts) else { return };
     let low = spec.low_priority && spec.kind == ComputeKind::AmlCompute;
     let (family_suffix, total_suffix, tier) = if low {

@@ -210,7 +210,17 @@ fn an_instance_keeps_its_ssh_access_and_a_resize_is_information() {
     assert!(got.contains(&("AML804".into(), Severity::Error, "true")), "{got:?}");
     let resize = report.diagnostics.iter().find(|d| d.code == codes::CHANGE_MAY_BE_REFUSED).expect("AML805");
     assert_eq!((resize.severity, at(text, resize)), (Severity::Information, "Standard_DS4_v2"));
-    assert!(resize.message.contains("is Running; the Studio resizes an instance only while it is stopped"));
+    assert!(
+        resize.message.contains("is Running; this spec asks for `Standard_DS4_v2`; the Studio resizes"),
+        "{}",
+        resize.message
+    );
+    // A spec without a size asks for the default size, which is a change too.
+    let text = "name: gpu-cluster\ntype: amlcompute\nmax_instances: 4\nssh_public_access_enabled: false\n".to_string();
+    let report = findings(&spec(&text), &workspace());
+    let d = report.diagnostics.iter().find(|d| d.code == codes::IMMUTABLE_PROPERTY_CHANGED).expect("AML804");
+    assert_eq!(at(&text, d), "gpu-cluster");
+    assert!(d.message.contains("asks for `Standard_DS3_v2` (the default: the spec names no size)"), "{}", d.message);
 }
 
 #[test]
