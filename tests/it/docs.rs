@@ -125,7 +125,7 @@ fn every_bad_example_produces_its_code_and_every_fixed_one_does_not() {
     for section in sections() {
         let Some(code) = section.heading.split_whitespace().next().and_then(Code::find) else { continue };
         let id = code.id();
-        // Live workspace findings need a workspace: tests/live_docs.rs checks their examples
+        // Live workspace findings need a workspace: tests/it/live_docs.rs checks their examples
         // against the example workspace the doc describes.
         if code.family() == "workspace" {
             checked += 1;

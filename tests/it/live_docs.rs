@@ -9,7 +9,7 @@ use aml_compute_ls::diagnostic::codes::{ALL, Code};
 use aml_compute_ls::live::{self, SpecFacts, WorkspaceFacts};
 use serde_json::json;
 
-const DOC: &str = include_str!("../docs/diagnostics.md");
+const DOC: &str = include_str!("../../docs/diagnostics.md");
 
 /// The section of a code, from its heading to the next `## ` outside code blocks.
 fn section(code: &Code) -> &'static str {
