@@ -127,12 +127,12 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_key_file_is_an_error_on_its_value_naming_where_it_looked() {
+    fn a_missing_key_file_is_a_warning_on_its_value_naming_where_it_looked() {
         let relative = VM.replace("~/.ssh/id_rsa", "keys/missing_key");
         let found = missing(&relative, |_| false);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, codes::KEY_FILE_NOT_FOUND);
-        assert_eq!(found[0].severity, crate::check::Severity::Error);
+        assert_eq!(found[0].severity, crate::check::Severity::Warning);
         assert!(found[0].message.contains("(looked for /work/specs/keys/missing_key)"), "{}", found[0].message);
         let found = missing(VM, |_| false);
         let found: Vec<&Diagnostic> = found.iter().filter(|d| d.code == codes::KEY_FILE_NOT_FOUND).collect();
