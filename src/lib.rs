@@ -4,8 +4,6 @@
 pub mod actions;
 pub mod arm;
 pub mod check;
-pub mod cli_azure;
-pub mod debug_parse;
 pub mod diagnostic;
 pub mod emulator;
 pub mod ide;

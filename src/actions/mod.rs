@@ -3,13 +3,15 @@
 //! billable or destructive, report progress, and end with a message that says what happened
 //! and where to look. The front ends supply the questions' answers and show the progress.
 
+mod connection;
+
 use crate::arm::{
-    ArmClient, ArmError, ClientOptions, Compute, ComputeName, Credential, InstanceAction, Location, OperationStatus,
-    PartialWorkspace, UnderlyingAction, Workspace, WorkspaceEnv, WorkspaceId, prepare_body_with_home,
-    resolve_workspace,
+    ArmClient, ArmError, Compute, ComputeName, InstanceAction, Location, OperationStatus, UnderlyingAction, Workspace,
+    WorkspaceId, prepare_body_with_home, resolve_workspace,
 };
 use crate::check::{CheckOptions, Severity, check_text};
 use crate::syntax::text::{LineIndex, PositionEncoding};
+pub use connection::{Connection, DEMO_WORKSPACE};
 use serde::Serialize;
 use std::future::Future;
 use std::path::PathBuf;
@@ -83,22 +85,6 @@ pub struct Target {
     /// A folder to look for the workspace config from when there is no spec (an editor's
     /// workspace folder).
     pub search_from: Option<PathBuf>,
-}
-
-/// Where and how to reach Azure (or the emulator).
-#[derive(Clone)]
-pub struct Connection {
-    pub endpoint: String,
-    pub credential: Credential,
-    pub options: ClientOptions,
-    pub explicit: PartialWorkspace,
-    pub settings: PartialWorkspace,
-    pub env: WorkspaceEnv,
-    /// Return once the operation is accepted instead of waiting for it to finish.
-    pub no_wait: bool,
-    /// The workspace to use when nothing names one (the emulator's demo workspace for a
-    /// loopback endpoint); its `source` says so in every message.
-    pub fallback_workspace: Option<Workspace>,
 }
 
 /// How a front end talks to the user while an operation runs.
@@ -193,26 +179,17 @@ impl Outcome {
 
 /// A link to the compute in Azure ML studio.
 fn studio_link(ws: &Workspace, name: &str) -> String {
-    format!(
-        "https://ml.azure.com/compute/{name}/details?wsid=/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/workspaces/{}",
-        ws.subscription_id, ws.resource_group, ws.workspace_name
-    )
-}
-
-/// Whether the connection goes to this machine (the emulator): its workspaces exist nowhere
-/// else, so no Azure ML studio link is offered for them.
-fn is_local(conn: &Connection) -> bool {
-    crate::cli_azure::is_loopback(&conn.endpoint)
+    format!("https://ml.azure.com/compute/{name}/details?wsid={}", ws.arm_id())
 }
 
 /// " See it at <studio link>" for Azure; nothing for the emulator.
 fn see_it(conn: &Connection, ws: &Workspace, name: &str) -> String {
-    if is_local(conn) { String::new() } else { format!(" See it at {}", studio_link(ws, name)) }
+    if conn.is_local() { String::new() } else { format!(" See it at {}", studio_link(ws, name)) }
 }
 
 /// " or <studio link>" for Azure; nothing for the emulator.
 fn where_to_look(conn: &Connection, ws: &Workspace, name: &str) -> String {
-    if is_local(conn) { String::new() } else { format!(" or {}", studio_link(ws, name)) }
+    if conn.is_local() { String::new() } else { format!(" or {}", studio_link(ws, name)) }
 }
 
 fn describe_ws(ws: &Workspace) -> String {

@@ -3,7 +3,6 @@
 //! connections, and long-running operations handed back as `Operation`s.
 
 use std::future::Future;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -92,7 +91,7 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     /// Scheme, host and port, no trailing slash.
     pub(crate) endpoint: String,
-    pub(crate) origin: url_origin::Origin,
+    pub(crate) origin: url::Origin,
     pub(crate) tokens: TokenSource,
     pub(crate) options: ClientOptions,
 }
@@ -120,10 +119,11 @@ impl ArmClient {
     /// emulator). Plain http is refused unless the host is loopback, and so is a static token.
     pub fn new(endpoint: &str, credential: Credential, options: ClientOptions) -> Result<Self, ArmError> {
         let endpoint = endpoint.trim().trim_end_matches('/').to_string();
-        let origin = url_origin::Origin::parse(&endpoint)
+        let origin = http_origin(&endpoint)
             .ok_or_else(|| ArmError::InsecureEndpoint(format!("{endpoint} (not an http(s) URL)")))?;
-        let loopback = is_loopback_host(&origin.host);
-        if origin.scheme != "https" && !loopback {
+        let loopback = is_loopback(&endpoint);
+        let https = matches!(&origin, url::Origin::Tuple(scheme, _, _) if scheme == "https");
+        if !https && !loopback {
             return Err(ArmError::InsecureEndpoint(endpoint));
         }
         if matches!(credential, Credential::Static(_)) && !loopback {
@@ -137,11 +137,10 @@ impl ArmClient {
             .user_agent(concat!("aml-compute-ls/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ArmError::Transport(sanitize_reqwest(&e)))?;
-        let scope = if origin.host.eq_ignore_ascii_case("management.azure.com") {
-            "https://management.azure.com/.default".to_string()
-        } else {
-            scope_for(&endpoint)
-        };
+        let public_host =
+            matches!(&origin, url::Origin::Tuple(_, url::Host::Domain(host), _) if host == "management.azure.com");
+        let scope =
+            if public_host { "https://management.azure.com/.default".to_string() } else { scope_for(&endpoint) };
         let tokens = TokenSource::new(credential, scope);
         Ok(ArmClient { inner: Arc::new(Inner { http, endpoint, origin, tokens, options }) })
     }
@@ -284,10 +283,11 @@ impl ArmClient {
         let opts = &self.inner.options;
         // Tokens go only to the endpoint's own origin (nextLink and status URLs come from the
         // server, and must not carry our token elsewhere).
-        if !self.inner.origin.same_as(url) {
+        let origin = http_origin(url);
+        if origin.as_ref() != Some(&self.inner.origin) {
             return Err(ArmError::Transport(format!(
                 "the server pointed to {} which is not the configured endpoint {}; refusing to send credentials there",
-                url_origin::Origin::parse(url).map(|o| o.to_string()).unwrap_or_else(|| "an invalid URL".to_string()),
+                origin.map_or_else(|| "an invalid URL".to_string(), |o| o.ascii_serialization()),
                 self.inner.endpoint
             )));
         }
@@ -530,33 +530,11 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(d.min(Duration::from_secs(600)))
 }
 
-/// The delay until an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`).
+/// The delay until an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`, RFC 9110 §5.6.7); zero
+/// for a date already past.
 fn http_date_delay(value: &str) -> Option<Duration> {
-    let parts: Vec<&str> = value.split_whitespace().collect();
-    if parts.len() != 6 {
-        return None;
-    }
-    let day: i64 = parts[1].parse().ok()?;
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .iter()
-        .position(|m| *m == parts[2])? as i64
-        + 1;
-    let year: i64 = parts[3].parse().ok()?;
-    let hms: Vec<i64> = parts[4].split(':').filter_map(|p| p.parse().ok()).collect();
-    if hms.len() != 3 {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146097 + doe - 719468;
-    let at = days * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2];
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() as i64;
-    Some(Duration::from_secs((at - now).max(0) as u64))
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 /// base · 2^attempt plus up to 50 % jitter, capped.
@@ -585,61 +563,86 @@ fn sanitize_reqwest(e: &reqwest::Error) -> String {
     parts.join(": ")
 }
 
-fn is_loopback_host(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    if bare.eq_ignore_ascii_case("localhost") || bare.to_ascii_lowercase().ends_with(".localhost") {
-        return true;
-    }
-    bare.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+/// Whether an endpoint is on this machine: `localhost` (or a `*.localhost` name, which
+/// resolves to loopback by RFC 6761 §6.3) or a loopback IP address. Only such an endpoint may
+/// use plain http or receive a static token. The address is parsed, so `127.evil.example` is
+/// no loopback; a string that is no URL is not one either.
+pub fn is_loopback(endpoint: &str) -> bool {
+    url::Url::parse(endpoint.trim()).ok().and_then(|u| u.host().map(|h| h.to_owned())).is_some_and(|host| match host {
+        url::Host::Domain(name) => {
+            let name = name.to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    })
 }
 
-/// Just enough URL handling to compare origins without another dependency.
-pub(crate) mod url_origin {
-    use std::fmt;
+/// The scheme, host and port of an http(s) URL; None for anything else.
+fn http_origin(url: &str) -> Option<url::Origin> {
+    let parsed = url::Url::parse(url).ok()?;
+    matches!(parsed.scheme(), "http" | "https").then(|| parsed.origin())
+}
 
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub struct Origin {
-        pub scheme: String,
-        pub host: String,
-        pub port: u16,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_is_decided_by_the_parsed_host_not_by_its_first_characters() {
+        for yes in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://localhost:9",
+            "http://LOCALHOST",
+            "http://emulator.localhost:80/",
+            "http://[::1]:8080",
+            "http://user@127.0.0.1/",
+        ] {
+            assert!(is_loopback(yes), "{yes}");
+        }
+        for no in [
+            "http://127.evil.example",
+            "https://management.azure.com",
+            "http://localhost.evil.example",
+            "http://[::2]",
+            "http://10.0.0.1",
+            "127.0.0.1:8080",
+            "",
+        ] {
+            assert!(!is_loopback(no), "{no}");
+        }
     }
 
-    impl Origin {
-        pub fn parse(url: &str) -> Option<Origin> {
-            let (scheme, rest) = url.split_once("://")?;
-            let scheme = scheme.to_ascii_lowercase();
-            let default_port = match scheme.as_str() {
-                "https" => 443,
-                "http" => 80,
-                _ => return None,
-            };
-            let authority = rest.split(['/', '?', '#']).next()?;
-            let authority = authority.rsplit_once('@').map(|(_, a)| a).unwrap_or(authority);
-            if authority.is_empty() {
-                return None;
+    #[test]
+    fn origins_compare_scheme_host_and_port_with_default_ports_filled_in() {
+        let origin = http_origin("https://Management.Azure.com").unwrap();
+        assert_eq!(http_origin("https://management.azure.com:443/x?y=1"), Some(origin.clone()));
+        assert_ne!(http_origin("http://management.azure.com/x"), Some(origin.clone()));
+        assert_ne!(http_origin("https://management.azure.com:8443/x"), Some(origin.clone()));
+        assert_ne!(http_origin("https://management.azure.com.evil.example/x"), Some(origin));
+        assert_eq!(http_origin("ftp://example.com"), None);
+        assert_eq!(http_origin("not a url"), None);
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_milliseconds_and_http_dates() {
+        let headers = |pairs: &[(&'static str, &str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_str(v).unwrap());
             }
-            let (host, port) = if let Some(end) = authority.strip_prefix('[').and_then(|a| a.find(']')) {
-                let host = &authority[..end + 2];
-                let port =
-                    authority[end + 2..].strip_prefix(':').map(|p| p.parse().ok()).unwrap_or(Some(default_port))?;
-                (host.to_string(), port)
-            } else {
-                match authority.rsplit_once(':') {
-                    Some((h, p)) => (h.to_string(), p.parse().ok()?),
-                    None => (authority.to_string(), default_port),
-                }
-            };
-            Some(Origin { scheme, host: host.to_ascii_lowercase(), port })
-        }
-
-        pub fn same_as(&self, url: &str) -> bool {
-            Origin::parse(url).as_ref() == Some(self)
-        }
-    }
-
-    impl fmt::Display for Origin {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "{}://{}:{}", self.scheme, self.host, self.port)
-        }
+            h
+        };
+        assert_eq!(retry_after(&headers(&[("retry-after", "7")])), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "250")])), Some(Duration::from_millis(250)));
+        let in_a_minute = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(60));
+        let d = retry_after(&headers(&[("retry-after", &in_a_minute)])).unwrap();
+        assert!(d > Duration::from_secs(55) && d <= Duration::from_secs(60), "{d:?}");
+        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
+        assert_eq!(retry_after(&headers(&[("retry-after", &past)])), Some(Duration::ZERO));
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
+        // Capped at ten minutes, whatever the server asks.
+        assert_eq!(retry_after(&headers(&[("retry-after", "86400")])), Some(Duration::from_secs(600)));
     }
 }

@@ -93,18 +93,6 @@ impl ArmError {
     pub fn is_usage(&self) -> bool {
         matches!(self, ArmError::InvalidArgument(_) | ArmError::InsecureEndpoint(_))
     }
-
-    /// Whether retrying the same request later could succeed.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            ArmError::Throttled { .. }
-                | ArmError::Server { .. }
-                | ArmError::Transport(_)
-                | ArmError::Timeout { .. }
-                | ArmError::WaitTooLong { .. }
-        )
-    }
 }
 
 fn throttled_advice(retry_after: &Option<Duration>) -> String {

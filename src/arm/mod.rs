@@ -15,7 +15,7 @@ pub mod workspace;
 
 pub use auth::Credential;
 pub use body::{PreparedBody, prepare_body, prepare_body_with_home, request_body};
-pub use client::{ArmClient, ClientOptions, DEFAULT_API_VERSION, PUBLIC_CLOUD_ENDPOINT};
+pub use client::{ArmClient, ClientOptions, DEFAULT_API_VERSION, PUBLIC_CLOUD_ENDPOINT, is_loopback};
 pub use computes::{Compute, InstanceAction, UnderlyingAction, Usage, VmSizeInfo};
 pub use error::{ArmError, ErrorDetail};
 pub use ids::{ComputeName, Location, WorkspaceId};

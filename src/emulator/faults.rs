@@ -93,10 +93,6 @@ impl Faults {
             Injected::None
         }
     }
-
-    pub fn fails_provisioning(&self, name: &str) -> bool {
-        self.fail_provisioning_for.iter().any(|n| n.eq_ignore_ascii_case(name))
-    }
 }
 
 #[cfg(test)]

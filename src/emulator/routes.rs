@@ -84,36 +84,15 @@ fn rejection(status: u16, code: &str, message: impl Into<String>) -> Rejection {
     Rejection { status, detail: ErrorDetail::new(code, message) }
 }
 
-/// Decodes `%XX` escapes and `+` in a query component.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// A path segment with its `%XX` escapes decoded (a `+` is a plus sign in a path).
+fn decode_segment(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned()
 }
 
+/// A query parameter (name compared without case), decoded as a form component (`+` is a space).
 fn query_param(uri: &Uri, name: &str) -> Option<String> {
-    uri.query()?.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        percent_decode(k).eq_ignore_ascii_case(name).then(|| percent_decode(v))
-    })
+    url::form_urlencoded::parse(uri.query()?.as_bytes())
+        .find_map(|(k, v)| k.eq_ignore_ascii_case(name).then(|| v.into_owned()))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -146,7 +125,7 @@ impl Route {
 }
 
 fn parse_route(path: &str) -> Option<Route> {
-    let segs: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(percent_decode).collect();
+    let segs: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(decode_segment).collect();
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
     let is = |i: usize, lit: &str| s.get(i).is_some_and(|x| x.eq_ignore_ascii_case(lit));
     if !is(0, "subscriptions") || s.len() < 2 {
@@ -187,7 +166,7 @@ fn check_path(path: &str) -> Result<(), Reply> {
     let raw: Vec<&str> = path.split('/').skip(1).collect();
     let bad = |message: String| Reply::arm_error(400, "InvalidRequestUri", message);
     for (i, seg) in raw.iter().enumerate() {
-        let decoded = percent_decode(seg);
+        let decoded = decode_segment(seg);
         let last_and_empty = seg.is_empty() && i + 1 == raw.len();
         if (seg.is_empty() && !last_and_empty) || decoded == "." || decoded == ".." || decoded.contains(['/', '\\']) {
             return Err(bad(format!(
@@ -196,7 +175,7 @@ fn check_path(path: &str) -> Result<(), Reply> {
             )));
         }
     }
-    let segs: Vec<String> = raw.iter().filter(|s| !s.is_empty()).map(|s| percent_decode(s)).collect();
+    let segs: Vec<String> = raw.iter().filter(|s| !s.is_empty()).map(|s| decode_segment(s)).collect();
     let at = |i: usize, lit: &str| segs.get(i).is_some_and(|x| x.eq_ignore_ascii_case(lit));
     if at(0, "subscriptions") && at(2, "resourceGroups") {
         let refuse = |r: Rejection| Reply::arm_error(r.status, &r.detail.code, r.detail.message);

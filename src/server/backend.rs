@@ -709,7 +709,8 @@ impl LanguageServer for Backend {
         let open_text = args.uri.as_ref().and_then(|u| self.snapshot(u)).map(|(text, _, _)| text);
         let target = match commands::target(&args, open_text) {
             Ok(t) => t,
-            Err(message) => {
+            Err(error) => {
+                let message = error.to_string();
                 if !args.quiet {
                     self.client.show_message(MessageType::ERROR, &message).await;
                 }

@@ -6,9 +6,7 @@
 
 use crate::actions::{self, Connection, Op, Outcome, SpecFile, Target, Ui};
 use crate::arm::client::Notifier;
-use crate::arm::{ClientOptions, Credential, PartialWorkspace, WorkspaceEnv, resolve_workspace};
-use crate::cli_azure::{PUBLIC_ENDPOINT, is_loopback};
-use crate::emulator::EMULATOR_TOKEN;
+use crate::arm::{PartialWorkspace, resolve_workspace};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use tower_lsp_server::ls_types::*;
@@ -50,23 +48,11 @@ impl AzureSettings {
         }
     }
 
+    /// Where the commands go; `accessToken` is used only for a loopback endpoint.
     pub fn connection(&self) -> Connection {
-        let endpoint = self.endpoint.clone().unwrap_or_else(|| PUBLIC_ENDPOINT.to_string());
-        // A static token is only ever sent to this machine (the emulator).
-        let credential = if is_loopback(&endpoint) {
-            Credential::Static(self.access_token.clone().unwrap_or_else(|| EMULATOR_TOKEN.to_string()))
-        } else {
-            Credential::AzureIdentity
-        };
         Connection {
-            fallback_workspace: crate::cli_azure::demo_workspace_for(&endpoint),
-            endpoint,
-            credential,
-            options: ClientOptions::default(),
-            explicit: PartialWorkspace::default(),
             settings: self.workspace.clone(),
-            env: WorkspaceEnv::from_process(),
-            no_wait: false,
+            ..Connection::new(self.endpoint.as_deref(), self.access_token.clone())
         }
     }
 
@@ -107,37 +93,55 @@ impl CommandArgs {
     }
 }
 
-/// The file path of a `file:` URI.
+/// The file path of a `file:` URI on this machine: `file:///home/a/x.yml` is `/home/a/x.yml`,
+/// and on Windows `file:///C:/Users/a/x.yml` (or `file:///c%3A/…`, as VS Code writes it) is
+/// `C:\Users\a\x.yml` and `file://server/share/x.yml` is `\\server\share\x.yml`.
 pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
-    let s = uri.as_str();
-    let rest = s.strip_prefix("file://")?;
-    let decoded = percent_decode(rest);
-    // file:///C:/x on Windows; file:///home/x elsewhere.
-    Some(PathBuf::from(decoded))
+    file_uri_path(uri.as_str(), cfg!(windows)).map(PathBuf::from)
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
+/// The path a `file:` URI names, spelled for Windows or for Unix. The URL parsing and
+/// percent-decoding are the `url` crate's; what is ours is only how segments become a path
+/// (drive letter, UNC share or root), kept apart from the platform so that both spellings are
+/// tested on every platform. None for another scheme, an undecodable segment, a share on
+/// Unix, or a Windows path with neither drive nor share.
+fn file_uri_path(uri: &str, windows: bool) -> Option<String> {
+    let url = url::Url::parse(uri).ok().filter(|u| u.scheme() == "file")?;
+    let segments = url
+        .path_segments()?
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|d| d.into_owned()))
+        .collect::<Option<Vec<String>>>()?;
+    // `file://localhost/x` is `file:///x` (RFC 8089 §2); the parser already drops `localhost`.
+    let share = url.host_str().filter(|h| !h.is_empty());
+    if !windows {
+        return share.is_none().then(|| format!("/{}", segments.join("/")));
     }
-    String::from_utf8_lossy(&out).into_owned()
+    if let Some(host) = share {
+        return Some(format!("\\\\{host}\\{}", segments.join("\\")));
+    }
+    let (drive, rest) = segments.split_first()?;
+    let letter = match drive.as_bytes() {
+        // `C:` and the legacy `C|` (RFC 8089 appendix E.2.2).
+        [letter, b':' | b'|'] if letter.is_ascii_alphabetic() => *letter as char,
+        _ => return None,
+    };
+    Some(format!("{letter}:\\{}", rest.join("\\")))
+}
+
+/// Why a command's `uri` gives no spec to act on.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// The URI is no `file:` URI of this machine (an unsaved buffer, a remote file system).
+    #[error("{uri} is not a file on this machine; save the spec to a file first")]
+    NotAFile { uri: String },
+    /// The file is not open in the editor and cannot be read from disk.
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
 }
 
 /// Builds the target of a command: the open document's current text when it is open, else
 /// the file on disk.
-pub fn target(args: &CommandArgs, open_text: Option<String>) -> Result<Target, String> {
+pub fn target(args: &CommandArgs, open_text: Option<String>) -> Result<Target, TargetError> {
     // A folder (an editor's workspace folder) names where to look for the workspace config.
     if let Some(dir) = args.uri.as_ref().and_then(uri_path).filter(|p| p.is_dir()) {
         return Ok(Target {
@@ -153,8 +157,9 @@ pub fn target(args: &CommandArgs, open_text: Option<String>) -> Result<Target, S
             let text = match open_text {
                 Some(t) => t,
                 None => match &path {
-                    Some(p) => std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
-                    None => return Err(format!("{} is not a file", uri.as_str())),
+                    Some(p) => std::fs::read_to_string(p)
+                        .map_err(|source| TargetError::Unreadable { path: p.clone(), source })?,
+                    None => return Err(TargetError::NotAFile { uri: uri.as_str().to_string() }),
                 },
             };
             Some(SpecFile { path, text })
@@ -298,5 +303,40 @@ pub fn command(op: Op, uri: &Uri, workspace: Option<&str>) -> Command {
         title: title(op, workspace),
         command: format!("aml.{}", op.name()),
         arguments: Some(vec![json!({ "uri": uri.as_str() })]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_file_uris_name_drive_paths_whatever_the_platform_running_the_test() {
+        let windows = |uri: &str| file_uri_path(uri, true);
+        assert_eq!(windows("file:///C:/Users/x/spec.yml").as_deref(), Some(r"C:\Users\x\spec.yml"));
+        // VS Code writes the drive's colon percent-encoded and the letter in lower case.
+        assert_eq!(windows("file:///c%3A/x.yml").as_deref(), Some(r"c:\x.yml"));
+        assert_eq!(windows("file:///c%3A/My%20Specs/gpu%2B.yml").as_deref(), Some(r"c:\My Specs\gpu+.yml"));
+        assert_eq!(windows("file://server/share/spec.yml").as_deref(), Some(r"\\server\share\spec.yml"));
+        assert_eq!(windows("file:///no-drive/spec.yml"), None);
+    }
+
+    #[test]
+    fn unix_file_uris_name_rooted_paths() {
+        let unix = |uri: &str| file_uri_path(uri, false);
+        assert_eq!(unix("file:///home/a/My%20Specs/x.yml").as_deref(), Some("/home/a/My Specs/x.yml"));
+        assert_eq!(unix("file://localhost/home/a/x.yml").as_deref(), Some("/home/a/x.yml"));
+        // A Windows URI read on Unix is a Unix path with a colon in it, not a drive.
+        assert_eq!(unix("file:///C:/Users/x/spec.yml").as_deref(), Some("/C:/Users/x/spec.yml"));
+        assert_eq!(unix("file://server/share/spec.yml"), None);
+        assert_eq!(unix("untitled:Untitled-1"), None);
+        assert_eq!(unix("file:///bad%FF.yml"), None);
+    }
+
+    #[test]
+    fn uri_path_uses_this_platforms_spelling() {
+        let uri: Uri = "file:///c%3A/x.yml".parse().unwrap();
+        let want = if cfg!(windows) { PathBuf::from(r"c:\x.yml") } else { PathBuf::from("/c:/x.yml") };
+        assert_eq!(uri_path(&uri), Some(want));
     }
 }

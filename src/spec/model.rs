@@ -47,21 +47,18 @@ pub struct Spec<'a> {
     pub idle_shutdown_iso: Option<&'a Entry>,
     pub ssh_public_access: Option<&'a Entry>,
     pub ssh_settings: Option<&'a Entry>,
-    pub admin_username: Option<&'a Entry>,
     pub admin_password: Option<&'a Entry>,
     pub ssh_public_key: Option<&'a Entry>,
     pub ssh_private_key: Option<&'a Entry>,
+    /// `network_settings` (CLI) or `properties.properties.subnet` (ARM).
     pub network_settings: Option<&'a Entry>,
     pub vnet_name: Option<&'a Entry>,
     pub subnet: Option<&'a Entry>,
-    pub identity: Option<&'a Entry>,
     pub identity_type: Option<&'a Entry>,
     pub user_assigned_identities: Option<&'a Entry>,
-    pub resource_id: Option<&'a Entry>,
     pub agent_count: Option<&'a Entry>,
     pub cluster_purpose: Option<&'a Entry>,
     pub custom_applications: Option<&'a Entry>,
-    pub schedules: Option<&'a Entry>,
     pub low_priority: bool,
 }
 
@@ -89,11 +86,6 @@ impl<'a> SpecView<'a> {
         };
         SpecView { kind, form, root, spec }
     }
-
-    /// The text of a string field.
-    pub fn str_of(e: Option<&'a Entry>) -> Option<&'a str> {
-        e.and_then(|e| e.value.as_str())
-    }
 }
 
 fn cli_view(root: &Node) -> Spec<'_> {
@@ -113,21 +105,17 @@ fn cli_view(root: &Node) -> Spec<'_> {
         idle_shutdown_iso: entry(Some(root), "idle_time_before_shutdown"),
         ssh_public_access: entry(Some(root), "ssh_public_access_enabled"),
         ssh_settings: ssh,
-        admin_username: entry(value(ssh), "admin_username"),
         admin_password: entry(value(ssh), "admin_password"),
         ssh_public_key: entry(value(ssh), "ssh_key_value"),
         ssh_private_key: entry(value(ssh), "ssh_private_key_file"),
         network_settings: net,
         vnet_name: entry(value(net), "vnet_name"),
         subnet: entry(value(net), "subnet"),
-        identity,
         identity_type: entry(value(identity), "type"),
         user_assigned_identities: entry(value(identity), "user_assigned_identities"),
-        resource_id: entry(Some(root), "resource_id"),
         agent_count: None,
         cluster_purpose: None,
         custom_applications: entry(Some(root), "custom_applications"),
-        schedules: entry(Some(root), "schedules"),
         low_priority: value(tier).and_then(Node::scalar_text).is_some_and(|t| t.eq_ignore_ascii_case("low_priority")),
     }
 }
@@ -137,12 +125,11 @@ fn arm_view(root: &Node, kind: ComputeKind) -> Spec<'_> {
     let props = compute.and_then(|c| c.get("properties"));
     let scale = entry(props, "scaleSettings");
     let identity = entry(Some(root), "identity");
-    let (ssh, user, password, public_key, private_key, access) = match kind {
+    let (ssh, password, public_key, private_key, access) = match kind {
         ComputeKind::AmlCompute => {
             let creds = entry(props, "userAccountCredentials");
             (
                 creds,
-                entry(value(creds), "adminUserName"),
                 entry(value(creds), "adminUserPassword"),
                 entry(value(creds), "adminUserSshPublicKey"),
                 None,
@@ -151,20 +138,19 @@ fn arm_view(root: &Node, kind: ComputeKind) -> Spec<'_> {
         }
         ComputeKind::ComputeInstance => {
             let ssh = entry(props, "sshSettings");
-            (ssh, None, None, entry(value(ssh), "adminPublicKey"), None, entry(value(ssh), "sshPublicAccess"))
+            (ssh, None, entry(value(ssh), "adminPublicKey"), None, entry(value(ssh), "sshPublicAccess"))
         }
         ComputeKind::VirtualMachine | ComputeKind::HdInsight => {
             let account = entry(props, "administratorAccount");
             (
                 account,
-                entry(value(account), "username"),
                 entry(value(account), "password"),
                 entry(value(account), "publicKeyData"),
                 entry(value(account), "privateKeyData"),
                 None,
             )
         }
-        _ => (None, None, None, None, None, None),
+        _ => (None, None, None, None, None),
     };
     let size = match kind {
         ComputeKind::Aks => entry(props, "agentVmSize"),
@@ -185,21 +171,17 @@ fn arm_view(root: &Node, kind: ComputeKind) -> Spec<'_> {
         idle_shutdown_iso: entry(props, "idleTimeBeforeShutdown"),
         ssh_public_access: access,
         ssh_settings: ssh,
-        admin_username: user,
         admin_password: password,
         ssh_public_key: public_key,
         ssh_private_key: private_key,
         network_settings: subnet_holder,
         vnet_name: None,
         subnet: entry(value(subnet_holder), "id"),
-        identity,
         identity_type: entry(value(identity), "type"),
         user_assigned_identities: entry(value(identity), "userAssignedIdentities"),
-        resource_id: entry(compute, "resourceId"),
         agent_count: entry(props, "agentCount"),
         cluster_purpose: entry(props, "clusterPurpose"),
         custom_applications: entry(props, "customServices"),
-        schedules: entry(props, "schedules"),
         low_priority: value(tier).and_then(Node::scalar_text).is_some_and(|t| t.eq_ignore_ascii_case("LowPriority")),
     }
 }

@@ -1,46 +1,12 @@
 //! The Azure subcommands of the CLI (`create`, `status`, …): argument handling, prompts, a
 //! progress spinner on a terminal, and table or JSON output around `actions::run`.
 
-use crate::actions::{self, Connection, Op, Outcome, SpecFile, Target, Ui};
-use crate::arm::client::Notifier;
-use crate::arm::{ClientOptions, Credential, PartialWorkspace, Workspace, WorkspaceEnv};
-use crate::emulator::{EMULATOR_TOKEN, EmulatorConfig, RunningEmulator};
+use aml_compute_ls::actions::{self, Connection, Op, Outcome, SpecFile, Target, Ui};
+use aml_compute_ls::arm::client::Notifier;
+use aml_compute_ls::arm::{ClientOptions, PartialWorkspace};
+use aml_compute_ls::emulator::{EMULATOR_TOKEN, EmulatorConfig, RunningEmulator};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
-
-pub const PUBLIC_ENDPOINT: &str = "https://management.azure.com";
-
-/// The workspace the `--emulator` demo uses when nothing else names one.
-pub const DEMO_WORKSPACE: (&str, &str, &str) = ("00000000-0000-0000-0000-000000000000", "demo-rg", "demo-ws");
-
-/// What `aml-compute-ls emulator` prints once it listens: how to point the other commands and
-/// an editor at it, and which workspace they get.
-pub fn emulator_banner(endpoint: &str) -> String {
-    let (sub, rg, ws) = DEMO_WORKSPACE;
-    format!(
-        "aml-compute-ls emulator listening on {endpoint}\n\
-         Bearer token: {EMULATOR_TOKEN} (sent automatically to loopback endpoints).\n\
-         Point the other commands at it with --endpoint, for example:\n\
-         \x20 aml-compute-ls create examples/cpu-cluster.yml --endpoint {endpoint} --yes\n\
-         \x20 aml-compute-ls list --endpoint {endpoint}\n\
-         They use its demo workspace `{ws}` (subscription {sub}, resource group `{rg}`) unless you name another \
-         with --subscription, -g and -w.\n\
-         In an editor, set amlComputeLs.endpoint to {endpoint}.\n\
-         Press Ctrl-C to stop."
-    )
-}
-
-/// The emulator's demo workspace, used when nothing names a workspace and the endpoint is on
-/// this machine (`--emulator`, or `--endpoint http://127.0.0.1:PORT` of a running emulator):
-/// Azure has no workspace there to fall back on, and failing would only get in the way.
-pub fn demo_workspace_for(endpoint: &str) -> Option<Workspace> {
-    is_loopback(endpoint).then(|| Workspace {
-        subscription_id: DEMO_WORKSPACE.0.to_string(),
-        resource_group: DEMO_WORKSPACE.1.to_string(),
-        workspace_name: DEMO_WORKSPACE.2.to_string(),
-        source: "the emulator's demo workspace, as nothing else named one".to_string(),
-    })
-}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -331,20 +297,18 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
         return 2;
     }
     let mut emulator: Option<RunningEmulator> = None;
-    let (endpoint, credential) = if args.emulator {
-        let config = EmulatorConfig {
-            state_file: Some(args.emulator_state.clone().unwrap_or_else(default_state_file)),
-            ..EmulatorConfig::default()
-        };
+    let conn = if args.emulator {
+        let state_file = args.emulator_state.clone().unwrap_or_else(default_state_file);
+        let config = EmulatorConfig { state_file: Some(state_file.clone()), ..EmulatorConfig::default() };
         match RunningEmulator::start(config).await {
             Ok(running) => {
                 let endpoint = running.endpoint();
                 eprintln!(
                     "Using the local emulator at {endpoint} (no Azure account needed; state in {}).",
-                    args.emulator_state.clone().unwrap_or_else(default_state_file).display()
+                    state_file.display()
                 );
                 emulator = Some(running);
-                (endpoint, Credential::Static(EMULATOR_TOKEN.to_string()))
+                Connection::new(Some(&endpoint), Some(EMULATOR_TOKEN.to_string()))
             }
             Err(e) => {
                 // Not a usage error: the place for the state (or the port) is the problem.
@@ -353,19 +317,10 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
             }
         }
     } else {
-        let endpoint = args.endpoint.clone().unwrap_or_else(|| PUBLIC_ENDPOINT.to_string());
-        let credential = if is_loopback(&endpoint) {
-            Credential::Static(std::env::var("AML_COMPUTE_LS_TOKEN").unwrap_or_else(|_| EMULATOR_TOKEN.to_string()))
-        } else {
-            Credential::AzureIdentity
-        };
-        (endpoint, credential)
+        Connection::new(args.endpoint.as_deref(), std::env::var("AML_COMPUTE_LS_TOKEN").ok())
     };
-    let fallback_workspace = demo_workspace_for(&endpoint);
     let tty = std::io::stderr().is_terminal();
     let conn = Connection {
-        endpoint,
-        credential,
         options: ClientOptions {
             // Said on stderr whatever the output format, so a slow Azure is never a silent one.
             notify: Some(Notifier(std::sync::Arc::new(move |message: &str| {
@@ -373,13 +328,11 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
                 let clear = if tty { "\r\x1b[2K" } else { "" };
                 eprintln!("{clear}{message}");
             }))),
-            ..ClientOptions::default()
+            ..conn.options
         },
         explicit: partial(&args),
-        settings: PartialWorkspace::default(),
-        env: WorkspaceEnv::from_process(),
         no_wait: args.no_wait,
-        fallback_workspace,
+        ..conn
     };
     let target = Target { spec, name: args.name.clone(), location: args.location.clone(), search_from: None };
     let mut ui = CliUi { yes: args.yes, tty, spinner: 0 };
@@ -468,17 +421,4 @@ fn print_table(header: &[&str], rows: &[Vec<String>]) {
     for row in rows {
         println!("{}", line(row.clone()));
     }
-}
-
-/// Whether an endpoint is on this machine (the only place a static token may go).
-pub fn is_loopback(endpoint: &str) -> bool {
-    let rest = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
-    let host = rest.split(['/', '?']).next().unwrap_or("");
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host = if host.starts_with('[') {
-        host.split(']').next().unwrap_or("").trim_start_matches('[')
-    } else {
-        host.split(':').next().unwrap_or("")
-    };
-    host == "localhost" || host == "::1" || host.starts_with("127.")
 }

@@ -20,8 +20,8 @@
 //! one JSON line: its path, whether parsing failed (a diagnostic of severity error), the
 //! diagnostics and the value. The command is hidden: it is for referees, not users.
 
-use crate::diagnostic::Severity;
-use crate::syntax::{self, Format, Node, NodeKind, Scalar, ScalarValue};
+use aml_compute_ls::diagnostic::Severity;
+use aml_compute_ls::syntax::{self, Format, Node, NodeKind, Scalar, ScalarValue};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 
@@ -84,7 +84,7 @@ pub fn describe(path: &str, bytes: &[u8], format: Option<DebugFormat>) -> Value 
         None => Format::detect(Some(path), text),
     };
     let parsed = syntax::parse(text, format);
-    let syntax_diagnostics = crate::check::syntax_errors::diagnostics(&parsed.errors);
+    let syntax_diagnostics = aml_compute_ls::check::syntax_errors::diagnostics(&parsed.errors);
     let diagnostics: Vec<Value> = syntax_diagnostics
         .iter()
         .map(|d| {
