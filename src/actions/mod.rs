@@ -4,15 +4,15 @@
 //! and where to look. The front ends supply the questions' answers and show the progress.
 
 mod connection;
+mod spec_check;
 
 use crate::arm::{
-    ArmClient, ArmError, Compute, ComputeName, InstanceAction, Location, OperationStatus, UnderlyingAction, Workspace,
-    WorkspaceId, prepare_body_with_home, resolve_workspace,
+    ArmClient, ArmError, BodyContext, Compute, ComputeName, InstanceAction, Location, OperationStatus,
+    UnderlyingAction, Workspace, WorkspaceId, prepare_body, resolve_workspace,
 };
-use crate::check::{CheckOptions, Severity, check_text};
-use crate::syntax::text::{LineIndex, PositionEncoding};
 pub use connection::{Connection, DEMO_WORKSPACE};
 use serde::Serialize;
+pub use spec_check::request_body;
 use std::future::Future;
 use std::path::PathBuf;
 
@@ -196,34 +196,6 @@ fn describe_ws(ws: &Workspace) -> String {
     format!("workspace `{}` (resource group `{}`, from {})", ws.workspace_name, ws.resource_group, ws.source)
 }
 
-/// Refuses a spec with errors, naming the first few.
-fn spec_errors(spec: &SpecFile) -> Option<String> {
-    let path = spec.path.as_ref().map(|p| p.to_string_lossy().to_string());
-    let result = check_text(&spec.text, path.as_deref(), &CheckOptions::default());
-    let index = LineIndex::new(&spec.text);
-    let errors: Vec<String> = result
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| {
-            let lc = index.line_col(&spec.text, d.range.start(), PositionEncoding::Utf32);
-            format!("line {}:{} {} {}", lc.line + 1, lc.col + 1, d.code, d.message)
-        })
-        .collect();
-    if errors.is_empty() {
-        return None;
-    }
-    let shown: Vec<&String> = errors.iter().take(3).collect();
-    let more = if errors.len() > 3 { format!(" (and {} more)", errors.len() - 3) } else { String::new() };
-    Some(format!(
-        "The spec has {} error{}; fix {} first:\n  {}{more}",
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" },
-        if errors.len() == 1 { "it" } else { "them" },
-        shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  ")
-    ))
-}
-
 fn client(conn: &Connection) -> Result<ArmClient, ArmError> {
     ArmClient::new(&conn.endpoint, conn.credential.clone(), conn.options.clone())
 }
@@ -242,23 +214,21 @@ fn workspace(conn: &Connection, target: &Target) -> Result<Workspace, ArmError> 
     Ok(ws)
 }
 
-/// The compute name: explicit, else the spec's `name`.
+/// The compute name: explicit, else the spec's `name` (both forms keep it at the top level).
 fn compute_name(target: &Target) -> Option<String> {
     if let Some(n) = &target.name {
         return Some(n.clone());
     }
     let spec = target.spec.as_ref()?;
-    let path = spec.path.as_ref().map(|p| p.to_string_lossy().to_string());
-    let result = check_text(&spec.text, path.as_deref(), &CheckOptions::default());
-    // Both the CLI form and the ARM form keep the name at the top level.
+    let result = spec_check::check(spec);
     result.detection.as_ref()?;
     result.parsed.root.as_ref()?.get("name")?.as_str().map(String::from)
 }
 
 /// The compute an operation acts on, checked against the name rules (`arm::ids`), or the
 /// usage error that says how to name one. Nothing is sent for a name that fails.
-fn named(op: Op, target: &Target) -> Result<String, ArmError> {
-    let name = compute_name(target).ok_or_else(|| {
+fn named(op: Op, target: &Target, name: Option<String>) -> Result<String, ArmError> {
+    let name = name.ok_or_else(|| {
         ArmError::InvalidArgument(format!("`{}` needs a compute name (--name) or a spec that has one.", op.name()))
     })?;
     let from = if target.name.is_some() { "--name" } else { "the spec's `name`" };
@@ -321,22 +291,24 @@ async fn create<U: Ui>(
     let Some(spec) = target.spec.as_ref() else {
         return Ok(Outcome::failed(format!("`{}` needs a spec file that describes the compute.", op.name())));
     };
-    if let Some(errors) = spec_errors(spec) {
+    // The spec is checked once, here; the body is built from what that check passed.
+    let checked = spec_check::check(spec);
+    if let Some(errors) = spec_check::errors(spec, &checked) {
         return Ok(Outcome::failed(errors));
     }
-    let path = spec.path.as_ref().map(|p| p.to_string_lossy().to_string());
-    let checked = check_text(&spec.text, path.as_deref(), &CheckOptions::default());
-    if let Some(refusal) = crate::arm::body::not_a_compute_spec(&checked, path.as_deref().unwrap_or("the spec")) {
-        return Err(refusal);
-    }
+    let typed = spec_check::typed(spec, &checked)?;
     // `--name` wins over the spec's name (the PUT goes to the name given); both are checked
     // before the first request.
-    let name = named(op, target)?;
+    let name = named(op, target, target.name.clone().or_else(|| typed.name().map(String::from)))?;
     let ws = workspace(conn, target)?;
     let client = client(conn)?;
     let location = client.get_workspace_location(&ws).await?;
-    let prepared =
-        prepare_body_with_home(&spec.text, spec.path.as_deref(), &ws, Some(&location), conn.env.home.as_deref())?;
+    let at = BodyContext {
+        workspace_location: Some(&location),
+        spec_path: spec.path.as_deref(),
+        home: conn.env.home.as_deref(),
+    };
+    let prepared = prepare_body(&typed, &ws, at)?;
     let body = prepared.body;
     let renamed = if prepared.name == name {
         String::new()
@@ -507,7 +479,7 @@ fn finish(
 }
 
 async fn status(target: &Target, conn: &Connection) -> Result<Outcome, ArmError> {
-    let name = named(Op::Status, target)?;
+    let name = named(Op::Status, target, compute_name(target))?;
     let ws = workspace(conn, target)?;
     match client(conn)?.get_compute(&ws, &name).await? {
         Some(c) => Ok(Outcome {
@@ -557,7 +529,7 @@ async fn instance_action<U: Ui>(
     ui: &mut U,
     cancel: impl Future<Output = ()> + Send,
 ) -> Result<Outcome, ArmError> {
-    let name = named(op, target)?;
+    let name = named(op, target, compute_name(target))?;
     let ws = workspace(conn, target)?;
     let (action, verb, done) = match op {
         Op::Start => (InstanceAction::Start, "Start", "Started"),
@@ -595,7 +567,7 @@ async fn delete<U: Ui>(
     ui: &mut U,
     cancel: impl Future<Output = ()> + Send,
 ) -> Result<Outcome, ArmError> {
-    let name = named(op, target)?;
+    let name = named(op, target, compute_name(target))?;
     let ws = workspace(conn, target)?;
     let client = client(conn)?;
     let Some(existing) = client.get_compute(&ws, &name).await? else {
@@ -647,7 +619,7 @@ fn location_of(target: &Target, ws_location: Option<String>) -> Option<String> {
         .clone()
         .or_else(|| {
             let spec = target.spec.as_ref()?;
-            let result = check_text(&spec.text, None, &CheckOptions::default());
+            let result = spec_check::check(spec);
             result.parsed.root.as_ref()?.get("location")?.as_str().map(String::from)
         })
         .or(ws_location)

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use aml_compute_ls::actions::request_body;
 use aml_compute_ls::arm::body::iso_duration;
 use aml_compute_ls::arm::{
     ArmClient, ArmError, ClientOptions, Compute, Credential, InstanceAction, OperationStatus, PartialWorkspace,
-    UnderlyingAction, Workspace, WorkspaceEnv, request_body, resolve_workspace,
+    UnderlyingAction, Workspace, WorkspaceEnv, resolve_workspace,
 };
 use aml_compute_ls::emulator::{EMULATOR_TOKEN, EmulatorConfig, Faults, RunningEmulator};
 use serde_json::{Value, json};
