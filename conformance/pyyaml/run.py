@@ -2,7 +2,7 @@
 
 Feeds the same inputs to PyYAML (what the Azure ML CLI and SDK load specs with) and to
 `aml-compute-ls debug-parse`, and compares, for each input, whether it fails and, when both
-read it, the value. Both sides print the typed encoding described in src/debug_parse.rs.
+read it, the value. Both sides print the typed encoding described in src/cli/debug_parse.rs.
 
 Usage: run.py --binary PATH [--repo DIR] [--corpus DIR] [--report FILE] [--min-agreement PCT]
 Exit status: 0 when the run completes and agreement is at least --min-agreement; 1 below it;
@@ -31,7 +31,7 @@ RANDOM_COUNT = 300
 
 
 def encode(value, ancestors=()):
-    """The canonical typed encoding (see src/debug_parse.rs) of a PyYAML value."""
+    """The canonical typed encoding (see src/cli/debug_parse.rs) of a PyYAML value."""
     if id(value) in ancestors:
         return {"recursive": True}
     if value is None:

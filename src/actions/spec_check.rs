@@ -87,3 +87,38 @@ pub fn request_body(
     let at = BodyContext { workspace_location, spec_path: path, home: home.as_deref() };
     prepare_body(&typed, ws, at).map(|p| (p.name, p.body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn spec(text: &str) -> SpecFile {
+        SpecFile { path: Some(PathBuf::from("specs/bad.yml")), text: text.to_string() }
+    }
+
+    #[test]
+    fn errors_are_placed_in_characters_as_the_human_report_places_them() {
+        // `bogus` is at column 36 in characters (as `check` prints it) but 38 in bytes: `é` is two.
+        let s = spec("name: cpu-cluster\ntype: amlcompute\nssh_settings: {admin_username: éé, bogus: 1}\n");
+        let message = errors(&s, &check(&s)).expect("an unknown key is an error");
+        assert!(message.contains("line 3:36 AML"), "{message}");
+        assert!(message.starts_with("The spec has 1 error; fix it in specs/bad.yml first:"), "{message}");
+    }
+
+    #[test]
+    fn a_refusal_lists_three_errors_and_counts_the_rest() {
+        let s = spec("name: c\ntype: amlcompute\na: 1\nb: 2\nc: 3\nd: 4\ne: 5\n");
+        let message = errors(&s, &check(&s)).unwrap();
+        assert!(message.starts_with("The spec has "), "{message}");
+        assert_eq!(message.matches("\n  line ").count(), 3, "{message}");
+        assert!(message.ends_with("more)"), "{message}");
+    }
+
+    #[test]
+    fn a_document_that_is_no_compute_spec_is_refused_in_checks_words() {
+        let s = spec("jobs:\n  build: {}\n");
+        let refusal = typed(&s, &check(&s)).unwrap_err();
+        assert!(refusal.to_string().contains("specs/bad.yml is not a compute spec"), "{refusal}");
+    }
+}
