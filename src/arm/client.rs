@@ -137,10 +137,10 @@ impl ArmClient {
             .user_agent(concat!("aml-compute-ls/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ArmError::Transport(sanitize_reqwest(&e)))?;
-        let public_host =
-            matches!(&origin, url::Origin::Tuple(_, url::Host::Domain(host), _) if host == "management.azure.com");
-        let scope =
-            if public_host { "https://management.azure.com/.default".to_string() } else { scope_for(&endpoint) };
+        // The public cloud's token scope is its origin's, however the endpoint was written
+        // (`https://management.azure.com:443/`).
+        let public = http_origin(PUBLIC_CLOUD_ENDPOINT).is_some_and(|o| o == origin);
+        let scope = scope_for(if public { PUBLIC_CLOUD_ENDPOINT } else { &endpoint });
         let tokens = TokenSource::new(credential, scope);
         Ok(ArmClient { inner: Arc::new(Inner { http, endpoint, origin, tokens, options }) })
     }
