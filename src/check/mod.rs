@@ -17,7 +17,7 @@ pub mod values;
 
 pub use crate::diagnostic::*;
 use crate::spec::kinds::{self, ComputeKind, Detection, SpecForm};
-use crate::spec::model::SpecView;
+use crate::spec::model::Spec;
 use crate::syntax::text::{LineIndex, TextRange};
 use crate::syntax::{self, Format, Parsed};
 use schema::SchemaSet;
@@ -242,14 +242,14 @@ fn check_spec(
         validator.validate_root(root, schema);
         out.extend(validator.out);
     }
-    let view = SpecView::new(root, kind, form);
+    let spec = Spec::read(root, kind, form);
     let ctx = rules::RuleContext {
         text,
         root,
         kind,
         form,
         json,
-        spec: &view.spec,
+        spec: &spec,
         default_location: options.default_location.as_deref(),
     };
     rules::run_all(&ctx, out);

@@ -1148,5 +1148,16 @@ mod tests {
         let uri: Uri = "/x?api-version=2024-04-01&%24skipToken=2".parse().unwrap();
         assert_eq!(query_param(&uri, "$skipToken").as_deref(), Some("2"));
         assert_eq!(query_param(&uri, "API-VERSION").as_deref(), Some("2024-04-01"));
+        let uri: Uri = "/x?underlyingResourceAction=De%6Cete&q=a+b%2Bc&flag".parse().unwrap();
+        assert_eq!(query_param(&uri, "underlyingResourceAction").as_deref(), Some("Delete"));
+        assert_eq!(query_param(&uri, "q").as_deref(), Some("a b+c"), "`+` is a space in a query, `%2B` a plus");
+        assert_eq!(query_param(&uri, "flag").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn path_segments_are_percent_decoded_and_keep_plus_signs() {
+        assert_eq!(decode_segment("a%2Fb+c"), "a/b+c");
+        assert_eq!(decode_segment("%2E%2e"), "..");
+        assert_eq!(decode_segment("100%"), "100%", "a stray percent sign stays");
     }
 }

@@ -8,7 +8,7 @@ use crate::arm::live::{NameAvailability, RegionVmSize};
 use crate::check::CheckResult;
 use crate::check::placeholders::contains_placeholder;
 use crate::spec::kinds::{ComputeKind, SpecForm};
-use crate::spec::model::SpecView;
+use crate::spec::model::Spec;
 use crate::syntax::text::TextRange;
 use crate::syntax::{Entry, Node, ScalarStyle};
 
@@ -93,8 +93,7 @@ impl SpecFacts {
     }
 
     fn from_root(root: &Node, kind: ComputeKind, form: SpecForm, kind_range: TextRange) -> SpecFacts {
-        let view = SpecView::new(root, kind, form);
-        let spec = &view.spec;
+        let spec = &Spec::read(root, kind, form);
         let name = text(spec.name);
         SpecFacts {
             kind,

@@ -1,6 +1,6 @@
 //! Typed compute specs over the document tree, for two readers:
 //!
-//! - [`SpecView`], for the domain rules: the same fields for the CLI YAML form and the ARM body
+//! - [`Spec`], for the domain rules: the same fields for the CLI YAML form and the ARM body
 //!   form, so each rule is written once; every field keeps its entry (key and value ranges) so
 //!   that findings and fixes land on the right text.
 //! - [`ComputeSpec`], for the request body (`arm::body`): the values a spec gives, read with
@@ -72,14 +72,6 @@ pub struct Spec<'a> {
     pub low_priority: bool,
 }
 
-/// The view's notion of where things live, per form.
-pub struct SpecView<'a> {
-    pub kind: ComputeKind,
-    pub form: SpecForm,
-    pub root: &'a Node,
-    pub spec: Spec<'a>,
-}
-
 fn entry<'a>(node: Option<&'a Node>, key: &str) -> Option<&'a Entry> {
     node?.entry(key)
 }
@@ -88,13 +80,13 @@ fn value(e: Option<&Entry>) -> Option<&Node> {
     e.map(|e| &e.value)
 }
 
-impl<'a> SpecView<'a> {
-    pub fn new(root: &'a Node, kind: ComputeKind, form: SpecForm) -> Self {
-        let spec = match form {
+impl<'a> Spec<'a> {
+    /// The fields of the spec at `root`, found where its form keeps them.
+    pub fn read(root: &'a Node, kind: ComputeKind, form: SpecForm) -> Self {
+        match form {
             SpecForm::Cli => cli_view(root),
             SpecForm::Arm => arm_view(root, kind),
-        };
-        SpecView { kind, form, root, spec }
+        }
     }
 }
 
