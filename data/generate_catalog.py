@@ -9,6 +9,7 @@ Every input is checked in (data/README.md says where each comes from and its dat
 
   data/vm-size-overrides.tsv                      hand-curated rows; a non-empty cell wins
   data/sources/skypilot-az_ml_vms.eastus.csv      Azure ML's size list (specs, eastus spot price)
+  data/sources/skypilot-az_ml_vms.spot.tsv        the same list's spot prices in its other regions
   data/sources/karpenter-ondemand-prices.tsv      pay-as-you-go USD/hour per region
   data/sources/karpenter-known-skus.tsv           quota family per size
   data/sources/azure-regions.tsv                  region names, display names, geography
@@ -44,6 +45,7 @@ YES_NO = {"yes", "no"}
 # The snapshot dates shown with every price (README: "Prices").
 PAYG_SNAPSHOT = "2026-06-18"  # "generated at" of the karpenter pricing file
 LOW_PRIORITY_SNAPSHOT = "2024-09-19"  # skypilot-org/skypilot-catalog PR #84, which added az_ml_vms.csv
+# The region of the eastus extract; prices show there when a spec names no region.
 LOW_PRIORITY_SNAPSHOT_REGION = "eastus"
 
 # How the Azure ML list names accelerators, and how the catalog names them. Names that need
@@ -71,6 +73,8 @@ class Sources:
     families: dict[str, str]
     regions: list[dict[str, str]]
     docs_specs: dict[str, dict[str, str]]
+    # size -> region -> spot price text, outside eastus (the eastus extract has eastus)
+    spot: dict[str, dict[str, str]]
 
 
 def read_tsv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
@@ -165,7 +169,13 @@ def read_sources() -> Sources:
             raise CatalogError(f"azure-docs-specs.tsv:{number}: temp_disk must be yes or no")
         row["_where"] = f"azure-docs-specs.tsv:{number} ({row['size']})"
         docs_specs[row["size"]] = row
-    return Sources(overrides, ml_sizes, payg, families, regions, docs_specs)
+    spot = read_price_matrix(SOURCES / "skypilot-az_ml_vms.spot.tsv")
+    for name, by_region in spot.items():
+        if name not in ml_sizes:
+            raise CatalogError(f"skypilot-az_ml_vms.spot.tsv: {name} is not in the Azure ML list extract")
+        if LOW_PRIORITY_SNAPSHOT_REGION in by_region:
+            raise CatalogError(f"skypilot-az_ml_vms.spot.tsv: {LOW_PRIORITY_SNAPSHOT_REGION} belongs in the eastus extract")
+    return Sources(overrides, ml_sizes, payg, families, regions, docs_specs, spot)
 
 
 def ml_defaults(name: str, ml: dict[str, str], families: dict[str, str]) -> dict[str, str]:
@@ -250,18 +260,32 @@ def validate(row: dict[str, str], where: str) -> None:
         raise CatalogError(f"{where}: gpus and gpu_model disagree")
 
 
-def low_priority_price(name: str, ml: dict[str, str] | None, payg: dict[str, str]) -> str | None:
-    """The eastus spot price of the Azure ML list, when it is a real discount.
+def low_priority_prices(ml: dict[str, str] | None, spot: dict[str, str], payg: dict[str, str]) -> dict[str, str]:
+    """Region -> spot price of the Azure ML list, where it is a real discount on the region's
+    pay-as-you-go price; regions without a pay-as-you-go price (size not offered) get none.
 
     The list gives spot = pay-as-you-go for H100 sizes (no spot offer); such values are dropped.
     """
-    if ml is None or not ml["SpotPrice"].strip():
-        return None
-    spot = float(ml["SpotPrice"])
-    regular = payg.get(ml["Region"].strip())
-    if spot <= 0 or (regular is not None and spot >= float(regular)):
-        return None
-    return format_price(spot)
+    if ml is None:
+        return {}
+    quoted = dict(spot)
+    if ml["SpotPrice"].strip():
+        quoted[ml["Region"].strip()] = ml["SpotPrice"].strip()
+    prices = {}
+    for region, text in quoted.items():
+        value = float(text)
+        regular = payg.get(region)
+        if value > 0 and regular is not None and value < float(regular):
+            prices[region] = format_price(value)
+    return prices
+
+
+def price_cell(region: str, payg: dict[str, str], low: dict[str, str]) -> str:
+    """`payg`, `payg/low-priority`, or `-` where the size has no price in the region."""
+    if region not in payg:
+        return "-"
+    regular = format_price(float(payg[region]))
+    return f"{regular}/{low[region]}" if region in low else regular
 
 
 def natural_key(name: str) -> tuple:
@@ -300,16 +324,15 @@ def build(sources: Sources) -> tuple[list[list[str]], list[list[str]], list[list
         mask = sum(1 << i for i, region in enumerate(price_regions) if region in payg)
         row["region_mask"] = f"{mask:016x}"
         size_rows.append([row[c] for c in SIZE_COLUMNS])
-        spot = low_priority_price(name, ml, payg)
-        if payg or spot:
-            cells = [format_price(float(payg[r])) if r in payg else "-" for r in price_regions]
-            price_rows.append([name, spot or "-", *cells])
+        low = low_priority_prices(ml, sources.spot.get(name, {}), payg)
+        if payg:
+            price_rows.append([name, *(price_cell(r, payg, low) for r in price_regions)])
 
     region_rows = [
         [r["name"], r["display_name"], r["geography"], "yes" if r["name"] in priced_regions else "no"]
         for r in sorted(sources.regions, key=lambda r: r["name"])
     ]
-    price_columns = ["name", f"low_priority_{LOW_PRIORITY_SNAPSHOT_REGION}", *price_regions]
+    price_columns = ["name", *price_regions]
     return size_rows, [price_columns, *price_rows], region_rows
 
 
@@ -323,6 +346,7 @@ def render(columns: list[str], rows: list[list[str]], preamble: str = "") -> str
 INPUTS = [
     DATA / "vm-size-overrides.tsv",
     SOURCES / "skypilot-az_ml_vms.eastus.csv",
+    SOURCES / "skypilot-az_ml_vms.spot.tsv",
     SOURCES / "karpenter-ondemand-prices.tsv",
     SOURCES / "karpenter-known-skus.tsv",
     SOURCES / "azure-regions.tsv",
@@ -353,7 +377,8 @@ def manifest(files: dict[Path, str]) -> str:
 def outputs() -> dict[Path, str]:
     sizes, prices, regions = build(read_sources())
     price_note = (f"# payg-prices-of={PAYG_SNAPSHOT} low-priority-prices-of={LOW_PRIORITY_SNAPSHOT} "
-                  "(estimated USD/hour, Linux; generated, see data/README.md)")
+                  f"default-region={LOW_PRIORITY_SNAPSHOT_REGION} "
+                  "(estimated USD/hour, Linux, pay-as-you-go/low-priority; generated, see data/README.md)")
     files = {
         DATA / "vm-sizes.tsv": render(SIZE_COLUMNS, sizes),
         DATA / "vm-prices.tsv": render(prices[0], prices[1:], price_note),

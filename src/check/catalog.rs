@@ -36,11 +36,10 @@ pub struct VmSize {
     pub retired: Option<&'static str>,
     /// Sizes the Azure ML docs use most; completion lists them first.
     pub common: bool,
-    /// Pay-as-you-go USD/hour per region: the tab-separated cells of `vm-prices.tsv` (`-` for
-    /// none), in the order of [`Catalog::price_regions`]; parsed when asked, so loading stays cheap.
+    /// USD/hour per region: the tab-separated cells of `vm-prices.tsv` in the order of
+    /// [`Catalog::price_regions`], each `payg`, `payg/low-priority`, or `-` for none; parsed
+    /// when asked, so loading stays cheap.
     payg: &'static str,
-    /// Low-priority USD/hour in [`PriceSnapshot::low_priority_region`], as written.
-    low_priority_usd: Option<&'static str>,
 }
 
 impl VmSize {
@@ -154,8 +153,9 @@ pub struct Region {
 pub struct PriceSnapshot {
     /// Pay-as-you-go prices (`YYYY-MM-DD`).
     pub payg_of: &'static str,
-    /// Low-priority prices (`YYYY-MM-DD`), known in one region only.
+    /// Low-priority prices (`YYYY-MM-DD`), known in some regions only (data/README.md).
     pub low_priority_of: &'static str,
+    /// The region prices are shown for when a spec names none (`default-region=`).
     pub low_priority_region: &'static str,
 }
 
@@ -163,6 +163,8 @@ pub struct PriceSnapshot {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Price {
     pub payg: f64,
+    /// `None` when the size cannot run at low priority or the snapshot has no price for it in
+    /// this region: never another region's price.
     pub low_priority: Option<f64>,
 }
 
@@ -211,7 +213,6 @@ impl Catalog {
                     retired: dash(retired),
                     common: common == "yes",
                     payg: "",
-                    low_priority_usd: None,
                 })
             })
             .collect();
@@ -273,16 +274,16 @@ impl Catalog {
     pub fn price(&self, size: &VmSize, region: &str) -> Option<Price> {
         let region = self.region(region).map_or(region, |r| r.name);
         let index = self.price_regions.iter().position(|r| r.eq_ignore_ascii_case(region))?;
-        let payg = parse_usd(size.payg.split('\t').nth(index)?)?;
-        let low_priority = size
-            .low_priority_usd
-            .filter(|_| size.low_priority && region.eq_ignore_ascii_case(self.prices_of.low_priority_region))
-            .and_then(parse_usd);
+        let cell = size.payg.split('\t').nth(index)?;
+        let (payg, low) = cell.split_once('/').map_or((cell, None), |(payg, low)| (payg, Some(low)));
+        let payg = parse_usd(payg)?;
+        let low_priority = low.filter(|_| size.low_priority).and_then(parse_usd);
         Some(Price { payg, low_priority })
     }
 
     /// "≈ $3.67/h, low priority ≈ $0.49/h in eastus (estimates; pay-as-you-go prices of
-    /// 2026-06-18, low-priority prices of 2024-09-19)": the one wording every price uses.
+    /// 2026-06-18, low-priority prices of 2024-09-19)": the one wording every price uses. A
+    /// size that can run at low priority but has no low-priority price in the region says so.
     pub fn price_text(&self, size: &VmSize, region: &str) -> Option<String> {
         let price = self.price(size, region)?;
         let region = self.region(region).map_or(region, |r| r.name);
@@ -293,6 +294,11 @@ impl Catalog {
                 usd(low),
                 self.prices_of.payg_of,
                 self.prices_of.low_priority_of
+            ),
+            None if size.low_priority => format!(
+                "≈ {}/h, low priority price unknown in {region} (estimate, pay-as-you-go prices of {})",
+                usd(price.payg),
+                self.prices_of.payg_of
             ),
             None => format!(
                 "≈ {}/h in {region} (estimate, pay-as-you-go prices of {})",
@@ -364,7 +370,8 @@ fn data_lines(tsv: &'static str) -> impl Iterator<Item = &'static str> {
 }
 
 /// Reads `vm-prices.tsv` into the sizes: one row per size, one column per region; a size's
-/// regions are the regions with a price. The comment line carries the snapshot dates.
+/// regions are the regions with a price. The comment line carries the snapshot dates and the
+/// default region.
 fn parse_prices(
     prices_tsv: &'static str,
     sizes: &mut [VmSize],
@@ -376,25 +383,23 @@ fn parse_prices(
             prices_of.payg_of = date;
         } else if let Some(date) = word.strip_prefix("low-priority-prices-of=") {
             prices_of.low_priority_of = date;
+        } else if let Some(region) = word.strip_prefix("default-region=") {
+            prices_of.low_priority_region = region;
         }
     }
     let mut lines = prices_tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
     let header_line = lines.next().unwrap_or("");
     let header: Vec<&'static str> = header_line.split('\t').collect();
-    prices_of.low_priority_region = header.get(1).and_then(|h| h.strip_prefix("low_priority_")).unwrap_or("");
-    let price_regions: Vec<&'static str> = header.iter().skip(2).copied().collect();
+    let price_regions: Vec<&'static str> = header.iter().skip(1).copied().collect();
     // One bit per region: the generator refuses more than 64 priced regions.
-    let region_names = header_line.splitn(3, '\t').nth(2).unwrap_or("");
+    let region_names = header_line.split_once('\t').map_or("", |(_, regions)| regions);
     if price_regions.len() > 64 {
         return (Vec::new(), prices_of);
     }
     for line in lines {
-        let mut cells = line.splitn(3, '\t');
-        let (Some(name), Some(low), Some(payg)) = (cells.next(), cells.next(), cells.next()) else { continue };
+        let Some((name, cells)) = line.split_once('\t') else { continue };
         let Some(&i) = by_lower_name.get(&name.to_ascii_lowercase()) else { continue };
-        let size = &mut sizes[i];
-        size.low_priority_usd = Some(low).filter(|p| *p != "-");
-        size.payg = payg;
+        sizes[i].payg = cells;
     }
     // Every size shares the header's region names, which its `region_mask` indexes.
     for size in sizes.iter_mut() {
@@ -528,7 +533,7 @@ mod tests {
         assert!((east.payg - 3.673).abs() < 1e-6, "{east:?}");
         assert!((east.low_priority.unwrap() - 0.488876).abs() < 1e-6, "{east:?}");
         let west = catalog.price(a100, "westeurope").unwrap();
-        assert_eq!(west.low_priority, None, "low-priority prices are known for eastus only");
+        assert_eq!(west.low_priority, None, "no low-priority price in westeurope: never another region's");
         assert!(catalog.price(a100, "australiacentral").is_none(), "not offered there");
         assert_eq!(
             catalog.price_text(a100, "East US").unwrap(),
@@ -536,7 +541,10 @@ mod tests {
         );
         assert_eq!(
             catalog.price_text(a100, "westeurope").unwrap(),
-            format!("≈ {}/h in westeurope (estimate, pay-as-you-go prices of 2026-06-18)", usd(west.payg))
+            format!(
+                "≈ {}/h, low priority price unknown in westeurope (estimate, pay-as-you-go prices of 2026-06-18)",
+                usd(west.payg)
+            )
         );
         assert_eq!(
             catalog.cluster_cost_text(a100, "eastus", 0, 4, false).unwrap(),
@@ -547,6 +555,63 @@ mod tests {
             "≈ $0.98/h for 2 nodes of Standard_NC24ads_A100_v4 in eastus (low priority, estimate, prices of 2024-09-19)"
         );
         assert!(catalog.cluster_cost_text(a100, "westeurope", 0, 2, true).is_none());
+        // A size that cannot run at low priority says nothing about it.
+        let b2s = catalog.size("Standard_B2s").unwrap();
+        assert_eq!(
+            catalog.price_text(b2s, "eastus").unwrap(),
+            format!(
+                "≈ {}/h in eastus (estimate, pay-as-you-go prices of 2026-06-18)",
+                usd(catalog.price(b2s, "eastus").unwrap().payg)
+            )
+        );
+    }
+
+    #[test]
+    fn low_priority_prices_are_each_regions_own() {
+        let catalog = Catalog::get();
+        let d2s = catalog.size("Standard_D2s_v3").unwrap();
+        let low = |region: &str| catalog.price(d2s, region).unwrap().low_priority;
+        // az_ml_vms.csv of 2024-09-19: 0.011616 in eastus and westus3, 0.01344 in eastus2 and
+        // westus2, 0.0154 in westcentralus.
+        assert_eq!(low("eastus"), Some(0.011616));
+        assert_eq!(low("eastus2"), Some(0.01344));
+        assert_eq!(low("westcentralus"), Some(0.0154));
+        assert_eq!(low("westus3"), Some(0.011616));
+        assert_eq!(low("westeurope"), None, "the source has US regions only");
+        assert_eq!(
+            catalog.price_text(d2s, "westcentralus").unwrap(),
+            format!(
+                "≈ {}/h, low priority ≈ $0.02/h in westcentralus (estimates; pay-as-you-go prices of 2026-06-18, low-priority prices of 2024-09-19)",
+                usd(catalog.price(d2s, "westcentralus").unwrap().payg)
+            )
+        );
+        assert_eq!(catalog.prices_of.low_priority_region, "eastus", "the default region");
+        // Every low-priority price is below the same region's pay-as-you-go price.
+        for size in &catalog.sizes {
+            for region in size.regions() {
+                let price = catalog.price(size, region).unwrap();
+                if let Some(low) = price.low_priority {
+                    assert!(low < price.payg, "{} in {region}: {price:?}", size.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn m_series_v2_and_nc_a10_v4_are_known() {
+        let catalog = Catalog::get();
+        let m32 = catalog.size("Standard_M32ms_v2").unwrap();
+        assert_eq!((m32.vcpus, m32.memory_gib, m32.family), (32, 875.0, "standardMSMediumMemoryv2Family"));
+        // Diskless Msv2: not an ML-managed size; Mdsv2 (local disk): ML support unconfirmed.
+        assert!(!m32.offered_for(ComputeKind::AmlCompute) && !m32.unconfirmed_for(ComputeKind::AmlCompute));
+        let m192 = catalog.size("Standard_M192idms_v2").unwrap();
+        assert_eq!((m192.vcpus, m192.memory_gib), (192, 4096.0));
+        assert!(m192.unconfirmed_for(ComputeKind::AmlCompute));
+        assert_eq!(catalog.size("Standard_M416ms_v2").unwrap().memory_gib, 11400.0);
+        let a10 = catalog.size("Standard_NC32ads_A10_v4").unwrap();
+        assert_eq!((a10.vcpus, a10.gpus, a10.gpu_model), (32, 2, Some("A10 24GB")));
+        assert_eq!(a10.family, "StandardNCADSA10v4Family");
+        assert!(a10.offered_in("westeurope") && !a10.offered_in("eastus") && !a10.offered_in("japaneast"));
     }
 
     #[test]
@@ -600,7 +665,7 @@ mod tests {
             assert_eq!(fnv1a64(&bytes), hash, "data/{file} changed since the last run of data/generate_catalog.py");
             checked += 1;
         }
-        assert_eq!(checked, 9, "the manifest must list the 6 inputs and 3 outputs");
+        assert_eq!(checked, 10, "the manifest must list the 7 inputs and 3 outputs");
         let python = std::process::Command::new("python3").arg("--version").output();
         if python.is_ok_and(|o| o.status.success()) {
             let run = std::process::Command::new("python3")

@@ -346,6 +346,11 @@ fn size_items(ctx: &Context, result: &CheckResult, options: &CheckOptions, out: 
                 dates.payg_of,
                 dates.low_priority_of
             ),
+            None if size.low_priority => format!(
+                " · ≈ {}/h, low priority price unknown here (estimate, prices of {})",
+                usd(p.payg),
+                dates.payg_of
+            ),
             None => format!(" · ≈ {}/h (estimate, prices of {})", usd(p.payg), dates.payg_of),
         });
         it.detail = Some(size.summary() + price.as_deref().unwrap_or(""));
