@@ -11,6 +11,7 @@ mod support;
 
 mod arm;
 mod arm_limits;
+mod catalog_lsp;
 mod cli;
 mod cli_azure;
 mod cli_fix_explain;
