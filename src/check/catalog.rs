@@ -319,13 +319,16 @@ impl Catalog {
         low_priority: bool,
     ) -> Option<String> {
         let price = self.price(size, region)?;
-        let (hourly, tier) = match (low_priority, price.low_priority) {
-            (true, Some(low)) => (low, "low priority, "),
-            (true, None) => return None,
-            (false, _) => (price.payg, ""),
-        };
-        let date = if low_priority { self.prices_of.low_priority_of } else { self.prices_of.payg_of };
         let region = self.region(region).map_or(region, |r| r.name);
+        // Without the region's own low-priority price, the pay-as-you-go cost is the honest
+        // upper bound; another region's low-priority price is never borrowed.
+        let unknown_low = format!("pay-as-you-go: the low-priority price in {region} is unknown, so an upper bound; ");
+        let (hourly, tier, date) = match (low_priority, price.low_priority) {
+            (true, Some(low)) => (low, "low priority, ", self.prices_of.low_priority_of),
+            (true, None) if size.low_priority => (price.payg, unknown_low.as_str(), self.prices_of.payg_of),
+            (true, None) => return None,
+            (false, _) => (price.payg, "", self.prices_of.payg_of),
+        };
         let nodes = if min == max { format!("{max}") } else { format!("{min}–{max}") };
         let cost = if min == max {
             usd(hourly * max as f64)
@@ -554,7 +557,15 @@ mod tests {
             catalog.cluster_cost_text(a100, "eastus", 2, 2, true).unwrap(),
             "≈ $0.98/h for 2 nodes of Standard_NC24ads_A100_v4 in eastus (low priority, estimate, prices of 2024-09-19)"
         );
-        assert!(catalog.cluster_cost_text(a100, "westeurope", 0, 2, true).is_none());
+        assert_eq!(
+            catalog.cluster_cost_text(a100, "westeurope", 0, 2, true).unwrap(),
+            format!(
+                "≈ $0–{}/h for 0–2 nodes of Standard_NC24ads_A100_v4 in westeurope (pay-as-you-go: the low-priority price in westeurope is unknown, so an upper bound; estimate, prices of 2026-06-18)",
+                usd(2.0 * west.payg)
+            )
+        );
+        // A size that cannot run at low priority has no low-priority cost at all.
+        assert!(catalog.cluster_cost_text(catalog.size("Standard_B2s").unwrap(), "eastus", 0, 2, true).is_none());
         // A size that cannot run at low priority says nothing about it.
         let b2s = catalog.size("Standard_B2s").unwrap();
         assert_eq!(

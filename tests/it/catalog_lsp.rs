@@ -68,3 +68,21 @@ async fn size_completion_is_in_natural_order_with_the_regions_prices() {
     let detail = d2s["detail"].as_str().unwrap();
     assert!(detail.contains("low priority ≈ $0.01/h") && detail.contains("2024-09-19"), "{detail}");
 }
+
+#[tokio::test]
+async fn outside_the_us_hover_says_the_low_priority_price_is_unknown_never_borrowing_eastus() {
+    let text = fixture().replace("location: westus2", "location: westeurope");
+    let mut c = Client::default().await;
+    c.open(URI, &text).await;
+    let (line, character) = size_value_position(&text);
+    let r = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character + 3}}),
+        )
+        .await;
+    let md = r["result"]["contents"]["value"].as_str().unwrap_or_else(|| panic!("{r}"));
+    assert!(md.contains("low priority price unknown in westeurope"), "{md}");
+    assert!(md.contains("the low-priority price in westeurope is unknown, so an upper bound"), "{md}");
+    assert!(!md.contains("low priority ≈"), "no low-priority price is shown for westeurope:\n{md}");
+}
