@@ -10,7 +10,7 @@
 mod support;
 
 use aml_compute_ls::check::Diagnostic;
-use aml_compute_ls::diagnostic::{Severity, apply_edits};
+use aml_compute_ls::diagnostic::{Family, Severity, apply_edits};
 use aml_compute_ls::syntax::text::{LineIndex, PositionEncoding};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};
@@ -169,8 +169,9 @@ impl Fixture {
     fn failed_fixes(&self, diagnostics: &[Diagnostic]) -> Vec<String> {
         let source = &self.source;
         let index = LineIndex::new(source);
-        let syntax_errors =
-            |ds: &[Diagnostic]| ds.iter().filter(|d| d.code.number < 100 && d.severity == Severity::Error).count();
+        let syntax_errors = |ds: &[Diagnostic]| {
+            ds.iter().filter(|d| d.code.family() == Family::Syntax && d.severity == Severity::Error).count()
+        };
         let syntax_errors_before = syntax_errors(diagnostics);
         let mut problems = Vec::new();
         for d in diagnostics {
@@ -185,7 +186,7 @@ impl Fixture {
                     && a.range.start == d.range.start
                     && fixed.get(a.range.start()..a.range.end()) == Some(original)
             });
-            let breaks_syntax = d.code.number >= 100 && syntax_errors(&after) > syntax_errors_before;
+            let breaks_syntax = d.code.family() != Family::Syntax && syntax_errors(&after) > syntax_errors_before;
             if still || breaks_syntax {
                 let line = index.line_col(source, d.range.start(), PositionEncoding::Utf32).line as usize;
                 let why = if still { "the finding is still there" } else { "it introduced a syntax error" };

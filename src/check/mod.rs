@@ -28,18 +28,32 @@ use std::collections::{HashMap, HashSet};
 pub struct CheckOptions {
     /// Region to check VM sizes against when a spec has no `location`.
     pub default_location: Option<String>,
-    /// Rule families (`names`, `sizes`, …, see `Code::family`) that are switched off.
-    pub disabled_families: Vec<String>,
-    /// Codes switched off, by id (`AML404`) or slug.
-    pub disabled_codes: Vec<String>,
-    /// Severity overrides by code id or slug.
-    pub severity_overrides: Vec<(String, Severity)>,
+    /// Rule families that are switched off.
+    pub disabled_families: Vec<Family>,
+    /// Codes switched off.
+    pub disabled_codes: Vec<Code>,
+    /// Severities that replace codes' defaults.
+    pub severity_overrides: Vec<(Code, Severity)>,
     /// Whether to check that files the spec names exist, and how (`None`: not checked).
     pub local_files: Option<local_files::LocalFiles>,
     /// The document was named on purpose (a file given to `check`): if it is no compute spec,
     /// say so as an error, as the CLI fails on it. Folder scans and editors leave it off, so
     /// unrelated YAML and JSON stay silent.
     pub require_spec: bool,
+}
+
+impl CheckOptions {
+    /// Drops the findings whose code or family is switched off and applies the severity
+    /// overrides: what `check_text` does last, and what live checks do to their own findings.
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics
+            .retain(|d| !self.disabled_families.contains(&d.code.family()) && !self.disabled_codes.contains(&d.code));
+        for d in diagnostics.iter_mut() {
+            if let Some((_, severity)) = self.severity_overrides.iter().find(|(c, _)| *c == d.code) {
+                d.severity = *severity;
+            }
+        }
+    }
 }
 
 /// Everything known about one checked document.
@@ -139,7 +153,7 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
         diagnostics.extend(semantic);
     }
     apply_suppressions(text, &parsed, &mut diagnostics);
-    apply_options(options, &mut diagnostics);
+    options.apply(&mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code.number));
     diagnostics.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
     cap(&mut diagnostics, MAX_DIAGNOSTICS);
@@ -312,12 +326,13 @@ fn unknown_kind(root: &syntax::Node, detection: &Detection, json: bool) -> Diagn
 /// When a domain rule and a generic schema check flag the same token, keep the rule's more
 /// specific finding.
 fn drop_schema_duplicates(diagnostics: &mut Vec<Diagnostic>) {
-    let specific: HashSet<TextRange> =
-        diagnostics.iter().filter(|d| d.code.number >= 200 || d.code.number == 113).map(|d| d.range).collect();
-    diagnostics.retain(|d| {
-        let generic = matches!(d.code.slug, "wrong-type" | "out-of-range" | "invalid-enum");
-        !(generic && specific.contains(&d.range))
-    });
+    let specific: HashSet<TextRange> = diagnostics
+        .iter()
+        .filter(|d| d.code.family().is_domain_rule() || d.code == codes::UNFILLED_PLACEHOLDER)
+        .map(|d| d.range)
+        .collect();
+    let generic = [codes::WRONG_TYPE, codes::OUT_OF_RANGE, codes::INVALID_ENUM];
+    diagnostics.retain(|d| !(generic.contains(&d.code) && specific.contains(&d.range)));
 }
 
 /// Honours `# aml-compute-ls: disable-next-line AML201 name-length` (codes optional: none
@@ -367,18 +382,6 @@ fn apply_suppressions(text: &str, parsed: &Parsed, diagnostics: &mut Vec<Diagnos
         let on_line = by_line.get(&line).is_some_and(|rule| switched_off(rule, d.code));
         !(file_wide || on_line)
     });
-}
-
-fn apply_options(options: &CheckOptions, diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.retain(|d| {
-        !options.disabled_families.iter().any(|f| f == d.code.family())
-            && !options.disabled_codes.iter().any(|c| Code::find(c) == Some(d.code))
-    });
-    for d in diagnostics.iter_mut() {
-        if let Some((_, severity)) = options.severity_overrides.iter().find(|(c, _)| Code::find(c) == Some(d.code)) {
-            d.severity = *severity;
-        }
-    }
 }
 
 fn capitalized(text: &str) -> String {

@@ -5,7 +5,7 @@ use super::write_stdout;
 use aml_compute_ls::check::catalog::Catalog;
 use aml_compute_ls::check::local_files::LocalFiles;
 use aml_compute_ls::check::{CheckOptions, CheckResult, Severity, check_text};
-use aml_compute_ls::diagnostic::Code;
+use aml_compute_ls::diagnostic::{Code, Family};
 use aml_compute_ls::report::{self, FileReport, Style};
 use clap::ValueEnum;
 use std::io::{IsTerminal, Read};
@@ -38,9 +38,6 @@ pub struct CheckArgs {
     pub paths: Vec<String>,
 }
 
-const FAMILIES: &[&str] =
-    &["syntax", "schema", "names", "sizes", "nodes", "security", "network", "resource-ids", "workspace"];
-
 /// Why a file's text could not be had.
 #[derive(Debug, thiserror::Error)]
 enum ReadError {
@@ -67,12 +64,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
         ..CheckOptions::default()
     };
     for d in &args.disable {
-        if FAMILIES.contains(&d.as_str()) {
-            options.disabled_families.push(d.clone());
-        } else if Code::find(d).is_some() {
-            options.disabled_codes.push(d.clone());
+        if let Some(family) = Family::parse(d) {
+            options.disabled_families.push(family);
+        } else if let Some(code) = Code::find(d) {
+            options.disabled_codes.push(code);
         } else {
-            eprintln!("error: --disable {d}: not a diagnostic code, slug or family ({})", FAMILIES.join(", "));
+            eprintln!("error: --disable {d}: not a diagnostic code, slug or family ({})", Family::names());
             return ExitCode::from(2);
         }
     }

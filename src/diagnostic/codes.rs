@@ -1,7 +1,8 @@
-//! Every diagnostic code, its slug and default severity. Codes are stable: never renumber,
-//! only add. Families: 0xx syntax, 1xx schema, 2xx names, 3xx sizes and regions, 4xx node
-//! math, 5xx security, SSH and identity, 6xx network, 7xx resource ids, 8xx live workspace
-//! checks. docs/diagnostics.md documents each one (a test keeps the two in step).
+//! Every diagnostic code, its slug and default severity, and the families codes belong to.
+//! Codes are stable: never renumber, only add. The hundreds digit of a code names its family
+//! ([`Family`]: 0xx syntax, 1xx schema, 2xx names, 3xx sizes and regions, 4xx node math,
+//! 5xx security, SSH and identity, 6xx network, 7xx resource ids, 8xx live workspace checks).
+//! docs/diagnostics.md documents each code (a test keeps the two in step).
 
 use super::Severity;
 use std::fmt;
@@ -28,19 +29,98 @@ impl Code {
         ALL.iter().copied().find(|c| Some(c.number) == number || c.slug == trimmed)
     }
 
-    /// The family a code belongs to, as used by the `rules` settings.
-    pub fn family(&self) -> &'static str {
-        match self.number / 100 {
-            0 => "syntax",
-            1 => "schema",
-            2 => "names",
-            3 => "sizes",
-            4 => "nodes",
-            5 => "security",
-            6 => "network",
-            7 => "resource-ids",
-            _ => "workspace",
+    /// The family a code belongs to (its hundreds digit).
+    pub fn family(&self) -> Family {
+        Family::of(self.number)
+    }
+}
+
+/// A family of codes: the codes of one hundred, switched off together by the `rules` setting
+/// and `check --disable <family>`. The one table of families: each one's name and numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    /// 0xx: the text does not parse.
+    Syntax,
+    /// 1xx: the structure the schemas describe (fields, types, enums, kinds).
+    Schema,
+    /// 2xx: compute names.
+    Names,
+    /// 3xx: VM sizes and regions.
+    Sizes,
+    /// 4xx: node counts and idle times.
+    Nodes,
+    /// 5xx: SSH, passwords and identities.
+    Security,
+    /// 6xx: virtual networks and subnets.
+    Network,
+    /// 7xx: resource ids.
+    ResourceIds,
+    /// 8xx: checks against a live workspace.
+    Workspace,
+}
+
+impl Family {
+    /// Every family, in number order.
+    pub const ALL: [Family; 9] = [
+        Family::Syntax,
+        Family::Schema,
+        Family::Names,
+        Family::Sizes,
+        Family::Nodes,
+        Family::Security,
+        Family::Network,
+        Family::ResourceIds,
+        Family::Workspace,
+    ];
+
+    /// The name settings and the CLI use for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Syntax => "syntax",
+            Family::Schema => "schema",
+            Family::Names => "names",
+            Family::Sizes => "sizes",
+            Family::Nodes => "nodes",
+            Family::Security => "security",
+            Family::Network => "network",
+            Family::ResourceIds => "resource-ids",
+            Family::Workspace => "workspace",
         }
+    }
+
+    /// The family a code number belongs to: its hundreds digit (8xx and above: workspace).
+    pub fn of(number: u16) -> Family {
+        let hundreds = usize::from(number / 100);
+        Family::ALL[hundreds.min(Family::ALL.len() - 1)]
+    }
+
+    /// The family named `name` (as [`Family::name`] spells it).
+    pub fn parse(name: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The code numbers of the family.
+    pub fn numbers(self) -> std::ops::Range<u16> {
+        let first = self as u16 * 100;
+        first..first + 100
+    }
+
+    /// Whether the family's codes come from the domain rules (`check/rules/`, names onwards),
+    /// not from parsing or the schemas: a rule's finding is more specific than a schema's on
+    /// the same token.
+    pub fn is_domain_rule(self) -> bool {
+        self > Family::Schema
+    }
+
+    /// `syntax, schema, …`: every family's name, for messages that list them.
+    pub fn names() -> String {
+        Family::ALL.map(Family::name).join(", ")
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -167,6 +247,24 @@ mod tests {
         slugs.sort();
         slugs.dedup();
         assert_eq!(slugs.len(), ALL.len());
+    }
+
+    #[test]
+    fn every_code_is_in_the_family_whose_numbers_hold_it() {
+        for code in ALL {
+            assert!(code.family().numbers().contains(&code.number), "{code} is not in {}", code.family());
+        }
+        for family in Family::ALL {
+            assert_eq!(Family::parse(family.name()), Some(family));
+            assert_eq!(Family::of(family.numbers().start), family);
+            assert_eq!(Family::of(family.numbers().end - 1), family);
+        }
+        assert_eq!(Family::of(YAML_SYNTAX.number), Family::Syntax);
+        assert_eq!(NAME_LENGTH.family(), Family::Names);
+        assert_eq!(WRONG_RESOURCE_TYPE.family(), Family::ResourceIds);
+        assert_eq!(Family::parse("resource-ids"), Some(Family::ResourceIds));
+        assert_eq!(Family::parse("bogus"), None);
+        assert!(!Family::Schema.is_domain_rule() && Family::Names.is_domain_rule());
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod codes;
 pub mod docs;
 
 use crate::text::TextRange;
-pub use codes::Code;
+pub use codes::{Code, Family};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

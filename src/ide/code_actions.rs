@@ -64,7 +64,7 @@ pub fn code_actions(text: &str, range: TextRange, result: &CheckResult) -> Vec<A
 /// at that line's indentation, or the code added to such a comment already there.
 fn suppression(text: &str, index: &LineIndex, d: &Diagnostic, i: usize, json: bool) -> Option<Action> {
     // A syntax error is not an opinion to silence: the file does not parse.
-    if d.code.number < 100 && d.severity == Severity::Error {
+    if d.code.family() == crate::diagnostic::Family::Syntax && d.severity == Severity::Error {
         return None;
     }
     let code = d.code.id();

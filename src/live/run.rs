@@ -6,7 +6,7 @@ use super::cache::LiveCache;
 use super::facts::{SpecFacts, WorkspaceFacts};
 use super::{LiveReport, fetch, findings, merge_with_offline};
 use crate::arm::{ArmClient, ArmError, Workspace};
-use crate::check::{CheckOptions, CheckResult, Code, Diagnostic, Severity};
+use crate::check::{CheckOptions, CheckResult, Diagnostic, Severity};
 
 /// What a live check of one document gives.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,15 +29,7 @@ impl LiveOutcome {
 /// `check_text` does for offline ones (`disabled_codes`, `disabled_families`,
 /// `severity_overrides`). Suppression comments in the spec are not applied here.
 pub fn apply_settings(options: &CheckOptions, diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.retain(|d| {
-        !options.disabled_families.iter().any(|f| f == d.code.family())
-            && !options.disabled_codes.iter().any(|c| Code::find(c) == Some(d.code))
-    });
-    for d in diagnostics.iter_mut() {
-        if let Some((_, severity)) = options.severity_overrides.iter().find(|(c, _)| Code::find(c) == Some(d.code)) {
-            d.severity = *severity;
-        }
-    }
+    options.apply(diagnostics);
 }
 
 /// The live check of an already checked document; `None` when it is no compute spec. An

@@ -3,6 +3,7 @@
 
 use crate::check::local_files::LocalFiles;
 use crate::check::{CheckOptions, Severity};
+use crate::diagnostic::{Code, Family};
 use serde_json::Value;
 
 /// The settings section the server asks for and reads.
@@ -20,9 +21,6 @@ pub const KEYS: &[&str] = &[
     "endpoint",
     "accessToken",
 ];
-
-const FAMILIES: &[&str] =
-    &["syntax", "schema", "names", "sizes", "nodes", "security", "network", "resource-ids", "workspace"];
 
 /// Reads settings from a JSON value that is either the section itself or an object holding
 /// it under `amlComputeLs`. Unknown keys and malformed values are ignored (and reported in
@@ -42,14 +40,12 @@ pub fn parse(value: &Value) -> (CheckOptions, Vec<String>) {
             },
             "rules" => match v.as_object() {
                 Some(rules) => {
-                    for (family, on) in rules {
-                        if !FAMILIES.contains(&family.as_str()) {
-                            warnings.push(format!(
-                                "unknown rule family `{family}` in `rules` (known: {})",
-                                FAMILIES.join(", ")
-                            ));
-                        } else if on.as_bool() == Some(false) {
-                            options.disabled_families.push(family.clone());
+                    for (name, on) in rules {
+                        match Family::parse(name) {
+                            None => warnings
+                                .push(format!("unknown rule family `{name}` in `rules` (known: {})", Family::names())),
+                            Some(family) if on.as_bool() == Some(false) => options.disabled_families.push(family),
+                            Some(_) => {}
                         }
                     }
                 }
@@ -58,10 +54,9 @@ pub fn parse(value: &Value) -> (CheckOptions, Vec<String>) {
             "disable" => match v.as_array() {
                 Some(codes) => {
                     for c in codes.iter().filter_map(Value::as_str) {
-                        if crate::diagnostic::Code::find(c).is_some() {
-                            options.disabled_codes.push(c.to_string());
-                        } else {
-                            warnings.push(format!("unknown diagnostic code `{c}` in `disable`"));
+                        match Code::find(c) {
+                            Some(code) => options.disabled_codes.push(code),
+                            None => warnings.push(format!("unknown diagnostic code `{c}` in `disable`")),
                         }
                     }
                 }
@@ -70,8 +65,8 @@ pub fn parse(value: &Value) -> (CheckOptions, Vec<String>) {
             "severity" => match v.as_object() {
                 Some(map) => {
                     for (code, sev) in map {
-                        match (crate::diagnostic::Code::find(code), sev.as_str().and_then(Severity::parse)) {
-                            (Some(_), Some(s)) => options.severity_overrides.push((code.clone(), s)),
+                        match (Code::find(code), sev.as_str().and_then(Severity::parse)) {
+                            (Some(found), Some(s)) => options.severity_overrides.push((found, s)),
                             (None, _) => warnings.push(format!("unknown diagnostic code `{code}` in `severity`")),
                             (_, None) => warnings.push(format!(
                                 "severity for `{code}` must be \"error\", \"warning\", \"information\" or \"hint\""
@@ -92,6 +87,7 @@ pub fn parse(value: &Value) -> (CheckOptions, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::codes;
 
     #[test]
     fn settings_are_read_from_the_section_or_its_parent() {
@@ -99,9 +95,9 @@ mod tests {
         let (o, warnings) = parse(&v);
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(o.default_location.as_deref(), Some("westus2"));
-        assert_eq!(o.disabled_families, vec!["sizes"]);
-        assert_eq!(o.disabled_codes, vec!["AML404"]);
-        assert_eq!(o.severity_overrides, vec![("ssh-password".to_string(), Severity::Error)]);
+        assert_eq!(o.disabled_families, vec![Family::Sizes]);
+        assert_eq!(o.disabled_codes, vec![codes::IDLE_NODES_BILLED]);
+        assert_eq!(o.severity_overrides, vec![(codes::SSH_PASSWORD, Severity::Error)]);
         let (o2, _) = parse(&serde_json::json!({"location": "eastus"}));
         assert_eq!(o2.default_location.as_deref(), Some("eastus"));
     }
@@ -116,6 +112,18 @@ mod tests {
         }
         let (_, warnings) = parse(&serde_json::json!({"subscription": "x"}));
         assert_eq!(warnings, vec!["unknown setting `amlComputeLs.subscription`"]);
+    }
+
+    #[test]
+    fn every_family_can_be_switched_off_by_the_name_docs_settings_md_gives() {
+        let docs = include_str!("../../docs/settings.md");
+        let row = docs.lines().find(|l| l.starts_with("| `rules` |")).expect("docs/settings.md has a `rules` row");
+        for family in Family::ALL {
+            assert!(row.contains(&format!("`{family}`")), "docs/settings.md does not name the `{family}` family");
+            let (o, warnings) = parse(&serde_json::json!({"rules": {family.name(): false}}));
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert_eq!(o.disabled_families, vec![family]);
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use aml_compute_ls::check::local_files::LocalFiles;
 use aml_compute_ls::check::{CheckOptions, check_text};
-use aml_compute_ls::diagnostic::codes::{ALL, Code};
+use aml_compute_ls::diagnostic::codes::{ALL, Code, Family};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -127,7 +127,7 @@ fn every_bad_example_produces_its_code_and_every_fixed_one_does_not() {
         let id = code.id();
         // Live workspace findings need a workspace: tests/it/live_docs.rs checks their examples
         // against the example workspace the doc describes.
-        if code.family() == "workspace" {
+        if code.family() == Family::Workspace {
             checked += 1;
             continue;
         }

@@ -2,7 +2,7 @@
 //! `arm::live` and the shared cache, and the findings they give for a few specs.
 
 use aml_compute_ls::arm::{ArmClient, ArmError, ClientOptions, Credential, Workspace};
-use aml_compute_ls::check::{CheckOptions, check_text};
+use aml_compute_ls::check::{CheckOptions, Code, Family, check_text};
 use aml_compute_ls::emulator::{EMULATOR_TOKEN, EmulatorConfig, RunningEmulator};
 use aml_compute_ls::live::{self, LiveCache, LiveReport, SpecFacts, SystemClock, Ttls};
 use serde_json::{Value, json};
@@ -197,13 +197,13 @@ async fn a_documents_live_check_merges_with_the_offline_findings_and_honours_the
 
     // Settings switch live codes off and change their severity like offline ones.
     let options = CheckOptions {
-        disabled_codes: vec!["size-not-offered-here".into()],
-        severity_overrides: vec![("AML804".into(), aml_compute_ls::check::Severity::Warning)],
+        disabled_codes: vec![Code::find("size-not-offered-here").unwrap()],
+        severity_overrides: vec![(Code::find("AML804").unwrap(), aml_compute_ls::check::Severity::Warning)],
         ..CheckOptions::default()
     };
     let outcome = live::check_document(&cache, &client, &ws, &offline, &options).await.unwrap().unwrap();
     assert!(outcome.blocking().is_empty(), "{:?}", outcome.report.diagnostics);
-    let options = CheckOptions { disabled_families: vec!["workspace".into()], ..CheckOptions::default() };
+    let options = CheckOptions { disabled_families: vec![Family::Workspace], ..CheckOptions::default() };
     let outcome = live::check_document(&cache, &client, &ws, &offline, &options).await.unwrap().unwrap();
     assert!(outcome.report.diagnostics.is_empty());
 

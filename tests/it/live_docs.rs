@@ -5,7 +5,7 @@
 use aml_compute_ls::arm::live::{NameAvailability, RegionVmSize};
 use aml_compute_ls::arm::{Compute, Usage};
 use aml_compute_ls::check::{CheckOptions, check_text};
-use aml_compute_ls::diagnostic::codes::{ALL, Code};
+use aml_compute_ls::diagnostic::codes::{ALL, Code, Family};
 use aml_compute_ls::live::{self, SpecFacts, WorkspaceFacts};
 use serde_json::json;
 
@@ -99,7 +99,7 @@ fn live_codes(text: &str) -> Vec<String> {
 #[test]
 fn every_live_bad_example_gets_its_code_against_the_example_workspace_and_every_fixed_one_does_not() {
     let mut problems = Vec::new();
-    let live_codes_documented: Vec<&Code> = ALL.iter().filter(|c| c.family() == "workspace").collect();
+    let live_codes_documented: Vec<&Code> = ALL.iter().filter(|c| c.family() == Family::Workspace).collect();
     assert!(live_codes_documented.len() >= 10);
     for code in live_codes_documented {
         let body = section(code);

@@ -292,7 +292,7 @@ mod tests {
         check_text(spec, Some("spec.yml"), &CheckOptions::default())
             .diagnostics
             .into_iter()
-            .filter(|d| d.code.number / 100 == 3)
+            .filter(|d| d.code.family() == crate::diagnostic::Family::Sizes)
             .map(|d| (d.code.id(), d.message, d.fixes.iter().map(|f| f.title.clone()).collect()))
             .collect()
     }
