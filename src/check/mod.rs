@@ -72,19 +72,7 @@ impl CheckResult {
     }
 }
 
-/// Keys whose values are secrets: the fields the schemas mark `x-secret` (a test keeps the two
-/// in step). Placeholders in them are reported without echoing, the outline never shows
-/// them, and `secrets` masks them everywhere else.
-pub const SECRET_KEYS: &[&str] = &[
-    "admin_password",
-    "adminUserPassword",
-    "password",
-    "privateKeyData",
-    "databricksAccessToken",
-    "relayConnectionString",
-    "serviceBusConnectionString",
-    "key",
-];
+pub use secrets::SECRET_KEYS;
 
 /// What `check` and `create` both say about an ARM deployment template.
 pub const DEPLOYMENT_TEMPLATE_MESSAGE: &str = "This is an ARM deployment template (`resources[]`), not a compute spec: \
@@ -134,7 +122,7 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
             semantic.retain(|d| !(d.code == codes::WRONG_TYPE && d.range == disagreement.range));
             semantic.push(disagreement);
         }
-        let placeholder_ranges = RangeSet::new(placeholders::check(root, SECRET_KEYS, &mut semantic));
+        let placeholder_ranges = RangeSet::new(placeholders::check(root, &SECRET_KEYS, &mut semantic));
         semantic.retain(|d| d.code == codes::UNFILLED_PLACEHOLDER || !placeholder_ranges.overlaps(d.range));
         drop_schema_duplicates(&mut semantic);
         // Staged diagnostics: in YAML a syntax error's line shows only the syntax error (the

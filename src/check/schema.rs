@@ -347,6 +347,11 @@ impl SchemaSet {
         &self.nodes[id]
     }
 
+    /// Every compiled schema, for questions about the whole set (which fields are secret).
+    pub fn nodes(&self) -> &[Schema] {
+        &self.nodes
+    }
+
     /// A schema by `file` (its root) or `file#/json/pointer`.
     pub fn lookup(&self, reference: &str) -> Option<SchemaId> {
         let key = if reference.contains('#') { reference.to_string() } else { format!("{reference}#") };

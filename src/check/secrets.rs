@@ -1,14 +1,35 @@
 //! Secret values in a document: where they are, and how to keep them out of everything we
 //! show (messages, fix titles, hover, the source lines the reports print).
 //!
-//! A value is secret when its key is one the schemas mark `x-secret` (`SECRET_KEYS` lists
-//! them: DESIGN.md invariant 5), whatever its shape: a password typed as a number or a list is
-//! still a password.
+//! A value is secret when its key is one the schemas mark `x-secret` (DESIGN.md invariant 5),
+//! whatever its shape: a password typed as a number or a list is still a password.
 
-use super::SECRET_KEYS;
+use super::schema::SchemaSet;
 use crate::diagnostic::Diagnostic;
 use crate::syntax::text::TextRange;
 use crate::syntax::{Node, NodeKind};
+use std::sync::LazyLock;
+
+/// Keys whose values are secrets: every field the schemas mark `x-secret`, read from the
+/// compiled schemas on first use, so a field marked there is masked with no second list to
+/// keep in step. Placeholders in them are reported without echoing, the outline never shows
+/// them, and [`Secrets`] masks them everywhere else.
+pub static SECRET_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| secret_keys_of(SchemaSet::get()));
+
+/// The names of the properties whose schema is secret (its own `x-secret`, or one it takes
+/// through `$ref`), sorted and without duplicates.
+pub fn secret_keys_of(set: &SchemaSet) -> Vec<&str> {
+    let mut keys: Vec<&str> = set
+        .nodes()
+        .iter()
+        .flat_map(|schema| &schema.properties)
+        .filter(|(_, id)| set.node(*id).secret)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
 
 /// What stands in for a secret wherever it would be shown.
 pub const MASK: &str = "•••";
@@ -143,7 +164,66 @@ pub fn column_at(columns: &[(usize, usize)], offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::schema::SCHEMA_FILES;
     use crate::syntax::{Format, parse};
+
+    /// The property names the schema files mark `"x-secret": true` on the property itself, read
+    /// from the raw JSON (not the compiled graph the engine derives its list from).
+    fn marked_secret_in_schema_files() -> Vec<(&'static str, String)> {
+        let mut found = Vec::new();
+        for (file, text) in SCHEMA_FILES {
+            let schema: serde_json::Value = serde_json::from_str(text).unwrap();
+            let mut stack = vec![&schema];
+            while let Some(node) = stack.pop() {
+                match node {
+                    serde_json::Value::Object(map) => {
+                        let properties = map.get("properties").and_then(|p| p.as_object());
+                        for (name, property) in properties.into_iter().flatten() {
+                            if property.get("x-secret") == Some(&serde_json::Value::Bool(true)) {
+                                found.push((*file, name.clone()));
+                            }
+                        }
+                        stack.extend(map.values());
+                    }
+                    serde_json::Value::Array(items) => stack.extend(items),
+                    _ => {}
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_field_a_schema_marks_secret_is_masked() {
+        let marked = marked_secret_in_schema_files();
+        assert!(marked.len() >= 8, "{marked:?}");
+        for (file, field) in marked {
+            let text = format!("outer:\n  {field}: hunter2-secret-value\n");
+            let root = parse(&text, Format::Yaml).root;
+            let secrets = Secrets::find(root.as_ref(), &text);
+            assert!(
+                secrets.touches(TextRange::new(text.find("hunter2").unwrap(), text.len() - 1)),
+                "{file} marks `{field}` x-secret, but its value is not masked"
+            );
+            assert_eq!(secrets.redact("got hunter2-secret-value", TextRange::empty(0)), format!("got {MASK}"));
+        }
+    }
+
+    #[test]
+    fn secret_keys_come_from_the_compiled_schemas_through_refs_and_nesting() {
+        let schema = r##"{
+            "definitions": {"password": {"type": "string", "x-secret": true}},
+            "properties": {
+                "login": {"$ref": "#/definitions/password"},
+                "described": {"$ref": "#/definitions/password", "description": "Its own words."},
+                "nested": {"type": "object", "properties": {"token": {"type": "string", "x-secret": true}}},
+                "list": {"type": "array", "items": {"properties": {"key": {"x-secret": true}}}},
+                "user": {"type": "string"}
+            }
+        }"##;
+        let set = SchemaSet::compile(&[("t.schema.json", schema)]).unwrap();
+        assert_eq!(secret_keys_of(&set), vec!["described", "key", "login", "token"]);
+    }
 
     #[test]
     fn passwords_of_any_shape_are_found_and_masked_in_source() {
