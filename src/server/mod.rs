@@ -1,14 +1,19 @@
 //! The language server over stdio. Only this module names LSP types.
 
+mod analysis;
 mod backend;
 pub mod commands;
 pub mod config;
 mod documents;
 mod frames;
+mod handlers;
+mod state;
 mod to_proto;
 mod transport;
+mod validation;
 
-pub use backend::{Backend, DEBUG_TEXT_METHOD, TEST_HOOKS_ENV};
+pub use backend::Backend;
+pub use handlers::debug_document_text::{DEBUG_TEXT_METHOD, TEST_HOOKS_ENV};
 pub use transport::{SessionEnd, serve};
 
 /// Runs the server on standard input and output until the client says `exit`, then ends the

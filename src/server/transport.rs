@@ -47,7 +47,7 @@ where
 {
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("window/workDoneProgress/cancel", Backend::progress_cancel)
-        .custom_method(super::backend::DEBUG_TEXT_METHOD, Backend::debug_document_text)
+        .custom_method(super::DEBUG_TEXT_METHOD, Backend::debug_document_text)
         .finish();
     let (out_tx, out_rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let (server_requests, responses) = socket.split();
