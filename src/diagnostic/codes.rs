@@ -268,6 +268,15 @@ mod tests {
     }
 
     #[test]
+    fn docs_diagnostics_md_names_every_family_with_its_hundred() {
+        let docs = include_str!("../../docs/diagnostics.md");
+        for family in Family::ALL {
+            let row = format!("| AML{}xx | `{family}` |", family.numbers().start / 100);
+            assert!(docs.contains(&row), "docs/diagnostics.md has no family row `{row}`");
+        }
+    }
+
+    #[test]
     fn find_accepts_id_number_and_slug() {
         assert_eq!(Code::find("AML201"), Some(NAME_LENGTH));
         assert_eq!(Code::find("201"), Some(NAME_LENGTH));
