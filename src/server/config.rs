@@ -126,6 +126,24 @@ mod tests {
         }
     }
 
+    /// The VS Code extension offers the families in its settings UI (its own test keeps
+    /// `settings.ts` equal to the manifest): the same names, in order, each with its hundred.
+    #[test]
+    fn the_vscode_manifest_offers_every_family_and_no_other() {
+        let manifest: serde_json::Value =
+            serde_json::from_str(include_str!("../../editors/vscode/package.json")).expect("package.json parses");
+        let rules = &manifest["contributes"]["configuration"]["properties"]["amlComputeLs.rules"]["properties"];
+        let offered: Vec<&str> =
+            rules.as_object().expect("amlComputeLs.rules.properties").keys().map(String::as_str).collect();
+        let families: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(offered, families);
+        for family in Family::ALL {
+            let description = rules[family.name()]["description"].as_str().unwrap_or_default();
+            let hundred = format!("(AML{}xx)", family.numbers().start / 100);
+            assert!(description.contains(&hundred), "`{family}`: {description:?} does not say {hundred}");
+        }
+    }
+
     #[test]
     fn bad_settings_are_reported_not_fatal() {
         let (o, warnings) =
