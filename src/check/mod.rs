@@ -102,11 +102,13 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
     {
         diagnostics.push(Diagnostic::new(codes::DEPLOYMENT_TEMPLATE, range, DEPLOYMENT_TEMPLATE_MESSAGE));
     }
+    // The schema validation, kept to write the findings it left unwritten once the cap is known.
+    let mut validation = None;
     if let (Some(root), Some(detection)) = (parsed.root.as_ref(), detection.as_ref()) {
         let mut semantic = Vec::new();
         match detection.kind {
             Some(kind) => {
-                check_spec(text, &parsed, root, kind, detection.form, options, &mut semantic);
+                validation = check_spec(text, &parsed, root, kind, detection.form, options, &mut semantic);
                 if let Some(files) = &options.local_files {
                     let spec_path = path.map(std::path::Path::new);
                     semantic.extend(local_files::missing_files(root, detection, spec_path, files));
@@ -145,6 +147,9 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code.number));
     diagnostics.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
     cap(&mut diagnostics, MAX_DIAGNOSTICS);
+    if let (Some(validation), Some(root)) = (&validation, parsed.root.as_ref()) {
+        validation.write_unknown_keys(root, &mut diagnostics);
+    }
     if matches!(normalized, std::borrow::Cow::Owned(_)) {
         keep_line_ends(original, &mut diagnostics);
     }
@@ -227,22 +232,25 @@ impl RangeSet {
     }
 }
 
-fn check_spec(
-    text: &str,
-    parsed: &Parsed,
+/// Validates and runs the rules; returns the validation, whose unknown-key findings are
+/// written once the cap has picked the findings shown.
+fn check_spec<'a>(
+    text: &'a str,
+    parsed: &'a Parsed,
     root: &syntax::Node,
     kind: ComputeKind,
     form: SpecForm,
     options: &CheckOptions,
     out: &mut Vec<Diagnostic>,
-) {
+) -> Option<validate::Validator<'a>> {
     let set = SchemaSet::get();
     let json = parsed.format == Format::Json;
+    let mut validation = None;
     if let Some(schema) = set.lookup(&kind.schema_ref(form)) {
-        let mut validator =
-            validate::Validator { set, text, comments: &parsed.comments, kind, form, json, out: Vec::new() };
+        let mut validator = validate::Validator::new(set, text, &parsed.comments, kind, form, json);
         validator.validate_root(root, schema);
-        out.extend(validator.out);
+        out.append(&mut validator.out);
+        validation = Some(validator);
     }
     let spec = Spec::read(root, kind, form);
     let ctx = rules::RuleContext {
@@ -255,6 +263,7 @@ fn check_spec(
         default_location: options.default_location.as_deref(),
     };
     rules::run_all(&ctx, out);
+    validation
 }
 
 fn unknown_kind(root: &syntax::Node, detection: &Detection, json: bool) -> Diagnostic {

@@ -141,6 +141,84 @@ fn is_rfc3339_date_time(text: &str) -> bool {
     }
 }
 
+/// What a string field means (`x-valueKind`, schemas/README.md): completion, hover and the
+/// value checks in `values` branch on it. Any other name fails compilation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    ComputeName,
+    VmSize,
+    Location,
+    /// An ARM resource id, of one of the schema's `x-armResourceTypes`.
+    ArmId,
+    /// A subnet name or a full subnet resource id.
+    Subnet,
+    IsoDuration,
+    Cron,
+    SshPublicKey,
+    FilePath,
+    DateTime,
+    TimeZone,
+    Uuid,
+    Fqdn,
+    Cidr,
+    IpAddress,
+}
+
+impl ValueKind {
+    /// Every kind with its name in the schemas.
+    const NAMES: [(&'static str, ValueKind); 15] = [
+        ("computeName", ValueKind::ComputeName),
+        ("vmSize", ValueKind::VmSize),
+        ("location", ValueKind::Location),
+        ("armId", ValueKind::ArmId),
+        ("subnet", ValueKind::Subnet),
+        ("isoDuration", ValueKind::IsoDuration),
+        ("cron", ValueKind::Cron),
+        ("sshPublicKey", ValueKind::SshPublicKey),
+        ("filePath", ValueKind::FilePath),
+        ("dateTime", ValueKind::DateTime),
+        ("timeZone", ValueKind::TimeZone),
+        ("uuid", ValueKind::Uuid),
+        ("fqdn", ValueKind::Fqdn),
+        ("cidr", ValueKind::Cidr),
+        ("ipAddress", ValueKind::IpAddress),
+    ];
+
+    fn parse(name: &str) -> Option<ValueKind> {
+        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+    }
+
+    /// The name the schemas use.
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, k)| *k == self).map_or("", |(n, _)| n)
+    }
+}
+
+/// Why a set of schema files does not compile: each names the file and what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("{file}: not valid JSON: {source}")]
+    Json { file: String, source: serde_json::Error },
+    #[error("a `$ref` names the unknown schema file {file}")]
+    UnknownFile { file: String },
+    #[error("{reference} does not exist")]
+    MissingTarget { reference: String },
+    #[error(
+        "{file}: the schema keyword `{keyword}` is not implemented by aml-compute-ls's validator \
+         (implement it in check/schema.rs and check/validate.rs, or remove it)"
+    )]
+    UnknownKeyword { file: String, keyword: String },
+    #[error("{file}: bad `pattern` {pattern:?}: {source}")]
+    BadPattern { file: String, pattern: String, source: regex::Error },
+    #[error("{file}: the `format` {format:?} is not implemented by the validator")]
+    UnknownFormat { file: String, format: String },
+    #[error(
+        "{file}: the `x-valueKind` {kind:?} is not one the validator knows (schemas/README.md lists them; \
+         add it to ValueKind in check/schema.rs, or remove it)"
+    )]
+    UnknownValueKind { file: String, kind: String },
+}
+
 /// Every keyword the schemas may use: what the validator implements, annotations it shows
 /// (or keeps for other tools), and our `x-` keywords. Anything else fails compilation, so a
 /// schema can never say something the validator silently ignores.
@@ -239,7 +317,7 @@ pub struct Schema {
     pub deprecated: bool,
     pub deprecation_message: Option<String>,
     pub secret: bool,
-    pub value_kind: Option<String>,
+    pub value_kind: Option<ValueKind>,
     pub arm_resource_types: Vec<String>,
     /// `seconds` or `minutes` for integer durations.
     pub unit: Option<String>,
@@ -358,10 +436,11 @@ impl SchemaSet {
         self.named.get(&key).copied()
     }
 
-    pub fn compile(files: &[(&str, &str)]) -> Result<SchemaSet, String> {
+    pub fn compile(files: &[(&str, &str)]) -> Result<SchemaSet, SchemaError> {
         let mut docs = HashMap::new();
         for (name, text) in files {
-            let value: Value = serde_json::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+            let value: Value =
+                serde_json::from_str(text).map_err(|source| SchemaError::Json { file: name.to_string(), source })?;
             docs.insert(name.to_string(), value);
         }
         let mut compiler = Compiler { docs: &docs, nodes: Vec::new(), named: HashMap::new() };
@@ -379,13 +458,13 @@ struct Compiler<'d> {
 }
 
 impl Compiler<'_> {
-    fn compile_ref(&mut self, file: &str, pointer: &str) -> Result<SchemaId, String> {
+    fn compile_ref(&mut self, file: &str, pointer: &str) -> Result<SchemaId, SchemaError> {
         let key = format!("{file}#{pointer}");
         if let Some(id) = self.named.get(&key) {
             return Ok(*id);
         }
-        let doc = self.docs.get(file).ok_or_else(|| format!("unknown schema file {file}"))?;
-        let value = doc.pointer(pointer).ok_or_else(|| format!("{key} does not exist"))?.clone();
+        let doc = self.docs.get(file).ok_or_else(|| SchemaError::UnknownFile { file: file.to_string() })?;
+        let value = doc.pointer(pointer).ok_or_else(|| SchemaError::MissingTarget { reference: key.clone() })?.clone();
         // Reserve the id before compiling children so recursive references terminate.
         let id = self.nodes.len();
         self.nodes.push(Schema::default());
@@ -395,7 +474,7 @@ impl Compiler<'_> {
         Ok(id)
     }
 
-    fn resolve(&mut self, file: &str, reference: &str) -> Result<SchemaId, String> {
+    fn resolve(&mut self, file: &str, reference: &str) -> Result<SchemaId, SchemaError> {
         let (target_file, pointer) = match reference.split_once('#') {
             Some(("", p)) => (file.to_string(), p.to_string()),
             Some((f, p)) => (f.to_string(), p.to_string()),
@@ -404,7 +483,7 @@ impl Compiler<'_> {
         self.compile_ref(&target_file, &pointer)
     }
 
-    fn child(&mut self, file: &str, value: &Value) -> Result<SchemaId, String> {
+    fn child(&mut self, file: &str, value: &Value) -> Result<SchemaId, SchemaError> {
         if let Some(r) = value.get("$ref").and_then(Value::as_str)
             && value.as_object().is_some_and(|o| o.len() == 1 || only_annotations(o))
         {
@@ -426,16 +505,13 @@ impl Compiler<'_> {
         Ok(id)
     }
 
-    fn build(&mut self, file: &str, value: &Value) -> Result<Schema, String> {
+    fn build(&mut self, file: &str, value: &Value) -> Result<Schema, SchemaError> {
         let Some(obj) = value.as_object() else {
             // `true`/`false` schemas.
             return Ok(Schema::default());
         };
         if let Some(unknown) = obj.keys().find(|k| !KEYWORDS.contains(&k.as_str())) {
-            return Err(format!(
-                "{file}: the schema keyword `{unknown}` is not implemented by aml-compute-ls's validator \
-                 (implement it in check/schema.rs and check/validate.rs, or remove it)"
-            ));
+            return Err(SchemaError::UnknownKeyword { file: file.to_string(), keyword: unknown.clone() });
         }
         let mut s = Schema::default();
         if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
@@ -492,14 +568,19 @@ impl Compiler<'_> {
         s.max_length = count("maxLength").or(s.max_length);
         s.min_items = count("minItems").or(s.min_items);
         if let Some(pattern) = obj.get("pattern").and_then(Value::as_str) {
-            let compiled = regex::Regex::new(pattern).map_err(|e| format!("{file}: bad `pattern` {pattern:?}: {e}"))?;
+            let compiled = regex::Regex::new(pattern).map_err(|source| SchemaError::BadPattern {
+                file: file.to_string(),
+                pattern: pattern.to_string(),
+                source,
+            })?;
             s.pattern = Some(compiled);
         }
         if let Some(format) = obj.get("format").and_then(Value::as_str) {
-            s.format = Some(
-                StringFormat::parse(format)
-                    .ok_or_else(|| format!("{file}: the `format` {format:?} is not implemented by the validator"))?,
-            );
+            s.format =
+                Some(StringFormat::parse(format).ok_or_else(|| SchemaError::UnknownFormat {
+                    file: file.to_string(),
+                    format: format.to_string(),
+                })?);
         }
         if let Some(names) = obj.get("propertyNames") {
             s.property_names = Some(self.child(file, names)?);
@@ -534,7 +615,13 @@ impl Compiler<'_> {
         s.deprecated |= obj.get("deprecated").and_then(Value::as_bool) == Some(true);
         s.deprecation_message = text("deprecationMessage").or(s.deprecation_message);
         s.secret |= obj.get("x-secret").and_then(Value::as_bool) == Some(true);
-        s.value_kind = text("x-valueKind").or(s.value_kind);
+        if let Some(kind) = obj.get("x-valueKind") {
+            let parsed = kind.as_str().and_then(ValueKind::parse);
+            s.value_kind = Some(parsed.ok_or_else(|| SchemaError::UnknownValueKind {
+                file: file.to_string(),
+                kind: kind.as_str().map_or_else(|| kind.to_string(), String::from),
+            })?);
+        }
         s.unit = text("x-unit").or(s.unit);
         if let Some(types) = obj.get("x-armResourceTypes").and_then(Value::as_array) {
             s.arm_resource_types = types.iter().filter_map(|v| v.as_str().map(String::from)).collect();
@@ -596,12 +683,55 @@ mod tests {
     fn a_keyword_the_validator_does_not_implement_is_refused() {
         for keyword in ["patternProperties", "allOf", "if", "uniqueItems", "minProperties"] {
             let schema = format!(r#"{{"type":"object","{keyword}":{{}}}}"#);
-            let err = SchemaSet::compile(&[("t.schema.json", &schema)]).err().unwrap_or_default();
-            assert!(err.contains(&format!("`{keyword}` is not implemented")), "{keyword}: {err}");
+            let err = SchemaSet::compile(&[("t.schema.json", &schema)]).err();
+            assert!(
+                matches!(&err, Some(SchemaError::UnknownKeyword { keyword: k, .. }) if k == keyword),
+                "{keyword}: {err:?}"
+            );
+            assert!(err.unwrap().to_string().contains(&format!("`{keyword}` is not implemented")));
         }
         let err = SchemaSet::compile(&[("t.schema.json", r#"{"type":"string","format":"email"}"#)]).err();
-        assert!(err.is_some_and(|e| e.contains("\"email\" is not implemented")));
+        assert!(matches!(&err, Some(SchemaError::UnknownFormat { format, .. }) if format == "email"), "{err:?}");
         assert!(SchemaSet::compile(SCHEMA_FILES).is_ok());
+    }
+
+    #[test]
+    fn an_unknown_value_kind_is_refused_and_known_ones_parse_once() {
+        for bad in [r#""vmsize""#, r#""""#, "3"] {
+            let schema = format!(r#"{{"type":"string","x-valueKind":{bad}}}"#);
+            let err = SchemaSet::compile(&[("t.schema.json", &schema)]).err();
+            assert!(
+                matches!(&err, Some(SchemaError::UnknownValueKind { file, .. }) if file == "t.schema.json"),
+                "{err:?}"
+            );
+        }
+        for (name, kind) in ValueKind::NAMES {
+            assert_eq!(ValueKind::parse(name), Some(kind));
+            assert_eq!(kind.name(), name);
+            let schema = format!(r#"{{"type":"string","x-valueKind":"{name}"}}"#);
+            let set = SchemaSet::compile(&[("t.schema.json", &schema)]).unwrap();
+            assert_eq!(set.node(set.lookup("t.schema.json").unwrap()).value_kind, Some(kind));
+        }
+        // A `$ref` with its own `x-valueKind` overlays the target's.
+        let set = SchemaSet::compile(&[(
+            "a.json",
+            r##"{"definitions":{"S":{"type":"string","x-valueKind":"armId"}},"properties":{"x":{"$ref":"#/definitions/S","x-valueKind":"subnet"}}}"##,
+        )])
+        .unwrap();
+        let root = set.node(set.lookup("a.json").unwrap());
+        assert_eq!(set.node(root.property("x").unwrap()).value_kind, Some(ValueKind::Subnet));
+    }
+
+    #[test]
+    fn broken_references_and_patterns_say_which() {
+        let err = SchemaSet::compile(&[("a.json", r##"{"properties":{"x":{"$ref":"b.json"}}}"##)]).err();
+        assert!(matches!(&err, Some(SchemaError::UnknownFile { file }) if file == "b.json"), "{err:?}");
+        let err = SchemaSet::compile(&[("a.json", r##"{"properties":{"x":{"$ref":"#/definitions/N"}}}"##)]).err();
+        assert!(matches!(&err, Some(SchemaError::MissingTarget { reference }) if reference == "a.json#/definitions/N"));
+        let err = SchemaSet::compile(&[("a.json", r#"{"type":"string","pattern":"("}"#)]).err();
+        assert!(matches!(&err, Some(SchemaError::BadPattern { pattern, .. }) if pattern == "("), "{err:?}");
+        let err = SchemaSet::compile(&[("a.json", "{")]).err();
+        assert!(matches!(&err, Some(SchemaError::Json { file, .. }) if file == "a.json"), "{err:?}");
     }
 
     #[test]

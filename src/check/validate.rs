@@ -3,14 +3,14 @@
 //! values, the parent key for missing fields), with the fix when there is an obvious one.
 
 use super::edits;
-use super::schema::{Additional, JsonType, Schema, SchemaId, SchemaSet, normalize_enum};
+use super::schema::{Additional, JsonType, Schema, SchemaId, SchemaSet, ValueKind, normalize_enum};
 use super::suggest::closest;
 use super::values;
 use crate::diagnostic::{Diagnostic, DiagnosticTag, Fix, Severity, TextEdit, codes};
 use crate::spec::kinds::{ComputeKind, SpecForm};
 use crate::syntax::text::TextRange;
 use crate::syntax::{Comment, Entry, Node, NodeKind, ScalarStyle, ScalarValue};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub struct Validator<'a> {
     pub set: &'a SchemaSet,
@@ -20,6 +20,21 @@ pub struct Validator<'a> {
     pub form: SpecForm,
     pub json: bool,
     pub out: Vec<Diagnostic>,
+    /// The unknown keys whose findings in `out` are not written yet (see `UnknownKey`).
+    unknown_keys: Vec<UnknownKey>,
+}
+
+/// An unknown key's finding, kept as its place and code until it is known to be shown: its
+/// words and fixes (the "did you mean" search, the edit that removes the entry) are written
+/// by `Validator::write_unknown_keys` for the findings within the cap (`MAX_DIAGNOSTICS`)
+/// only, so a document of a million unknown keys costs a million small records, not a
+/// million messages that are then dropped.
+struct UnknownKey {
+    key_range: TextRange,
+    /// The schema of the mapping the key is in.
+    schema: SchemaId,
+    /// The other kinds that have this field (`FIELD_OF_OTHER_KIND` when there are some).
+    owners: Vec<ComputeKind>,
 }
 
 fn node_type(node: &Node) -> JsonType {
@@ -37,32 +52,81 @@ fn node_type(node: &Node) -> JsonType {
     }
 }
 
+/// The path of keys to a value (`[]` for a list item), as a chain of links on the walk's own
+/// stack frames: a step down costs no allocation, however many entries a mapping has.
+struct PathLink<'p> {
+    parent: Option<&'p PathLink<'p>>,
+    segment: &'p str,
+    depth: usize,
+}
+
+/// The segment that stands for "each item of a list", as `find_path` reads it.
+const ITEM: &str = "[]";
+
 /// Where a value sits, for messages and for finding the field in other kinds' schemas.
 #[derive(Clone, Copy)]
 struct Place<'p> {
-    path: &'p [String],
+    path: Option<&'p PathLink<'p>>,
     /// The key that names this value, if any (missing values are reported there).
     key_range: Option<TextRange>,
 }
 
-impl Place<'_> {
+impl<'p> Place<'p> {
+    fn child(link: &'p PathLink<'p>, key_range: Option<TextRange>) -> Place<'p> {
+        Place { path: Some(link), key_range }
+    }
+
+    fn link(&self, segment: &'p str) -> PathLink<'p> {
+        PathLink { parent: self.path, segment, depth: self.depth() + 1 }
+    }
+
+    fn depth(&self) -> usize {
+        self.path.map_or(0, |l| l.depth)
+    }
+
+    fn last(&self) -> Option<&'p str> {
+        self.path.map(|l| l.segment)
+    }
+
+    /// The segments from the root, for the rare finding that looks the path up elsewhere.
+    fn segments(&self) -> Vec<String> {
+        let mut out = Vec::with_capacity(self.depth());
+        let mut link = self.path;
+        while let Some(l) = link {
+            out.push(l.segment.to_string());
+            link = l.parent;
+        }
+        out.reverse();
+        out
+    }
+
     fn field(&self) -> String {
-        match self.path.last() {
-            Some(last) if last == "[]" => {
-                let parent = self.path.iter().rev().nth(1).map(String::as_str).unwrap_or("list");
+        match self.path {
+            Some(last) if last.segment == ITEM => {
+                let parent = last.parent.map_or("list", |p| p.segment);
                 format!("each item of `{parent}`")
             }
-            Some(last) => format!("`{last}`"),
+            Some(last) => format!("`{}`", last.segment),
             None => "the document".to_string(),
         }
     }
 }
 
 impl<'a> Validator<'a> {
+    pub fn new(
+        set: &'a SchemaSet,
+        text: &'a str,
+        comments: &'a [Comment],
+        kind: ComputeKind,
+        form: SpecForm,
+        json: bool,
+    ) -> Self {
+        Validator { set, text, comments, kind, form, json, out: Vec::new(), unknown_keys: Vec::new() }
+    }
+
     pub fn validate_root(&mut self, root: &Node, schema: SchemaId) {
-        let path = Vec::new();
         let first_key = root.as_mapping().and_then(|e| e.first()).map(|e| e.key_range);
-        self.walk(root, schema, Place { path: &path, key_range: first_key });
+        self.walk(root, schema, Place { path: None, key_range: first_key });
     }
 
     fn shown(&self, node: &Node, schema: &Schema) -> String {
@@ -94,11 +158,11 @@ impl<'a> Validator<'a> {
         }
         self.check_number(node, schema, place);
         self.check_string(node, schema, place);
-        if let Some(value_kind) = &schema.value_kind {
+        if let Some(value_kind) = schema.value_kind {
             self.out.extend(values::check(value_kind, node, &schema.arm_resource_types));
         }
         match &node.kind {
-            NodeKind::Mapping(entries) => self.walk_mapping(node, entries, schema, place),
+            NodeKind::Mapping(entries) => self.walk_mapping(node, entries, id, place),
             NodeKind::Sequence(items) => {
                 if let Some(min) = schema.min_items
                     && items.len() < min
@@ -110,13 +174,12 @@ impl<'a> Validator<'a> {
                     ));
                 }
                 if let Some(item_schema) = schema.items {
-                    let mut path = place.path.to_vec();
-                    path.push("[]".to_string());
+                    let link = place.link(ITEM);
                     for item in items {
                         // A finding about the whole item (a missing field) goes on its first key,
                         // not over every line of the item.
                         let anchor = item.as_mapping().and_then(|e| e.first()).map_or(item.range, |e| e.key_range);
-                        self.walk(item, item_schema, Place { path: &path, key_range: Some(anchor) });
+                        self.walk(item, item_schema, Place::child(&link, Some(anchor)));
                     }
                 }
             }
@@ -170,20 +233,24 @@ impl<'a> Validator<'a> {
 
     /// Validates against the branch that fits best: the one with the fewest findings.
     fn walk_one_of(&mut self, node: &Node, branches: &[SchemaId], place: Place) {
-        let mut best: Option<Vec<Diagnostic>> = None;
+        let mut best: Option<(Vec<Diagnostic>, Vec<UnknownKey>)> = None;
         for &b in branches {
             let saved = std::mem::take(&mut self.out);
+            let saved_keys = std::mem::take(&mut self.unknown_keys);
             self.walk(node, b, place);
             let found = std::mem::replace(&mut self.out, saved);
-            if best.as_ref().is_none_or(|prev| found.len() < prev.len()) {
+            let found_keys = std::mem::replace(&mut self.unknown_keys, saved_keys);
+            if best.as_ref().is_none_or(|(prev, _)| found.len() < prev.len()) {
                 let done = found.is_empty();
-                best = Some(found);
+                best = Some((found, found_keys));
                 if done {
                     break;
                 }
             }
         }
-        self.out.extend(best.unwrap_or_default());
+        let (found, found_keys) = best.unwrap_or_default();
+        self.out.extend(found);
+        self.unknown_keys.extend(found_keys);
     }
 
     /// Reports a type mismatch; returns whether the value is worth checking further.
@@ -262,7 +329,7 @@ impl<'a> Validator<'a> {
         let expected = expected.join(" or ");
         if actual == JsonType::Null {
             let range = place.key_range.unwrap_or(node.range);
-            if self.form == SpecForm::Cli && place.path.len() == 1 && place.path[0] == "type" {
+            if self.form == SpecForm::Cli && place.depth() == 1 && place.last() == Some("type") {
                 let t = self.kind.cli_type().unwrap_or("");
                 let edit = TextEdit::replace(
                     TextRange::new(range.start(), node.range.end().max(range.end())),
@@ -460,9 +527,13 @@ impl<'a> Validator<'a> {
             self.out.push(Diagnostic::new(
                 codes::INVALID_FORMAT,
                 node.range,
-                match schema.value_kind.as_deref() {
-                    Some("cidr") => format!("{} must be an IPv4 CIDR range such as 10.0.0.0/16.", place.field()),
-                    Some("ipAddress") => format!("{} must be an IPv4 address such as 10.0.0.10.", place.field()),
+                match schema.value_kind {
+                    Some(ValueKind::Cidr) => {
+                        format!("{} must be an IPv4 CIDR range such as 10.0.0.0/16.", place.field())
+                    }
+                    Some(ValueKind::IpAddress) => {
+                        format!("{} must be an IPv4 address such as 10.0.0.10.", place.field())
+                    }
                     _ => format!(
                         "{} does not have the expected form (it must match `{}`).",
                         place.field(),
@@ -482,10 +553,11 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn walk_mapping(&mut self, node: &Node, entries: &[Entry], schema: &Schema, place: Place) {
-        // The keys given, looked up once per unknown key: a mapping of many unknown keys must
-        // cost linear, not quadratic, time.
-        let mut present: Option<HashSet<&str>> = None;
+    fn walk_mapping(&mut self, node: &Node, entries: &[Entry], id: SchemaId, place: Place) {
+        let schema = self.set.node(id);
+        // Where this mapping is in the other kinds' schemas, found at the first unknown key:
+        // each unknown key then costs one lookup per kind, not a walk from their roots.
+        let mut in_other_kinds: Option<Vec<(ComputeKind, SchemaId)>> = None;
         for entry in entries {
             if !entry.has_colon {
                 // Half-typed key: the parser already reported it, and completion will offer keys.
@@ -497,9 +569,8 @@ impl<'a> Validator<'a> {
                 let key_place = Place { path: place.path, key_range: Some(entry.key_range) };
                 self.walk(&key, names, key_place);
             }
-            let mut path = place.path.to_vec();
-            path.push(entry.key.text.clone());
-            let child_place = Place { path: &path, key_range: Some(entry.key_range) };
+            let link = place.link(&entry.key.text);
+            let child_place = Place::child(&link, Some(entry.key_range));
             match schema.property(&entry.key.text) {
                 Some(child) => {
                     let child_schema = self.set.node(child);
@@ -541,48 +612,98 @@ impl<'a> Validator<'a> {
                     Additional::Schema(extra) => self.walk(&entry.value, *extra, child_place),
                     Additional::Any => {}
                     Additional::Forbidden => {
-                        let present =
-                            present.get_or_insert_with(|| entries.iter().map(|e| e.key.text.as_str()).collect());
-                        self.unknown_field(present, entry, schema, &path)
+                        let in_other_kinds = in_other_kinds.get_or_insert_with(|| self.other_kinds_at(place));
+                        let owners = in_other_kinds
+                            .iter()
+                            .filter(|(_, at)| {
+                                step(self.set, *at, &entry.key.text).is_some_and(|f| !self.set.node(f).read_only)
+                            })
+                            .map(|(k, _)| *k)
+                            .collect::<Vec<_>>();
+                        let code = if owners.is_empty() { codes::UNKNOWN_FIELD } else { codes::FIELD_OF_OTHER_KIND };
+                        self.out.push(Diagnostic::new(code, entry.key_range, String::new()));
+                        self.unknown_keys.push(UnknownKey { key_range: entry.key_range, schema: id, owners });
                     }
                 },
             }
         }
+        // A schema requires a few fields: a scan of the entries for each stays linear.
         for required in &schema.required {
-            let given = match &present {
-                Some(present) => present.contains(required.as_str()),
-                None => entries.iter().any(|e| &e.key.text == required),
-            };
-            if given {
+            if entries.iter().any(|e| &e.key.text == required) {
                 continue;
             }
             self.missing_field(node, entries, required, schema, place);
         }
     }
 
-    fn unknown_field(&mut self, present: &HashSet<&str>, entry: &Entry, schema: &Schema, path: &[String]) {
+    /// Writes the message and fixes of the unknown-key findings among `shown` (the findings
+    /// left after the cap), found in the tree under `root`.
+    pub fn write_unknown_keys(&self, root: &Node, shown: &mut [Diagnostic]) {
+        let unwritten = |d: &Diagnostic| {
+            d.message.is_empty() && (d.code == codes::UNKNOWN_FIELD || d.code == codes::FIELD_OF_OTHER_KIND)
+        };
+        let wanted: HashSet<TextRange> = shown.iter().filter(|d| unwritten(d)).map(|d| d.range).collect();
+        if wanted.is_empty() {
+            return;
+        }
+        // One walk of the tree finds each wanted key's entry and the mapping it is in.
+        let mut found: HashMap<TextRange, (&Entry, &[Entry])> = HashMap::with_capacity(wanted.len());
+        let mut pending = vec![root];
+        while let Some(node) = pending.pop() {
+            match &node.kind {
+                NodeKind::Mapping(entries) => {
+                    for entry in entries {
+                        if wanted.contains(&entry.key_range) {
+                            found.insert(entry.key_range, (entry, entries.as_slice()));
+                        }
+                        pending.push(&entry.value);
+                    }
+                }
+                NodeKind::Sequence(items) => pending.extend(items),
+                NodeKind::Scalar(_) | NodeKind::Missing => {}
+            }
+        }
+        let records: HashMap<TextRange, &UnknownKey> =
+            self.unknown_keys.iter().filter(|u| wanted.contains(&u.key_range)).map(|u| (u.key_range, u)).collect();
+        // The keys given in each mapping, built once per mapping that has a shown finding.
+        let mut present_in: HashMap<*const Entry, HashSet<&str>> = HashMap::new();
+        for d in shown.iter_mut().filter(|d| unwritten(d)) {
+            let (Some((entry, siblings)), Some(record)) = (found.get(&d.range), records.get(&d.range)) else {
+                continue;
+            };
+            let present = present_in
+                .entry(siblings.as_ptr())
+                .or_insert_with(|| siblings.iter().map(|e| e.key.text.as_str()).collect());
+            let written = self.unknown_field(present, entry, self.set.node(record.schema), &record.owners);
+            *d = Diagnostic { severity: d.severity, ..written };
+        }
+    }
+
+    fn unknown_field(
+        &self,
+        present: &HashSet<&str>,
+        entry: &Entry,
+        schema: &Schema,
+        owners: &[ComputeKind],
+    ) -> Diagnostic {
         let key = &entry.key.text;
         let remove = Fix::new(format!("Remove `{key}`"), vec![edits::remove_entry(self.text, entry, self.json)]);
-        let owners = self.other_kinds_with(path);
         if !owners.is_empty() {
             let names: Vec<String> =
                 owners.iter().map(|k| format!("{}s ({})", k.display_name(), self.kind_label(*k))).collect();
             let mut fix = remove;
             fix.preferred = true;
-            self.out.push(
-                Diagnostic::new(
-                    codes::FIELD_OF_OTHER_KIND,
-                    entry.key_range,
-                    format!(
-                        "`{key}` is a field of {}, not of {}s ({}); the CLI rejects it here.",
-                        names.join(" and "),
-                        self.kind.display_name(),
-                        self.kind_label(self.kind)
-                    ),
-                )
-                .with_fix(fix),
-            );
-            return;
+            return Diagnostic::new(
+                codes::FIELD_OF_OTHER_KIND,
+                entry.key_range,
+                format!(
+                    "`{key}` is a field of {}, not of {}s ({}); the CLI rejects it here.",
+                    names.join(" and "),
+                    self.kind.display_name(),
+                    self.kind_label(self.kind)
+                ),
+            )
+            .with_fix(fix);
         }
         // Suggest only fields not already given (a scan of the schema's few properties, not of
         // the document's possibly many keys).
@@ -609,7 +730,7 @@ impl<'a> Validator<'a> {
             message.push_str(" Remove it or check the spelling.");
         }
         fixes.push(remove);
-        self.out.push(Diagnostic::new(codes::UNKNOWN_FIELD, entry.key_range, message).with_fixes(fixes));
+        Diagnostic::new(codes::UNKNOWN_FIELD, entry.key_range, message).with_fixes(fixes)
     }
 
     fn kind_label(&self, kind: ComputeKind) -> String {
@@ -619,19 +740,20 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// The other kinds of the same form whose schema has a field at `path`.
-    fn other_kinds_with(&self, path: &[String]) -> Vec<ComputeKind> {
+    /// The other kinds of the same form, each with its schema at `place` where it has one.
+    fn other_kinds_at(&self, place: Place) -> Vec<(ComputeKind, SchemaId)> {
         let kinds: &[ComputeKind] = match self.form {
             SpecForm::Cli => &ComputeKind::CLI,
             SpecForm::Arm => &ComputeKind::ALL,
         };
+        let path = place.segments();
         kinds
             .iter()
             .copied()
             .filter(|k| *k != self.kind)
-            .filter(|k| {
-                let Some(root) = self.set.lookup(&k.schema_ref(self.form)) else { return false };
-                find_path(self.set, root, path).is_some_and(|id| !self.set.node(id).read_only)
+            .filter_map(|k| {
+                let root = self.set.lookup(&k.schema_ref(self.form))?;
+                Some((k, find_path(self.set, root, &path)?))
             })
             .collect()
     }
@@ -639,7 +761,7 @@ impl<'a> Validator<'a> {
     fn missing_field(&mut self, node: &Node, entries: &[Entry], required: &str, schema: &Schema, place: Place) {
         let range = place.key_range.unwrap_or(node.range);
         let child = schema.property(required).map(|id| self.set.node(id));
-        let (code, message, value) = if required == "type" && self.form == SpecForm::Cli && place.path.is_empty() {
+        let (code, message, value) = if required == "type" && self.form == SpecForm::Cli && place.path.is_none() {
             let t = self.kind.cli_type().unwrap_or("");
             (
                 codes::MISSING_COMPUTE_TYPE,
@@ -648,7 +770,7 @@ impl<'a> Validator<'a> {
             )
         } else {
             let what = child.and_then(|c| c.description.as_deref()).map(first_sentence).unwrap_or_default();
-            let within = if place.path.is_empty() { String::new() } else { format!(" in {}", place.field()) };
+            let within = if place.path.is_none() { String::new() } else { format!(" in {}", place.field()) };
             (
                 codes::MISSING_FIELD,
                 format!("`{required}` is required{within}. {what}").trim_end().to_string(),
@@ -780,6 +902,76 @@ pub fn iso_duration_seconds(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{CheckOptions, MAX_DIAGNOSTICS, check_text};
+
+    fn cluster_with_unknown_keys(n: usize, extra: &str) -> String {
+        let keys: String = (0..n).map(|i| format!("unknown_key_{i}: 1\n")).collect();
+        format!("name: c1\ntype: amlcompute\nsize: Standard_DS3_v2\n{extra}{keys}")
+    }
+
+    #[test]
+    fn unknown_keys_are_counted_by_the_walk_and_written_only_when_shown() {
+        let text = cluster_with_unknown_keys(2_000, "");
+        let parsed = crate::syntax::parse(&text, crate::syntax::Format::Yaml);
+        let set = SchemaSet::get();
+        let root = parsed.root.as_ref().unwrap();
+        let mut validator = Validator::new(set, &text, &parsed.comments, ComputeKind::AmlCompute, SpecForm::Cli, false);
+        validator.validate_root(root, set.lookup("amlcompute.schema.json").unwrap());
+        // The walk builds no message and no fix for any of them: that is what keeps a document
+        // of a million unknown keys linear and cheap.
+        assert_eq!(validator.out.len(), 2_000);
+        assert!(
+            validator.out.iter().all(|d| d.code == codes::UNKNOWN_FIELD && d.message.is_empty() && d.fixes.is_empty())
+        );
+        // Those shown are written in full; the others never are.
+        let mut shown: Vec<Diagnostic> = validator.out.drain(..3).collect();
+        validator.write_unknown_keys(root, &mut shown);
+        assert_eq!(
+            shown[0].message,
+            "`unknown_key_0` is not a field of a compute cluster. Remove it or check the spelling."
+        );
+        assert_eq!(shown[2].fixes.len(), 1);
+        assert_eq!(shown[2].fixes[0].title, "Remove `unknown_key_2`");
+    }
+
+    #[test]
+    fn findings_past_the_cap_are_counted_exactly_and_those_shown_are_whole() {
+        // 2,000 unknown keys (errors) after a misspelt field (a "did you mean").
+        let text = cluster_with_unknown_keys(2_000, "max_instance: 2\n");
+        let result = check_text(&text, Some("c.yml"), &CheckOptions::default());
+        let d = &result.diagnostics;
+        assert_eq!(d.len(), MAX_DIAGNOSTICS + 1);
+        assert!(d.iter().all(|d| !d.message.is_empty()));
+        let misspelt = d.iter().find(|d| &text[d.range.start()..d.range.end()] == "max_instance").unwrap();
+        assert_eq!(
+            misspelt.message,
+            "`max_instance` is not a field of a compute cluster. Did you mean `max_instances`?"
+        );
+        assert_eq!(misspelt.fixes[0].title, "Rename to `max_instances`");
+        let unknown = d.iter().filter(|d| d.code == codes::UNKNOWN_FIELD);
+        assert!(unknown.clone().all(|d| d.fixes.last().is_some_and(|f| f.title.starts_with("Remove `"))));
+        // The findings of the head alone come first; then the unknown keys, 2,001 in all.
+        let head =
+            check_text(&cluster_with_unknown_keys(0, "max_instance: 2\n"), Some("c.yml"), &CheckOptions::default());
+        let cut = head.diagnostics.len() + 2_000 - MAX_DIAGNOSTICS;
+        let last = &d[MAX_DIAGNOSTICS];
+        assert_eq!(last.code, codes::TOO_MANY_FINDINGS);
+        assert_eq!(last.severity, Severity::Error);
+        let expected = format!("{cut} more findings from here on are not shown, {cut} of them errors");
+        assert!(last.message.starts_with(&expected), "{}", last.message);
+        let first_cut = 2_000 - cut;
+        assert!(text[last.range.start()..].starts_with(&format!("unknown_key_{first_cut}:")));
+    }
+
+    #[test]
+    fn a_field_of_another_kind_is_named_when_written() {
+        // `schedules` is a compute instance's field.
+        let text = "name: c1\ntype: amlcompute\nsize: Standard_DS3_v2\nschedules: {}\n";
+        let result = check_text(text, Some("c.yml"), &CheckOptions::default());
+        let d = result.diagnostics.iter().find(|d| d.code == codes::FIELD_OF_OTHER_KIND).unwrap();
+        assert!(d.message.starts_with("`schedules` is a field of compute instances"), "{}", d.message);
+        assert!(d.fixes[0].preferred);
+    }
 
     #[test]
     fn iso_durations_convert_to_seconds() {

@@ -1,19 +1,20 @@
 //! Checks of single values whose meaning the schema names with `x-valueKind`: resource ids,
 //! SSH public keys, cron expressions. They run for every field of that kind in any form.
 
+use super::schema::ValueKind;
 use crate::diagnostic::{Diagnostic, codes};
 use crate::syntax::Node;
 use crate::syntax::text::TextRange;
 
 /// Checks a value by its kind; returns the findings.
-pub fn check(value_kind: &str, node: &Node, arm_types: &[String]) -> Vec<Diagnostic> {
+pub fn check(value_kind: ValueKind, node: &Node, arm_types: &[String]) -> Vec<Diagnostic> {
     let Some(text) = node.as_str() else { return Vec::new() };
     match value_kind {
-        "armId" => check_resource_id(text, node.range, arm_types).into_iter().collect(),
-        "sshPublicKey" => check_ssh_key(text, node.range).into_iter().collect(),
-        "cron" => check_cron(text, node.range).into_iter().collect(),
+        ValueKind::ArmId => check_resource_id(text, node.range, arm_types).into_iter().collect(),
+        ValueKind::SshPublicKey => check_ssh_key(text, node.range).into_iter().collect(),
+        ValueKind::Cron => check_cron(text, node.range).into_iter().collect(),
         // A subnet is a name (checked by the network rule) or a full subnet id.
-        "subnet" if text.contains('/') => {
+        ValueKind::Subnet if text.contains('/') => {
             check_resource_id(text, node.range, &["Microsoft.Network/virtualNetworks/subnets".to_string()])
                 .into_iter()
                 .collect()

@@ -11,7 +11,7 @@ use super::schema_info::{
     spec_location, type_label, value_text,
 };
 use crate::check::catalog::{Catalog, usd};
-use crate::check::schema::{JsonType, Schema, SchemaSet};
+use crate::check::schema::{JsonType, Schema, SchemaSet, ValueKind};
 use crate::check::{CheckOptions, CheckResult};
 use crate::spec::kinds::{ComputeKind, SpecForm, modeline_schema};
 use crate::syntax::text::TextRange;
@@ -260,12 +260,12 @@ fn value_items_for(
     }
     let Some(field) = field else { return };
     let docs = field_docs(field);
-    match field.value_kind.as_deref() {
-        Some("vmSize") => {
+    match field.value_kind {
+        Some(ValueKind::VmSize) => {
             size_items(ctx, result, options, out);
             return;
         }
-        Some("location") => {
+        Some(ValueKind::Location) => {
             for region in &Catalog::get().regions {
                 let mut it = item(
                     region.name,

@@ -8,7 +8,7 @@ use super::schema_info::{
 use crate::check::CheckResult;
 use crate::check::catalog::Catalog;
 use crate::check::rules::names::{agreed_length, length_limits};
-use crate::check::schema::{Schema, SchemaSet};
+use crate::check::schema::{Schema, SchemaSet, ValueKind};
 use crate::spec::kinds::{ComputeKind, Evidence, SpecForm};
 use crate::syntax::text::TextRange;
 use crate::syntax::{Format, Node};
@@ -99,11 +99,11 @@ fn value_markdown(
 ) -> Option<String> {
     let text = node.scalar_text()?;
     let segs = keys_only(path).unwrap_or_default();
-    let value_kind = schema.and_then(|s| s.value_kind.as_deref());
+    let value_kind = schema.and_then(|s| s.value_kind);
     if (form == SpecForm::Cli && segs == ["type"]) || segs == ["properties", "computeType"] {
         return Some(kind_markdown(text, result));
     }
-    if value_kind == Some("vmSize") {
+    if value_kind == Some(ValueKind::VmSize) {
         let location = spec_location(result.parsed.root.as_ref(), None);
         return Some(match Catalog::get().size(text) {
             Some(size) => {
@@ -122,7 +122,7 @@ fn value_markdown(
     {
         return Some(format!("{}\n\nCost: {cost}", field_markdown(path, schema, form)));
     }
-    if value_kind == Some("location") {
+    if value_kind == Some(ValueKind::Location) {
         return Some(match Catalog::get().region(text) {
             Some(r) => format!(
                 "**{}** (`{}`)\n\n- Geography: {}\n- VM size availability: {}",
@@ -134,7 +134,7 @@ fn value_markdown(
             None => format!("`{text}` is not a known Azure region."),
         });
     }
-    if value_kind == Some("computeName") || segs == ["name"] {
+    if value_kind == Some(ValueKind::ComputeName) || segs == ["name"] {
         return Some(name_markdown(text, result.kind()));
     }
     let schema = schema?;
