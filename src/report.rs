@@ -6,6 +6,7 @@ use crate::check::{CheckResult, Diagnostic, Severity, codes};
 use crate::diagnostic::docs;
 use crate::syntax::text::{LineIndex, PositionEncoding, TextRange};
 use crate::syntax::{Node, NodeKind};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// One checked file, as the reports see it.
@@ -34,43 +35,109 @@ pub fn summarize(files: &[FileReport]) -> Summary {
     s
 }
 
-fn position(index: &LineIndex, text: &str, offset: usize) -> Value {
-    let lc = index.line_col(text, offset, PositionEncoding::Utf16);
-    json!({"line": lc.line, "character": lc.col})
+// The JSON report's shape, serialised straight to text (no `serde_json::Value` tree: a
+// report of 10,000 files holds no map per position). Field order is output order.
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    files: Vec<JsonFile<'a>>,
+    summary: JsonSummary,
 }
 
-fn diagnostic_json(index: &LineIndex, text: &str, d: &Diagnostic, secrets: &[TextRange]) -> Value {
-    let range =
-        |r: TextRange| json!({"start": position(index, text, r.start()), "end": position(index, text, r.end())});
-    let fixes: Vec<Value> = d
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    kind: Option<&'static str>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    range: JsonRange,
+    severity: &'static str,
+    code: String,
+    slug: &'static str,
+    message: &'a str,
+    fixes: Vec<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    preferred: bool,
+    /// `None` (null) when withheld.
+    edits: Option<Vec<JsonEdit<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    withheld: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    range: JsonRange,
+    #[serde(rename = "newText")]
+    new_text: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonRange {
+    start: JsonPosition,
+    end: JsonPosition,
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    line: u32,
+    character: u32,
+}
+
+fn json_range(index: &LineIndex, text: &str, range: TextRange) -> JsonRange {
+    let position = |offset: usize| {
+        let lc = index.line_col(text, offset, PositionEncoding::Utf16);
+        JsonPosition { line: lc.line, character: lc.col }
+    };
+    JsonRange { start: position(range.start()), end: position(range.end()) }
+}
+
+fn diagnostic_json<'a>(index: &LineIndex, text: &str, d: &'a Diagnostic, secrets: &[TextRange]) -> JsonDiagnostic<'a> {
+    let fixes = d
         .fixes
         .iter()
         .map(|fix| {
-            let mut out = json!({"title": fix.title, "preferred": fix.preferred});
             // A fix whose edits touch a secret value would print the secret: say it exists,
             // and leave its edits to the editor or `check --fix`.
-            if fix
+            let touches_secret = fix
                 .edits
                 .iter()
-                .any(|e| secrets.iter().any(|s| s.start() <= e.range.end() && e.range.start() <= s.end()))
-            {
-                out["edits"] = Value::Null;
-                out["withheld"] = json!("the edits touch a secret value");
-            } else {
-                out["edits"] =
-                    fix.edits.iter().map(|e| json!({"range": range(e.range), "newText": e.new_text})).collect();
+                .any(|e| secrets.iter().any(|s| s.start() <= e.range.end() && e.range.start() <= s.end()));
+            let edits = (!touches_secret).then(|| {
+                fix.edits
+                    .iter()
+                    .map(|e| JsonEdit { range: json_range(index, text, e.range), new_text: &e.new_text })
+                    .collect()
+            });
+            JsonFix {
+                title: &fix.title,
+                preferred: fix.preferred,
+                edits,
+                withheld: touches_secret.then_some("the edits touch a secret value"),
             }
-            out
         })
         .collect();
-    json!({
-        "range": range(d.range),
-        "severity": d.severity.as_str(),
-        "code": d.code.id(),
-        "slug": d.code.slug,
-        "message": d.message,
-        "fixes": fixes,
-    })
+    JsonDiagnostic {
+        range: json_range(index, text, d.range),
+        severity: d.severity.as_str(),
+        code: d.code.id(),
+        slug: d.code.slug,
+        message: &d.message,
+        fixes,
+    }
 }
 
 /// The ranges of every value held under a secret key (`admin_password`, …), at any depth.
@@ -97,23 +164,28 @@ fn secret_value_ranges(result: &CheckResult) -> Vec<TextRange> {
 
 pub fn render_json(files: &[FileReport]) -> String {
     let summary = summarize(files);
-    let files_json: Vec<Value> = files
+    let files_json = files
         .iter()
         .map(|f| {
             let index = LineIndex::new(f.text);
             let secrets = secret_value_ranges(f.result);
-            json!({
-                "path": f.path,
-                "kind": f.result.kind().map(|k| k.id()),
-                "diagnostics": f.result.diagnostics.iter().map(|d| diagnostic_json(&index, f.text, d, &secrets)).collect::<Vec<_>>(),
-            })
+            JsonFile {
+                path: f.path,
+                kind: f.result.kind().map(|k| k.id()),
+                diagnostics: f
+                    .result
+                    .diagnostics
+                    .iter()
+                    .map(|d| diagnostic_json(&index, f.text, d, &secrets))
+                    .collect(),
+            }
         })
         .collect();
-    let doc = json!({
-        "version": 1,
-        "files": files_json,
-        "summary": {"errors": summary.errors, "warnings": summary.warnings},
-    });
+    let doc = JsonReport {
+        version: 1,
+        files: files_json,
+        summary: JsonSummary { errors: summary.errors, warnings: summary.warnings },
+    };
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
