@@ -41,6 +41,39 @@ pub fn exercise_slowed(data: &[u8], slowdown: u32) {
     }
 }
 
+/// The light target: the check alone, with options the selector picks (a default region, a
+/// spec required), then the invariants every consumer of the findings relies on.
+pub fn check_only(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let text = String::from_utf8_lossy(rest);
+    let path = if selector % 2 == 0 { "spec.yml" } else { "spec.json" };
+    let options = CheckOptions {
+        default_location: (selector & 2 != 0).then(|| "eastus".to_string()),
+        require_spec: selector & 4 != 0,
+        ..CheckOptions::default()
+    };
+    let started = Instant::now();
+    let result = check_text(&text, Some(path), &options);
+    let took = started.elapsed();
+    let budget = budget(text.len());
+    if took > budget {
+        let again = Instant::now();
+        let _ = check_text(&text, Some(path), &options);
+        let took_again = again.elapsed();
+        assert!(took_again <= budget, "{} bytes took {took:?} and then {took_again:?}, over {budget:?}", text.len());
+    }
+    // What every consumer relies on: findings sorted, inside the text, on character boundaries.
+    for d in &result.diagnostics {
+        assert!(d.range.start() <= d.range.end() && d.range.end() <= text.len(), "{d:?} outside the text");
+        assert!(
+            text.is_char_boundary(d.range.start()) && text.is_char_boundary(d.range.end()),
+            "{d:?} splits a character"
+        );
+    }
+    assert!(result.diagnostics.windows(2).all(|w| w[0].range.start <= w[1].range.start), "findings out of order");
+    assert!(result.diagnostics.len() <= aml_compute_ls::check::MAX_DIAGNOSTICS + 1, "more findings than the cap");
+}
+
 fn run(text: &str, path: &str, selector: u8) {
     let options = CheckOptions { default_location: Some("eastus".into()), ..CheckOptions::default() };
     let result = check_text(text, Some(path), &options);
