@@ -385,26 +385,43 @@ impl Schema {
 
 pub fn normalize_enum(value: &str, casing: EnumCasing) -> String {
     match casing {
-        EnumCasing::Exact => value.to_string(),
-        EnumCasing::Lower => value.to_lowercase(),
         // azure-ai-ml's camel_to_snake splits on commas and strips each part
         // (_utils/utils.py `_csv_parser`): `system_assigned, user_assigned` is the combined type.
         EnumCasing::CamelToSnake if value.contains(',') => {
             value.split(',').map(|part| normalize_enum(part.trim(), casing)).collect::<Vec<_>>().join(",")
         }
-        EnumCasing::CamelToSnake => {
-            let mut out = String::with_capacity(value.len() + 4);
-            let mut prev_lower = false;
-            for ch in value.chars() {
-                if ch.is_uppercase() && prev_lower {
-                    out.push('_');
-                }
-                prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
-                out.extend(ch.to_lowercase());
-            }
-            out
-        }
+        _ => normalized_chars(value, casing).collect(),
     }
+}
+
+/// Whether two enum values are equal once normalised, without building either (but for the
+/// rare comma-separated combined value): the validator compares every enum value of a
+/// document against each allowed value.
+pub fn enum_values_equal(a: &str, b: &str, casing: EnumCasing) -> bool {
+    match casing {
+        EnumCasing::Exact => a == b,
+        EnumCasing::CamelToSnake if a.contains(',') || b.contains(',') => {
+            normalize_enum(a, casing) == normalize_enum(b, casing)
+        }
+        _ => normalized_chars(a, casing).eq(normalized_chars(b, casing)),
+    }
+}
+
+/// The characters of `normalize_enum`'s result, one at a time.
+fn normalized_chars(value: &str, casing: EnumCasing) -> impl Iterator<Item = char> + '_ {
+    let mut prev_lower = false;
+    value.chars().flat_map(move |ch| {
+        let underscore = casing == EnumCasing::CamelToSnake && ch.is_uppercase() && prev_lower;
+        prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
+        let folded = match casing {
+            EnumCasing::Exact => None,
+            _ => Some(ch.to_lowercase()),
+        };
+        underscore
+            .then_some('_')
+            .into_iter()
+            .chain(folded.into_iter().flatten().chain((casing == EnumCasing::Exact).then_some(ch)))
+    })
 }
 
 /// All compiled schemas.
@@ -770,6 +787,22 @@ mod tests {
         assert_eq!(normalize_enum("SystemAssigned", EnumCasing::CamelToSnake), "system_assigned");
         assert_eq!(normalize_enum("system_assigned", EnumCasing::CamelToSnake), "system_assigned");
         assert_eq!(normalize_enum("lowpriority", EnumCasing::Lower), "lowpriority");
+        assert_eq!(normalize_enum("LowPriority", EnumCasing::Exact), "LowPriority");
+        assert_eq!(normalize_enum("İx", EnumCasing::Lower), "İx".to_lowercase());
+        for (a, b, casing, equal) in [
+            ("SystemAssigned", "system_assigned", EnumCasing::CamelToSnake, true),
+            ("systemAssigned", "SystemAssigned", EnumCasing::CamelToSnake, true),
+            ("System_Assigned", "system_assigned", EnumCasing::CamelToSnake, true),
+            ("SystemAssigned", "systemassigned", EnumCasing::CamelToSnake, false),
+            ("Dedicated", "dedicated", EnumCasing::Lower, true),
+            ("Dedicated", "dedicated", EnumCasing::Exact, false),
+            ("dedicate", "dedicated", EnumCasing::Lower, false),
+            ("SystemAssigned, UserAssigned", "system_assigned,user_assigned", EnumCasing::CamelToSnake, true),
+            ("SystemAssigned,UserAssigned", "system_assigned", EnumCasing::CamelToSnake, false),
+        ] {
+            assert_eq!(enum_values_equal(a, b, casing), equal, "{a} {b} {casing:?}");
+            assert_eq!(equal, normalize_enum(a, casing) == normalize_enum(b, casing), "{a} {b} {casing:?}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! values, the parent key for missing fields), with the fix when there is an obvious one.
 
 use super::edits;
-use super::schema::{Additional, JsonType, Schema, SchemaId, SchemaSet, ValueKind, normalize_enum};
+use super::schema::{Additional, JsonType, Schema, SchemaId, SchemaSet, ValueKind, enum_values_equal};
 use super::suggest::closest;
 use super::values;
 use crate::diagnostic::{Diagnostic, DiagnosticTag, Fix, Severity, TextEdit, codes};
@@ -212,9 +212,8 @@ impl<'a> Validator<'a> {
             Some((value, _)) => {
                 let text = value.scalar_text().unwrap_or("");
                 let casing = schema.casing;
-                let branch = mapping.iter().find(|(k, _)| {
-                    normalize_enum(k, casing) == normalize_enum(text, casing) || k.eq_ignore_ascii_case(text)
-                });
+                let branch =
+                    mapping.iter().find(|(k, _)| enum_values_equal(k, text, casing) || k.eq_ignore_ascii_case(text));
                 match branch {
                     Some((_, branch_id)) => self.walk(node, *branch_id, place),
                     None => {
@@ -445,8 +444,7 @@ impl<'a> Validator<'a> {
         if allowed.is_empty() {
             return;
         }
-        let want = normalize_enum(text, schema.casing);
-        if allowed.iter().any(|a| normalize_enum(a, schema.casing) == want) {
+        if allowed.iter().any(|a| enum_values_equal(a, text, schema.casing)) {
             return;
         }
         let mut d = Diagnostic::new(
@@ -482,8 +480,8 @@ impl<'a> Validator<'a> {
 
     fn check_number(&mut self, node: &Node, schema: &Schema, place: Place) {
         let Some(value) = node.as_f64() else { return };
-        let shown = self.shown(node, schema);
-        let fail = |bound: String| format!("{} must be {bound} (got {shown}).", place.field());
+        // The value as shown is written only for a value out of range.
+        let fail = |bound: String| format!("{} must be {bound} (got {}).", place.field(), self.shown(node, schema));
         let bound = if let Some(min) = schema.minimum.filter(|m| value < *m) {
             Some(format!("at least {}", fmt_num(min)))
         } else if let Some(max) = schema.maximum.filter(|m| value > *m) {
