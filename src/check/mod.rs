@@ -249,7 +249,8 @@ fn check_spec<'a>(
     if let Some(schema) = set.lookup(&kind.schema_ref(form)) {
         let mut validator = validate::Validator::new(set, text, &parsed.comments, kind, form, json);
         validator.validate_root(root, schema);
-        out.append(&mut validator.out);
+        // Taken, not appended: the validator is kept, and its buffer need not be.
+        out.extend(std::mem::take(&mut validator.out));
         validation = Some(validator);
     }
     let spec = Spec::read(root, kind, form);
