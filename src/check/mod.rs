@@ -14,6 +14,7 @@ pub mod suggest;
 pub mod syntax_errors;
 pub mod validate;
 pub mod values;
+pub mod yaml_values;
 
 pub use crate::diagnostic::*;
 use crate::spec::kinds::{self, ComputeKind, Detection, SpecForm};
@@ -109,6 +110,9 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
         match detection.kind {
             Some(kind) => {
                 validation = check_spec(text, &parsed, root, kind, detection.form, options, &mut semantic);
+                if format == Format::Yaml {
+                    semantic.extend(yaml_values::timestamps(text, root));
+                }
                 if let Some(files) = &options.local_files {
                     let spec_path = path.map(std::path::Path::new);
                     semantic.extend(local_files::missing_files(root, detection, spec_path, files));

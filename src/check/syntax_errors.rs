@@ -29,6 +29,8 @@ pub fn code(kind: SyntaxErrorKind) -> Code {
         SyntaxErrorKind::TooDeep => codes::TOO_DEEP,
         SyntaxErrorKind::ByteOrderMark => codes::BYTE_ORDER_MARK,
         SyntaxErrorKind::MixedLineEndings => codes::MIXED_LINE_ENDINGS,
+        SyntaxErrorKind::Tab => codes::YAML_TAB,
+        SyntaxErrorKind::UnknownTag => codes::UNKNOWN_YAML_TAG,
     }
 }
 
@@ -59,6 +61,8 @@ mod tests {
             TooDeep,
             ByteOrderMark,
             MixedLineEndings,
+            Tab,
+            UnknownTag,
         ];
         let mut numbers: Vec<u16> = all.iter().map(|k| code(*k).number).collect();
         assert!(numbers.iter().all(|n| *n < 100), "{numbers:?}");

@@ -158,6 +158,9 @@ codes! {
     UNCLOSED_BRACKET = 12, "unclosed-bracket", Error, "A flow collection or JSON value has no closing bracket.";
     TOO_DEEP = 13, "too-deep", Warning, "Collections nest deeper than the checker reads; the inside is not checked.";
     TOO_MANY_FINDINGS = 14, "too-many-findings", Information, "The file has more findings than are reported; the rest were cut.";
+    YAML_TIMESTAMP = 15, "yaml-timestamp", Error, "An unquoted date or timestamp: PyYAML reads it as a date, and the CLI needs text there.";
+    YAML_TAB = 16, "yaml-tab", Error, "A tab between tokens or after a value, where PyYAML does not allow one.";
+    UNKNOWN_YAML_TAG = 17, "unknown-yaml-tag", Error, "A tag PyYAML's safe loader has no constructor for, such as `!Ref`.";
 
     UNKNOWN_FIELD = 101, "unknown-field", Error, "A key is not a field of this compute kind.";
     MISSING_FIELD = 102, "missing-field", Error, "A required field is missing.";

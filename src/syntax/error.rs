@@ -35,6 +35,11 @@ pub enum SyntaxErrorKind {
     ByteOrderMark,
     /// More than one kind of line ending.
     MixedLineEndings,
+    /// A tab between tokens, after a value or inside a plain scalar, where PyYAML's scanner
+    /// refuses it.
+    Tab,
+    /// A tag PyYAML's safe loader has no constructor for (`!Ref`, `!!python/object`).
+    UnknownTag,
 }
 
 /// One text replacement in byte offsets of the parsed text.

@@ -170,6 +170,24 @@ impl<'t> Scanner<'t> {
         self.line_indent = indent;
         self.line_has_token = false;
         let at_content = !matches!(self.peek(), None | Some(b'\n' | b'\r' | b'#'));
+        if let (Some(tabs), false) = (tab_range, at_content && !self.in_flow()) {
+            // PyYAML refuses a tab in the leading blanks of any line it scans: blank lines,
+            // comment lines and lines inside a flow collection too.
+            let blanks = TextRange::new(self.line_start, self.pos);
+            let (title, replacement) = if at_content {
+                ("Replace the indentation with spaces", " ".repeat(indent as usize))
+            } else {
+                ("Remove the blanks before the line's end or comment", String::new())
+            };
+            self.errors.push(
+                SyntaxError::new(
+                    SyntaxErrorKind::Tab,
+                    tabs,
+                    "A tab at the start of this line stops the Azure ML CLI: PyYAML allows tabs only inside quotes, comments and block scalars. Use spaces.",
+                )
+                .with_fix(SyntaxFix::safe(title, vec![Edit::replace(blanks, replacement)])),
+            );
+        }
         if let (Some(tabs), true) = (tab_range, at_content && !self.in_flow()) {
             let indentation = TextRange::new(self.line_start, self.pos);
             let spaces = " ".repeat(indent as usize);
@@ -266,7 +284,8 @@ impl<'t> Scanner<'t> {
                     self.newline();
                     return;
                 }
-                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'\t' => self.report_tabs(),
+                b' ' | b'\r' => self.pos += 1,
                 b'#' => self.scan_comment(),
                 b'-' if !self.in_flow() && self.is_blank_or_end(1) => {
                     self.push(Tok::Dash, self.pos, self.pos + 1);
@@ -313,6 +332,31 @@ impl<'t> Scanner<'t> {
         }
     }
 
+    /// Reports the run of blanks with a tab at `pos` and moves past it. PyYAML's scanner skips
+    /// only spaces between tokens (`scan_to_next_token`, `scan_plain_spaces`,
+    /// `scan_block_scalar_ignored_line` in PyYAML 6.0.4 `scanner.py`), so a tab after `:`, after
+    /// a value, between flow items or after a block scalar indicator stops the CLI with "found
+    /// character '\\t' that cannot start any token". Tabs inside quotes, comments and block
+    /// scalar text are fine.
+    fn report_tabs(&mut self) {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+        let range = TextRange::new(start, self.pos);
+        let at_line_end = matches!(self.peek(), None | Some(b'\n' | b'\r'));
+        let (title, replacement) =
+            if at_line_end { ("Remove the trailing tab", "") } else { ("Replace the tab with a space", " ") };
+        self.errors.push(
+            SyntaxError::new(
+                SyntaxErrorKind::Tab,
+                range,
+                "A tab here stops the Azure ML CLI: PyYAML allows tabs only inside quotes, comments and block scalars (\"found character '\\t' that cannot start any token\"). Use a space.",
+            )
+            .with_fix(SyntaxFix::safe(title, vec![Edit::replace(range, replacement)])),
+        );
+    }
+
     fn follows_quoted_scalar(&self) -> bool {
         matches!(
             self.tokens.last(),
@@ -333,11 +377,43 @@ impl<'t> Scanner<'t> {
 
     fn scan_node_property(&mut self, marker: u8) {
         let start = self.pos;
+        // A verbatim tag (`!<tag:yaml.org,2002:str>`) may hold commas; it ends at `>`.
+        if marker == b'!' && self.peek_at(1) == Some(b'<') {
+            while let Some(b) = self.peek() {
+                if matches!(b, b'\n' | b'\r') {
+                    break;
+                }
+                self.pos += 1;
+                if b == b'>' {
+                    break;
+                }
+            }
+        }
         while let Some(b) = self.peek() {
             if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b',' | b']' | b'}') {
                 break;
             }
             self.pos += 1;
+        }
+        let property = &self.text[start..self.pos];
+        if marker == b'!' && !safe_loader_constructs(property) {
+            let range = TextRange::new(start, self.pos);
+            // The tag and the blanks after it, so removing it leaves the value in place.
+            let blanks = self.bytes[self.pos..].iter().take_while(|b| **b == b' ').count();
+            self.errors.push(
+                SyntaxError::new(
+                    SyntaxErrorKind::UnknownTag,
+                    range,
+                    format!(
+                        "The Azure ML CLI cannot read the tag `{property}`: PyYAML's safe loader has no constructor for it (\"could not determine a constructor for the tag\"). Write the value itself, without a tag."
+                    ),
+                )
+                .with_fix(SyntaxFix::new(
+                    format!("Remove the tag `{property}`"),
+                    vec![Edit::delete(TextRange::new(start, self.pos + blanks))],
+                )),
+            );
+            return;
         }
         let what = if marker == b'&' { "Anchors" } else { "Tags" };
         self.errors.push(SyntaxError::new(
@@ -396,6 +472,23 @@ impl<'t> Scanner<'t> {
             self.pos += 1;
         }
         let raw = &self.text[start..self.pos];
+        // A tab inside a plain scalar ends it for PyYAML, and the scanner then fails on the tab.
+        let mut at = 0;
+        while let Some(tab) = raw[at..].find('\t') {
+            let first = start + at + tab;
+            let run_start = start + raw[..at + tab].trim_end_matches([' ', '\t']).len();
+            let run_end = first + raw[at + tab..].len() - raw[at + tab..].trim_start_matches([' ', '\t']).len();
+            let range = TextRange::new(run_start.min(first), run_end);
+            self.errors.push(
+                SyntaxError::new(
+                    SyntaxErrorKind::Tab,
+                    range,
+                    "A tab inside unquoted text stops the Azure ML CLI: PyYAML ends the text at the tab and then fails on it (\"found character '\\t' that cannot start any token\"). Quote the text or use a space.",
+                )
+                .with_fix(SyntaxFix::safe("Replace the tab with a space", vec![Edit::replace(range, " ")])),
+            );
+            at = run_end - start;
+        }
         let scalar = Scalar { text: raw.to_string(), style: ScalarStyle::Plain, value: resolve_plain(raw) };
         self.push(Tok::Scalar(Rc::new(scalar)), start, self.pos);
     }
@@ -484,7 +577,8 @@ impl<'t> Scanner<'t> {
         // Rest of the header line: only whitespace and a comment may follow.
         while let Some(b) = self.peek() {
             match b {
-                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'\t' => self.report_tabs(),
+                b' ' | b'\r' => self.pos += 1,
                 b'#' => self.scan_comment(),
                 b'\n' => break,
                 _ => {
@@ -639,6 +733,24 @@ fn fold_flow_lines(text: &str) -> String {
     fold_lines(&lines)
 }
 
+/// Whether PyYAML 6.0.4's `SafeConstructor` builds a value for the tag written `property`:
+/// the non-specific `!`, and the YAML 1.1 types it registers (`constructor.py`: null, bool,
+/// int, float, binary, timestamp, omap, pairs, set, str, seq, map), as `!!type` or verbatim
+/// `!<tag:yaml.org,2002:type>`. Any other tag (`!Ref`, `!!python/object`) is a
+/// `ConstructorError`.
+fn safe_loader_constructs(property: &str) -> bool {
+    const TYPES: [&str; 12] =
+        ["null", "bool", "int", "float", "binary", "timestamp", "omap", "pairs", "set", "str", "seq", "map"];
+    let name = if property == "!" {
+        return true;
+    } else if let Some(verbatim) = property.strip_prefix("!<").and_then(|v| v.strip_suffix('>')) {
+        verbatim.strip_prefix("tag:yaml.org,2002:")
+    } else {
+        property.strip_prefix("!!")
+    };
+    name.is_some_and(|n| TYPES.contains(&n))
+}
+
 /// Resolves a plain scalar as PyYAML's YAML 1.1 resolver does.
 pub fn resolve_plain(raw: &str) -> ScalarValue {
     match raw {
@@ -743,6 +855,163 @@ fn resolve_float(raw: &str) -> Option<f64> {
     }
     let cleaned: String = body.chars().filter(|c| *c != '_').collect();
     cleaned.parse::<f64>().ok().map(|f| sign as f64 * f)
+}
+
+/// A plain scalar PyYAML reads as a date or a timestamp: the fields of its
+/// `tag:yaml.org,2002:timestamp` pattern (PyYAML 6.0.4 `resolver.py`, the YAML 1.1 timestamp
+/// type), before range checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    pub year: u32,
+    pub month: u32,
+    pub day: u32,
+    /// `None` for a date (`2024-05-01`).
+    pub time: Option<TimeOfDay>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeOfDay {
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    /// Microseconds: PyYAML keeps the first six fraction digits.
+    pub micros: u32,
+    /// Offset from UTC in minutes; `None` when the text gives no zone.
+    pub offset_minutes: Option<i32>,
+}
+
+impl Timestamp {
+    /// Why PyYAML's constructor (Python's `datetime`) refuses these fields, if it does.
+    pub fn invalid_reason(&self) -> Option<&'static str> {
+        let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
+        let days = match self.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return Some("month must be in 1..12"),
+        };
+        if self.year == 0 {
+            return Some("year 0 is out of range");
+        }
+        if self.day == 0 || self.day > days {
+            return Some("day is out of range for month");
+        }
+        let t = self.time?;
+        if t.hour > 23 {
+            return Some("hour must be in 0..23");
+        }
+        if t.minute > 59 {
+            return Some("minute must be in 0..59");
+        }
+        if t.second > 59 {
+            return Some("second must be in 0..59");
+        }
+        None
+    }
+
+    /// The value as Python's `isoformat()` prints the `date` or `datetime` PyYAML builds.
+    pub fn isoformat(&self) -> String {
+        let date = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
+        let Some(t) = self.time else { return date };
+        let mut out = format!("{date}T{:02}:{:02}:{:02}", t.hour, t.minute, t.second);
+        if t.micros != 0 {
+            out.push_str(&format!(".{:06}", t.micros));
+        }
+        if let Some(offset) = t.offset_minutes {
+            let sign = if offset < 0 { '-' } else { '+' };
+            out.push_str(&format!("{sign}{:02}:{:02}", offset.abs() / 60, offset.abs() % 60));
+        }
+        out
+    }
+}
+
+/// Reads `raw` as PyYAML's timestamp pattern does:
+/// `YYYY-MM-DD`, or `YYYY-M-D` then `T`/`t`/blanks, `H:MM:SS`, an optional `.fraction` and an
+/// optional zone (`Z`, `+H`, `-HH:MM`, after optional blanks). `None` when it is not one.
+pub fn resolve_timestamp(raw: &str) -> Option<Timestamp> {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize, min: usize, max: usize| -> Option<u32> {
+        let start = *i;
+        while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        if *i - start < min {
+            return None;
+        }
+        raw[start..*i].parse().ok()
+    };
+    let expect = |i: &mut usize, c: u8| -> Option<()> { (b.get(*i) == Some(&c)).then(|| *i += 1) };
+    let year = digits(&mut i, 4, 4)?;
+    expect(&mut i, b'-')?;
+    let month_start = i;
+    let month = digits(&mut i, 1, 2)?;
+    let month_len = i - month_start;
+    expect(&mut i, b'-')?;
+    let day_start = i;
+    let day = digits(&mut i, 1, 2)?;
+    let day_len = i - day_start;
+    if i == b.len() {
+        // A date alone needs two-digit month and day.
+        return (month_len == 2 && day_len == 2).then_some(Timestamp { year, month, day, time: None });
+    }
+    match b[i] {
+        b'T' | b't' => i += 1,
+        b' ' | b'\t' => {
+            while matches!(b.get(i), Some(b' ' | b'\t')) {
+                i += 1;
+            }
+        }
+        _ => return None,
+    }
+    let hour = digits(&mut i, 1, 2)?;
+    expect(&mut i, b':')?;
+    let minute = digits(&mut i, 2, 2)?;
+    expect(&mut i, b':')?;
+    let second = digits(&mut i, 2, 2)?;
+    let mut micros = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        let fraction = &raw[start..i];
+        let six: String = fraction.chars().chain(std::iter::repeat('0')).take(6).collect();
+        micros = six.parse().unwrap_or(0);
+    }
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    let mut offset_minutes = None;
+    match b.get(i) {
+        None => {
+            if raw.ends_with([' ', '\t']) {
+                return None;
+            }
+        }
+        Some(b'Z') => {
+            i += 1;
+            offset_minutes = Some(0);
+        }
+        Some(&sign @ (b'+' | b'-')) => {
+            i += 1;
+            let hours = digits(&mut i, 1, 2)? as i32;
+            let mut minutes = 0;
+            if b.get(i) == Some(&b':') {
+                i += 1;
+                minutes = digits(&mut i, 2, 2)? as i32;
+            }
+            let total = hours * 60 + minutes;
+            offset_minutes = Some(if sign == b'-' { -total } else { total });
+        }
+        _ => return None,
+    }
+    if i != b.len() {
+        return None;
+    }
+    Some(Timestamp { year, month, day, time: Some(TimeOfDay { hour, minute, second, micros, offset_minutes }) })
 }
 
 /// Where quoted scalars can end, computed once per text in linear time.
@@ -1654,6 +1923,50 @@ mod tests {
             kinds_of("a: &x 1\nb: *x\n"),
             vec![SyntaxErrorKind::UnsupportedYaml, SyntaxErrorKind::UnsupportedYaml]
         );
+    }
+
+    #[test]
+    fn timestamps_match_pyyaml_s_pattern_and_isoformat() {
+        let iso = |raw: &str| resolve_timestamp(raw).map(|t| t.isoformat());
+        assert_eq!(iso("2024-05-01").as_deref(), Some("2024-05-01"));
+        assert_eq!(iso("2026-01-01T18:00:00").as_deref(), Some("2026-01-01T18:00:00"));
+        assert_eq!(iso("2001-12-14 21:59:43.10 -5").as_deref(), Some("2001-12-14T21:59:43.100000-05:00"));
+        assert_eq!(iso("2001-12-15T02:59:43.1Z").as_deref(), Some("2001-12-15T02:59:43.100000+00:00"));
+        assert_eq!(iso("2001-12-14t21:59:43.10-05:00").as_deref(), Some("2001-12-14T21:59:43.100000-05:00"));
+        // A date alone needs two digits for month and day; a timestamp does not.
+        assert_eq!(iso("2024-5-1"), None);
+        assert_eq!(iso("2024-5-1T1:00:00").as_deref(), Some("2024-05-01T01:00:00"));
+        for not_one in ["2024-05-01x", "24-05-01", "2024-05-01T18:00", "2024-05-01 18:00:00 x", "20240501"] {
+            assert_eq!(resolve_timestamp(not_one), None, "{not_one}");
+        }
+        assert_eq!(resolve_timestamp("2024-13-01").unwrap().invalid_reason(), Some("month must be in 1..12"));
+        assert_eq!(resolve_timestamp("2024-02-30").unwrap().invalid_reason(), Some("day is out of range for month"));
+        assert_eq!(resolve_timestamp("2024-02-29").unwrap().invalid_reason(), None);
+        assert_eq!(resolve_timestamp("2024-05-01T25:00:00").unwrap().invalid_reason(), Some("hour must be in 0..23"));
+    }
+
+    #[test]
+    fn tabs_between_tokens_are_errors_as_in_pyyaml_and_fine_inside_text() {
+        for bad in ["k:\tv\n", "k: v\t\n", "k: a\tb\n", "k: [a,\tb]\n", "- a\t\n", "a: 1\n\t\nb: 2\n", "k: |\t\n  x\n"]
+        {
+            assert!(kinds_of(bad).contains(&SyntaxErrorKind::Tab), "{bad:?}: {:?}", kinds_of(bad));
+        }
+        for good in ["k: 'a\tb'\n", "k: \"a\tb\"\n", "k: v # a\tcomment\n", "k: |\n  \tx\n"] {
+            assert!(kinds_of(good).is_empty(), "{good:?}: {:?}", kinds_of(good));
+        }
+        // The fix after `:` is one space; a trailing tab is removed.
+        let parsed = parse("k:\tv\n");
+        assert_eq!(parsed.errors[0].fixes[0].edits[0].new_text, " ");
+        assert_eq!(parse("k: v\t\n").errors[0].fixes[0].edits[0].new_text, "");
+    }
+
+    #[test]
+    fn tags_without_a_safe_loader_constructor_are_errors() {
+        assert_eq!(kinds_of("k: !Ref X\n"), vec![SyntaxErrorKind::UnknownTag]);
+        assert_eq!(kinds_of("k: !!python/object:os.system x\n"), vec![SyntaxErrorKind::UnknownTag]);
+        assert_eq!(kinds_of("k: !!str 1\n"), vec![SyntaxErrorKind::UnsupportedYaml]);
+        assert_eq!(kinds_of("k: !<tag:yaml.org,2002:str> 5\n"), vec![SyntaxErrorKind::UnsupportedYaml]);
+        assert_eq!(kinds_of("k: ! 5\n"), vec![SyntaxErrorKind::UnsupportedYaml]);
     }
 
     #[test]

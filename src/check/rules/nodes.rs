@@ -18,7 +18,7 @@ use super::RuleContext;
 use crate::check::catalog::Catalog;
 use crate::check::edits;
 use crate::check::validate::iso_duration_seconds;
-use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
+use crate::diagnostic::{Diagnostic, Fix, Severity, TextEdit, codes};
 use crate::spec::kinds::{ComputeKind, SpecForm};
 use crate::syntax::Entry;
 
@@ -63,6 +63,25 @@ fn check_scale(ctx: &RuleContext, out: &mut Vec<Diagnostic>) {
             && e.value.as_i64().is_none()
             && let Some(f) = e.value.as_f64()
         {
+            if !f.is_finite() {
+                // marshmallow 3.26.2 `Number._validated` turns the float into an int: `int(inf)`
+                // raises OverflowError ("Number too large."), `int(nan)` ValueError ("Not a valid
+                // integer."), so the CLI stops before any request.
+                let sdk = if f.is_nan() { "Not a valid integer." } else { "Number too large." };
+                let written = &ctx.text[e.value.range.start()..e.value.range.end()];
+                // AML407 at error severity: being a rule's code, it also replaces the schema's
+                // generic "truncates" warning at this range, which would not be true here.
+                out.push(Diagnostic::new(
+                    codes::FRACTIONAL_NODE_COUNT,
+                    e.value.range,
+                    format!(
+                        "`{name}` counts whole nodes; PyYAML reads `{written}` as {}, which the CLI refuses (\"{sdk}\"). Write a whole number.",
+                        if f.is_nan() { "not-a-number" } else { "infinity" }
+                    ),
+                ).with_severity(Severity::Error));
+                continue;
+            }
+            // marshmallow's non-strict `fields.Int` keeps the whole part: `int(2.5)` is 2.
             let whole = f.trunc() as i64;
             out.push(
                 Diagnostic::new(
