@@ -131,6 +131,15 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
         let placeholder_ranges = RangeSet::new(placeholders::check(root, &SECRET_KEYS, &mut semantic));
         semantic.retain(|d| d.code == codes::UNFILLED_PLACEHOLDER || !placeholder_ranges.overlaps(d.range));
         drop_schema_duplicates(&mut semantic);
+        // A finding on a value an alias brought points at the alias; editing there would
+        // replace the alias, so such findings keep their message and lose their fixes.
+        if !parsed.aliases.is_empty() {
+            for d in &mut semantic {
+                if parsed.aliases.binary_search_by_key(&d.range.start(), |r| r.start()).is_ok() {
+                    d.fixes.clear();
+                }
+            }
+        }
         // Staged diagnostics: in YAML a syntax error's line shows only the syntax error (the
         // tree there is a guess); in JSON, whose lines can hold a whole document, only findings
         // that touch the error's range are dropped.

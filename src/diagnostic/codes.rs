@@ -154,7 +154,7 @@ codes! {
     BYTE_ORDER_MARK = 8, "byte-order-mark", Information, "The file starts with a byte-order mark.";
     MIXED_LINE_ENDINGS = 9, "mixed-line-endings", Hint, "The file mixes line endings (CRLF, LF, lone CR).";
     JSON_SYNTAX = 10, "json-syntax", Error, "The JSON text cannot be parsed.";
-    UNSUPPORTED_YAML = 11, "unsupported-yaml", Warning, "An anchor, alias or tag is used; the value is not checked.";
+    UNSUPPORTED_YAML = 11, "unsupported-yaml", Warning, "A tag is written, or aliases expand past the cap; the value is not checked as PyYAML builds it.";
     UNCLOSED_BRACKET = 12, "unclosed-bracket", Error, "A flow collection or JSON value has no closing bracket.";
     TOO_DEEP = 13, "too-deep", Warning, "Collections nest deeper than the checker reads; the inside is not checked.";
     TOO_MANY_FINDINGS = 14, "too-many-findings", Information, "The file has more findings than are reported; the rest were cut.";

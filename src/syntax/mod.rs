@@ -73,23 +73,26 @@ pub struct Parsed {
     /// Every token in source order (comments excluded), for the cursor query.
     pub tokens: Vec<Token>,
     pub errors: Vec<SyntaxError>,
+    /// Where YAML aliases (`*name`) were expanded into the tree: the ranges of every value they
+    /// brought. A fix there would rewrite the alias, so none is offered.
+    pub aliases: Vec<TextRange>,
 }
 
 pub fn parse(original: &str, format: Format) -> Parsed {
     let text = &*normalize_line_ends(original);
-    let (root, comments, tokens, mut errors) = match format {
+    let (root, comments, tokens, mut errors, aliases) = match format {
         Format::Yaml => {
             let p = yaml::parse(text);
-            (p.root, p.comments, p.tokens, p.errors)
+            (p.root, p.comments, p.tokens, p.errors, p.aliases)
         }
         Format::Json => {
             let p = json::parse(text);
-            (p.root, p.comments, p.tokens, p.errors)
+            (p.root, p.comments, p.tokens, p.errors, Vec::new())
         }
     };
     errors.extend(text_level_diagnostics(original));
     errors.sort_by_key(|d| (d.range.start, d.range.end));
-    Parsed { format, root, comments, tokens, errors }
+    Parsed { format, root, comments, tokens, errors, aliases }
 }
 
 /// Byte-order mark and line-ending findings, which do not depend on the format.

@@ -198,6 +198,8 @@ pub enum TokenKind {
     Dash,
     /// `:` ending a mapping key.
     Colon,
+    /// `? ` opening an explicit mapping key.
+    Question,
     /// `,` between flow items.
     Comma,
     FlowSeqStart,

@@ -23,23 +23,46 @@ pub struct YamlParse {
     /// The scanner's tokens without their decoded text.
     pub tokens: Vec<super::tree::Token>,
     pub errors: Vec<SyntaxError>,
+    /// The aliases expanded into the tree, in source order: every range inside an expanded
+    /// value is its alias's, so an edit at one would replace the alias, not the value.
+    pub aliases: Vec<TextRange>,
 }
 
 pub fn parse(text: &str) -> YamlParse {
     let mut scanner = Scanner::new(text);
     scanner.run();
-    let mut parser = Parser { text, tokens: scanner.tokens, pos: 0, errors: scanner.errors, depth: 0, too_deep: false };
+    let mut parser = Parser {
+        text,
+        tokens: scanner.tokens,
+        pos: 0,
+        errors: scanner.errors,
+        depth: 0,
+        too_deep: false,
+        anchor_of_token: scanner.anchors,
+        anchors: HashMap::new(),
+        expanded: 0,
+        expansion_capped: false,
+        unexpanded_aliases: std::collections::HashSet::new(),
+        expanded_aliases: Vec::new(),
+    };
     let root = parser.parse_document();
-    let mut errors = parser.errors;
+    let mut errors = std::mem::take(&mut parser.errors);
     errors.sort_by_key(|d| (d.range.start, d.range.end));
     let tokens = parser.tokens.iter().map(Token::slim).collect();
-    YamlParse { root, comments: scanner.comments, tokens, errors }
+    let mut aliases = parser.expanded_aliases;
+    aliases.sort_by_key(|r| r.start());
+    YamlParse { root, comments: scanner.comments, tokens, errors, aliases }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 enum Tok {
     Dash,
     Colon,
+    /// `? ` before an explicit key (YAML 1.1 §7.4.2; PyYAML writes keys over 128 characters
+    /// this way).
+    Question,
+    /// `*name`: the node anchored `&name` before it.
+    Alias(Rc<str>),
     /// Shared, so that the parser's many look-aheads copy a pointer, not the text.
     Scalar(Rc<Scalar>),
     FlowSeqStart,
@@ -66,6 +89,8 @@ impl Token {
         let kind = match &self.tok {
             Tok::Dash => TokenKind::Dash,
             Tok::Colon => TokenKind::Colon,
+            Tok::Question => TokenKind::Question,
+            Tok::Alias(_) => TokenKind::Scalar(ScalarStyle::Plain),
             Tok::Scalar(s) => TokenKind::Scalar(s.style),
             Tok::FlowSeqStart => TokenKind::FlowSeqStart,
             Tok::FlowSeqEnd => TokenKind::FlowSeqEnd,
@@ -99,6 +124,10 @@ struct Scanner<'t> {
     tokens: Vec<Token>,
     comments: Vec<Comment>,
     errors: Vec<SyntaxError>,
+    /// An anchor (`&name`) waiting for the token that starts the node it labels.
+    pending_anchor: Option<(Rc<str>, TextRange)>,
+    /// The anchor written before a token (name and where), by the token's index.
+    anchors: HashMap<usize, (Rc<str>, TextRange)>,
 }
 
 const TAB_WIDTH: u32 = 2;
@@ -119,6 +148,8 @@ impl<'t> Scanner<'t> {
             tokens: Vec::new(),
             comments: Vec::new(),
             errors: Vec::new(),
+            pending_anchor: None,
+            anchors: HashMap::new(),
         }
     }
 
@@ -274,6 +305,7 @@ impl<'t> Scanner<'t> {
         let col = self.col_of(start);
         let first_in_line = !self.line_has_token;
         self.line_has_token = true;
+        self.attach_anchor();
         self.tokens.push(Token { tok, range: TextRange::new(start, end), line: self.line, col, first_in_line });
     }
 
@@ -319,12 +351,7 @@ impl<'t> Scanner<'t> {
                 b'&' | b'!' => self.scan_node_property(b),
                 b'*' => self.scan_alias(),
                 b'?' if self.is_blank_or_end(1) => {
-                    let r = TextRange::new(self.pos, self.pos + 1);
-                    self.errors.push(SyntaxError::new(
-                        SyntaxErrorKind::UnsupportedYaml,
-                        r,
-                        "Complex mapping keys (`? key`) are not supported in compute specs; write `key: value`.",
-                    ));
+                    self.push(Tok::Question, self.pos, self.pos + 1);
                     self.pos += 1;
                 }
                 _ => self.scan_plain(),
@@ -415,15 +442,34 @@ impl<'t> Scanner<'t> {
             );
             return;
         }
-        let what = if marker == b'&' { "Anchors" } else { "Tags" };
+        if marker == b'&' {
+            let name = &self.text[start + 1..self.pos];
+            if name.is_empty() {
+                self.errors.push(SyntaxError::new(
+                    SyntaxErrorKind::YamlSyntax,
+                    TextRange::new(start, self.pos),
+                    "An anchor needs a name right after `&` (`&defaults`); the Azure ML CLI fails on an empty one.",
+                ));
+            } else {
+                self.pending_anchor = Some((Rc::from(name), TextRange::new(start, self.pos)));
+            }
+            return;
+        }
         self.errors.push(SyntaxError::new(
             SyntaxErrorKind::UnsupportedYaml,
             TextRange::new(start, self.pos),
             format!(
-                "{what} (`{}`) are not used by compute specs; aml-compute-ls ignores it and checks the value as written.",
+                "Tags (`{}`) are not used by compute specs; aml-compute-ls ignores it and checks the value as written.",
                 &self.text[start..self.pos]
             ),
         ));
+    }
+
+    /// Gives the waiting anchor to the token about to be pushed.
+    fn attach_anchor(&mut self) {
+        if let Some(name) = self.pending_anchor.take() {
+            self.anchors.insert(self.tokens.len(), name);
+        }
     }
 
     fn scan_alias(&mut self) {
@@ -434,17 +480,8 @@ impl<'t> Scanner<'t> {
             }
             self.pos += 1;
         }
-        let range = TextRange::new(start, self.pos);
-        self.errors.push(SyntaxError::new(
-            SyntaxErrorKind::UnsupportedYaml,
-            range,
-            format!(
-                "The alias `{}` is not expanded by aml-compute-ls; the value it stands for is not checked.",
-                &self.text[start..self.pos]
-            ),
-        ));
-        let text = self.text[start..self.pos].to_string();
-        self.push(Tok::Scalar(Rc::new(Scalar::string(text, ScalarStyle::Plain))), start, self.pos);
+        let name: Rc<str> = Rc::from(&self.text[start + 1..self.pos]);
+        self.push(Tok::Alias(name), start, self.pos);
     }
 
     fn scan_plain(&mut self) {
@@ -513,6 +550,7 @@ impl<'t> Scanner<'t> {
                 self.pos = close + 1;
                 let style = if quote == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
                 self.line_has_token = true;
+                self.attach_anchor();
                 self.tokens.push(Token {
                     tok: Tok::Scalar(Rc::new(Scalar { text, style, value: ScalarValue::Str })),
                     range: TextRange::new(start, self.pos),
@@ -642,6 +680,7 @@ impl<'t> Scanner<'t> {
             self.pos = cursor;
         }
         self.line_has_token = true;
+        self.attach_anchor();
         self.tokens.push(Token {
             tok: Tok::Scalar(Rc::new(Scalar { text, style, value: ScalarValue::Str })),
             range: TextRange::new(start, end.max(start + 1)),
@@ -1159,6 +1198,71 @@ struct Parser<'t> {
     depth: usize,
     /// Whether the one "nested too deeply" diagnostic has been given.
     too_deep: bool,
+    /// The anchor (`&name`) written before a token, by the token's index (from the scanner).
+    anchor_of_token: HashMap<usize, (Rc<str>, TextRange)>,
+    /// The nodes anchored so far, by name; a later anchor of the same name replaces an earlier
+    /// one, as in PyYAML.
+    anchors: HashMap<Rc<str>, Rc<Anchored>>,
+    /// Values copied by alias expansion so far (see `MAX_ALIAS_EXPANSION`).
+    expanded: usize,
+    /// Whether the one "aliases expand too far" diagnostic has been given.
+    expansion_capped: bool,
+    /// Aliases left as text (undefined, or past the expansion cap): not a merge error too.
+    unexpanded_aliases: std::collections::HashSet<usize>,
+    /// The aliases expanded into the tree.
+    expanded_aliases: Vec<TextRange>,
+}
+
+/// A node an anchor labels, with what expanding it costs.
+struct Anchored {
+    node: Node,
+    /// Values in it (scalars, collections and mapping entries).
+    size: usize,
+    /// Collections nested in it, itself included.
+    depth: usize,
+}
+
+/// How many values alias expansion may copy into one document. Real specs alias a few
+/// settings; a "billion laughs" file (each anchor aliasing the previous one ten times) would
+/// otherwise grow exponentially. Past the cap, aliases stay unexpanded (one AML011 says so), so
+/// parsing stays linear in the text plus this constant.
+pub const MAX_ALIAS_EXPANSION: usize = 10_000;
+
+/// The number of values in `node` and how deeply its collections nest. The tree is at most
+/// `MAX_NESTING` deep, so the recursion is bounded.
+fn measure(node: &Node) -> (usize, usize) {
+    match &node.kind {
+        NodeKind::Mapping(entries) => entries.iter().fold((1, 1), |(size, depth), e| {
+            let (s, d) = measure(&e.value);
+            (size + 1 + s, depth.max(d + 1))
+        }),
+        NodeKind::Sequence(items) => items.iter().fold((1, 1), |(size, depth), item| {
+            let (s, d) = measure(item);
+            (size + s, depth.max(d + 1))
+        }),
+        NodeKind::Scalar(_) | NodeKind::Missing => (1, 0),
+    }
+}
+
+/// A copy of `node` whose every range is `at` (the alias), so findings about an aliased value
+/// point where it is used.
+fn relocated(node: &Node, at: TextRange) -> Node {
+    let kind = match &node.kind {
+        NodeKind::Mapping(entries) => NodeKind::Mapping(
+            entries
+                .iter()
+                .map(|e| Entry {
+                    key: e.key.clone(),
+                    key_range: at,
+                    value: relocated(&e.value, at),
+                    has_colon: e.has_colon,
+                })
+                .collect(),
+        ),
+        NodeKind::Sequence(items) => NodeKind::Sequence(items.iter().map(|i| relocated(i, at)).collect()),
+        other => other.clone(),
+    };
+    Node { kind, range: at }
 }
 
 impl<'t> Parser<'t> {
@@ -1264,27 +1368,78 @@ impl<'t> Parser<'t> {
         root
     }
 
+    /// Parses the node starting at the next token (see `parse_unlabelled_node`) and keeps it
+    /// under the anchor written before that token, if any.
+    fn parse_node(&mut self, parent_indent: i64) -> Node {
+        let first = self.pos;
+        let node = self.parse_unlabelled_node(parent_indent);
+        if self.pos > first {
+            self.label(first, &node);
+        }
+        node
+    }
+
+    /// The value an alias stands for, as PyYAML's composer gives it: a copy of the anchored
+    /// node. An undefined alias is an error (PyYAML: "found undefined alias"); past
+    /// `MAX_ALIAS_EXPANSION` or `MAX_NESTING` the alias stays unexpanded text.
+    fn expand_alias(&mut self, name: &str, at: TextRange) -> Node {
+        let text = &self.text[at.start()..at.end()];
+        let unexpanded = Node { kind: NodeKind::Scalar(Scalar::string(text, ScalarStyle::Plain)), range: at };
+        let Some(anchored) = self.anchors.get(name).cloned() else {
+            self.error(
+                SyntaxErrorKind::YamlSyntax,
+                at,
+                format!("`{text}` names no anchor defined before it (`&{name}`); the Azure ML CLI fails on it (\"found undefined alias\")."),
+            );
+            self.unexpanded_aliases.insert(at.start());
+            return unexpanded;
+        };
+        if self.depth + anchored.depth > MAX_NESTING {
+            self.report_too_deep(at);
+            return Node::missing(at.start());
+        }
+        if self.expanded + anchored.size > MAX_ALIAS_EXPANSION {
+            if !self.expansion_capped {
+                self.expansion_capped = true;
+                self.error(
+                    SyntaxErrorKind::UnsupportedYaml,
+                    at,
+                    format!("Aliases here would copy more than {MAX_ALIAS_EXPANSION} values, so `{text}` and the aliases after it are not expanded or checked. No compute spec needs this; write the values out."),
+                );
+            }
+            self.unexpanded_aliases.insert(at.start());
+            return unexpanded;
+        }
+        self.expanded += anchored.size;
+        self.expanded_aliases.push(at);
+        relocated(&anchored.node, at)
+    }
+
     /// Parses the node starting at the next token. A node on a later line must be indented
     /// deeper than `parent_indent`; otherwise the value is missing.
-    fn parse_node(&mut self, parent_indent: i64) -> Node {
+    fn parse_unlabelled_node(&mut self, parent_indent: i64) -> Node {
         let Some(t) = self.peek().cloned() else {
             return Node::missing(self.last_end());
         };
         if t.first_in_line && (t.col as i64) <= parent_indent {
             return Node::missing(self.last_end());
         }
-        let opens_block = matches!(t.tok, Tok::Dash | Tok::Colon) || self.is_key_at(0);
+        let opens_block = matches!(t.tok, Tok::Dash | Tok::Colon | Tok::Question) || self.is_key_at(0);
         if opens_block && self.depth >= MAX_NESTING {
             return self.skip_too_deep_block(&t, parent_indent);
         }
         match &t.tok {
             Tok::Dash => self.nested(|p| p.parse_block_sequence(t.col)),
             Tok::Scalar(_) if self.is_key_at(0) => self.nested(|p| p.parse_block_mapping(t.col)),
-            Tok::Colon => self.nested(|p| p.parse_block_mapping(t.col)),
+            Tok::Colon | Tok::Question => self.nested(|p| p.parse_block_mapping(t.col)),
             Tok::Scalar(s) if s.style == ScalarStyle::Plain => self.parse_plain(parent_indent),
             Tok::Scalar(s) => {
                 self.advance();
                 Node { kind: NodeKind::Scalar(Scalar::clone(s)), range: t.range }
+            }
+            Tok::Alias(name) => {
+                self.advance();
+                self.expand_alias(name, t.range)
             }
             Tok::FlowSeqStart | Tok::FlowMapStart => {
                 let node = self.parse_flow();
@@ -1454,6 +1609,12 @@ impl<'t> Parser<'t> {
                     self.check_duplicate(&mut seen, &key, t.range, t.line);
                     entries.push(Entry { key, key_range: t.range, value, has_colon });
                 }
+                Tok::Question => {
+                    self.advance();
+                    let entry = self.parse_explicit_entry(indent, &t);
+                    self.check_duplicate(&mut seen, &entry.key, entry.key_range, t.line);
+                    entries.push(entry);
+                }
                 Tok::Colon => {
                     self.advance();
                     self.error(SyntaxErrorKind::YamlSyntax, t.range, "A mapping entry needs a key before `:`.");
@@ -1480,7 +1641,107 @@ impl<'t> Parser<'t> {
             }
         }
         let end = self.last_end().max(start);
+        let entries = self.apply_merges(entries);
         Node { kind: NodeKind::Mapping(entries), range: TextRange::new(start, end) }
+    }
+
+    /// Applies YAML merge keys (`<<: {…}`, `<<: *defaults`, `<<: [*a, *b]`) as PyYAML 6.0.4's
+    /// `SafeConstructor.flatten_mapping` does: the merged mappings' entries come first and the
+    /// mapping's own keys win over them; in a list the first mapping wins; a later `<<` wins over
+    /// an earlier one. Only a plain `<<` is a merge key (a quoted one is text). The merged
+    /// mappings were flattened when they were built, so this never recurses. Anything but a
+    /// mapping or a list of mappings is an error, as in PyYAML ("expected a mapping or list of
+    /// mappings for merging").
+    fn apply_merges(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
+        let is_merge = |e: &Entry| e.key.text == "<<" && e.key.style == ScalarStyle::Plain;
+        if !entries.iter().any(is_merge) {
+            return entries;
+        }
+        let mut own: Vec<Entry> = Vec::with_capacity(entries.len());
+        // The sources in order of precedence, highest first.
+        let mut sources: Vec<Node> = Vec::new();
+        for entry in entries {
+            if !is_merge(&entry) {
+                own.push(entry);
+                continue;
+            }
+            match entry.value.kind {
+                NodeKind::Mapping(_) => sources.insert(0, entry.value),
+                NodeKind::Sequence(items) => {
+                    let mut valid = Vec::with_capacity(items.len());
+                    for item in items {
+                        if matches!(item.kind, NodeKind::Mapping(_)) {
+                            valid.push(item);
+                        } else if !self.unexpanded_aliases.contains(&item.range.start()) {
+                            self.merge_error(item.range);
+                        }
+                    }
+                    for (i, item) in valid.into_iter().enumerate() {
+                        sources.insert(i, item);
+                    }
+                }
+                _ if self.unexpanded_aliases.contains(&entry.value.range.start()) => {}
+                _ => self.merge_error(entry.value.range),
+            }
+        }
+        let mut taken: std::collections::HashSet<String> = own.iter().map(|e| e.key.text.clone()).collect();
+        let mut merged: Vec<Entry> = Vec::new();
+        for source in sources {
+            let NodeKind::Mapping(source_entries) = source.kind else { continue };
+            for e in source_entries {
+                if taken.insert(e.key.text.clone()) {
+                    merged.push(e);
+                }
+            }
+        }
+        merged.extend(own);
+        merged
+    }
+
+    fn merge_error(&mut self, range: TextRange) {
+        self.error(
+            SyntaxErrorKind::YamlSyntax,
+            range,
+            "A merge key (`<<`) takes a mapping or a list of mappings; the Azure ML CLI fails on anything else (\"expected a mapping or list of mappings for merging\").",
+        );
+    }
+
+    /// An explicit entry after its `?`: the key (on the `?` line or indented below it), then
+    /// an optional `:` at the mapping's indentation (or on the key's line) with the value. No
+    /// `:` means a null value, as in PyYAML. A list or mapping as a key is an error: PyYAML
+    /// fails on it ("found unhashable key").
+    fn parse_explicit_entry(&mut self, indent: u32, question: &Token) -> Entry {
+        let key_node = match self.peek() {
+            Some(t) if matches!(t.tok, Tok::Colon) && (t.first_in_line || t.line == question.line) => {
+                Node::missing(question.range.end())
+            }
+            _ => self.parse_node(indent as i64),
+        };
+        let key_range = if matches!(key_node.kind, NodeKind::Missing) { question.range } else { key_node.range };
+        let key = match key_node.kind {
+            NodeKind::Scalar(s) => s,
+            NodeKind::Missing => Scalar { text: String::new(), style: ScalarStyle::Plain, value: ScalarValue::Null },
+            _ => {
+                self.error(
+                    SyntaxErrorKind::YamlSyntax,
+                    key_range,
+                    "A list or mapping cannot be used as a key: the Azure ML CLI fails on it (\"found unhashable key\").",
+                );
+                Scalar::string("", ScalarStyle::Plain)
+            }
+        };
+        let colon_here = matches!(
+            self.peek(),
+            Some(Token { tok: Tok::Colon, first_in_line, col, line, .. })
+                if (*first_in_line && *col == indent) || (!*first_in_line && *line == question.line)
+        );
+        if !colon_here {
+            let end = key_range.end();
+            return Entry { key, key_range, value: Node::missing(end), has_colon: true };
+        }
+        let colon = self.advance().unwrap();
+        let value = self.parse_mapping_value(indent, &colon);
+        Entry { key, key_range, value, has_colon: true }
     }
 
     fn parse_mapping_value(&mut self, indent: u32, colon: &Token) -> Node {
@@ -1606,6 +1867,11 @@ impl<'t> Parser<'t> {
                 break;
             }
             match t.tok {
+                // `{? a: 1}` is `{a: 1}`: the indicator adds nothing our tree keeps.
+                Tok::Question => {
+                    self.advance();
+                    continue;
+                }
                 Tok::Comma => {
                     self.advance();
                     if expect_item {
@@ -1677,7 +1943,7 @@ impl<'t> Parser<'t> {
             }
         }
         let range = TextRange::new(open.range.start(), self.last_end().max(open.range.end()));
-        let kind = if is_seq { NodeKind::Sequence(items) } else { NodeKind::Mapping(entries) };
+        let kind = if is_seq { NodeKind::Sequence(items) } else { NodeKind::Mapping(self.apply_merges(entries)) };
         Node { kind, range }
     }
 
@@ -1687,12 +1953,41 @@ impl<'t> Parser<'t> {
         self.is_key_at(0) || matches!(t.tok, Tok::Dash)
     }
 
+    /// Parses one flow item and keeps it under the anchor written before it, if any.
     fn parse_flow_item(&mut self) -> Node {
+        let first = self.pos;
+        let node = self.parse_unlabelled_flow_item();
+        if self.pos > first {
+            self.label(first, &node);
+        }
+        node
+    }
+
+    /// Keeps `node` under the anchor written before the token at `first`, if any.
+    fn label(&mut self, first: usize, node: &Node) {
+        if let Some((name, at)) = self.anchor_of_token.get(&first).cloned() {
+            if self.anchors.contains_key(&name) {
+                self.error(
+                    SyntaxErrorKind::YamlSyntax,
+                    at,
+                    format!("The anchor `&{name}` is defined a second time; the Azure ML CLI fails on it (\"found duplicate anchor\"). Give it another name."),
+                );
+            }
+            let (size, depth) = measure(node);
+            self.anchors.insert(name, Rc::new(Anchored { node: node.clone(), size, depth }));
+        }
+    }
+
+    fn parse_unlabelled_flow_item(&mut self) -> Node {
         let Some(t) = self.peek().cloned() else {
             return Node::missing(self.last_end());
         };
         match &t.tok {
             Tok::FlowSeqStart | Tok::FlowMapStart => self.parse_flow(),
+            Tok::Alias(name) => {
+                self.advance();
+                self.expand_alias(name, t.range)
+            }
             Tok::Scalar(s) => {
                 self.advance();
                 let mut scalar = Scalar::clone(s);
@@ -1918,55 +2213,70 @@ mod tests {
     }
 
     #[test]
-    fn anchors_and_aliases_warn() {
+    fn aliases_expand_to_the_anchored_value_with_the_alias_range() {
+        let text = "a: &x {p: 1}\nb: *x\nc: [&y s, *y]\n";
+        assert_eq!(parse_ok(text), serde_json::json!({"a":{"p":1},"b":{"p":1},"c":["s","s"]}));
+        let root = parse(text).root.unwrap();
+        let b = root.entry("b").unwrap();
+        let alias = text.find("*x").unwrap();
+        assert_eq!(b.value.range, TextRange::new(alias, alias + 2));
+        assert_eq!(b.value.as_mapping().unwrap()[0].key_range, TextRange::new(alias, alias + 2));
+        // Undefined aliases, duplicate and empty anchors fail in PyYAML.
+        assert_eq!(kinds_of("a: *nothing\n"), vec![SyntaxErrorKind::YamlSyntax]);
+        assert_eq!(kinds_of("a: &x 1\nb: &x 2\n"), vec![SyntaxErrorKind::YamlSyntax]);
+        assert_eq!(kinds_of("a: & x\n"), vec![SyntaxErrorKind::YamlSyntax]);
+    }
+
+    #[test]
+    fn alias_expansion_is_capped_and_says_so() {
+        // A "billion laughs": each level aliases the previous one ten times.
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let items = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+        }
+        let parsed = parse(&text);
+        let capped: Vec<_> = parsed.errors.iter().filter(|e| e.kind == SyntaxErrorKind::UnsupportedYaml).collect();
+        assert_eq!(capped.len(), 1, "{:#?}", parsed.errors);
+        assert!(capped[0].message.contains("not expanded"));
+        let (size, _) = measure(parsed.root.as_ref().unwrap());
+        assert!(size < 3 * MAX_ALIAS_EXPANSION, "{size}");
+    }
+
+    #[test]
+    fn merge_keys_apply_as_pyyaml_does() {
+        assert_eq!(parse_ok("c:\n  <<: {x: 1}\n  y: 2\n"), serde_json::json!({"c":{"x":1,"y":2}}));
+        // Own keys win, wherever the merge is written.
+        assert_eq!(parse_ok("c:\n  x: 2\n  <<: {x: 1}\n"), serde_json::json!({"c":{"x":2}}));
+        // In a list the first mapping wins.
         assert_eq!(
-            kinds_of("a: &x 1\nb: *x\n"),
-            vec![SyntaxErrorKind::UnsupportedYaml, SyntaxErrorKind::UnsupportedYaml]
+            parse_ok("a: &a {x: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: [*a, *b]\n"),
+            serde_json::json!({"a":{"x":1},"b":{"x":2,"z":2},"c":{"x":1,"z":2}})
         );
+        // Merges of merges are already flat.
+        assert_eq!(
+            parse_ok("a: &a {x: 1}\nb: &b {<<: *a, y: 2}\nc: {<<: *b}\n"),
+            serde_json::json!({"a":{"x":1},"b":{"x":1,"y":2},"c":{"x":1,"y":2}})
+        );
+        // A quoted `<<` is an ordinary key; a merge of a scalar fails in PyYAML.
+        assert_eq!(parse_ok("'<<': {x: 1}\n"), serde_json::json!({"<<":{"x":1}}));
+        assert_eq!(kinds_of("<<: 1\n"), vec![SyntaxErrorKind::YamlSyntax]);
+        assert_eq!(kinds_of("<<: [1]\n"), vec![SyntaxErrorKind::YamlSyntax]);
     }
 
     #[test]
-    fn timestamps_match_pyyaml_s_pattern_and_isoformat() {
-        let iso = |raw: &str| resolve_timestamp(raw).map(|t| t.isoformat());
-        assert_eq!(iso("2024-05-01").as_deref(), Some("2024-05-01"));
-        assert_eq!(iso("2026-01-01T18:00:00").as_deref(), Some("2026-01-01T18:00:00"));
-        assert_eq!(iso("2001-12-14 21:59:43.10 -5").as_deref(), Some("2001-12-14T21:59:43.100000-05:00"));
-        assert_eq!(iso("2001-12-15T02:59:43.1Z").as_deref(), Some("2001-12-15T02:59:43.100000+00:00"));
-        assert_eq!(iso("2001-12-14t21:59:43.10-05:00").as_deref(), Some("2001-12-14T21:59:43.100000-05:00"));
-        // A date alone needs two digits for month and day; a timestamp does not.
-        assert_eq!(iso("2024-5-1"), None);
-        assert_eq!(iso("2024-5-1T1:00:00").as_deref(), Some("2024-05-01T01:00:00"));
-        for not_one in ["2024-05-01x", "24-05-01", "2024-05-01T18:00", "2024-05-01 18:00:00 x", "20240501"] {
-            assert_eq!(resolve_timestamp(not_one), None, "{not_one}");
-        }
-        assert_eq!(resolve_timestamp("2024-13-01").unwrap().invalid_reason(), Some("month must be in 1..12"));
-        assert_eq!(resolve_timestamp("2024-02-30").unwrap().invalid_reason(), Some("day is out of range for month"));
-        assert_eq!(resolve_timestamp("2024-02-29").unwrap().invalid_reason(), None);
-        assert_eq!(resolve_timestamp("2024-05-01T25:00:00").unwrap().invalid_reason(), Some("hour must be in 0..23"));
-    }
-
-    #[test]
-    fn tabs_between_tokens_are_errors_as_in_pyyaml_and_fine_inside_text() {
-        for bad in ["k:\tv\n", "k: v\t\n", "k: a\tb\n", "k: [a,\tb]\n", "- a\t\n", "a: 1\n\t\nb: 2\n", "k: |\t\n  x\n"]
-        {
-            assert!(kinds_of(bad).contains(&SyntaxErrorKind::Tab), "{bad:?}: {:?}", kinds_of(bad));
-        }
-        for good in ["k: 'a\tb'\n", "k: \"a\tb\"\n", "k: v # a\tcomment\n", "k: |\n  \tx\n"] {
-            assert!(kinds_of(good).is_empty(), "{good:?}: {:?}", kinds_of(good));
-        }
-        // The fix after `:` is one space; a trailing tab is removed.
-        let parsed = parse("k:\tv\n");
-        assert_eq!(parsed.errors[0].fixes[0].edits[0].new_text, " ");
-        assert_eq!(parse("k: v\t\n").errors[0].fixes[0].edits[0].new_text, "");
-    }
-
-    #[test]
-    fn tags_without_a_safe_loader_constructor_are_errors() {
-        assert_eq!(kinds_of("k: !Ref X\n"), vec![SyntaxErrorKind::UnknownTag]);
-        assert_eq!(kinds_of("k: !!python/object:os.system x\n"), vec![SyntaxErrorKind::UnknownTag]);
-        assert_eq!(kinds_of("k: !!str 1\n"), vec![SyntaxErrorKind::UnsupportedYaml]);
-        assert_eq!(kinds_of("k: !<tag:yaml.org,2002:str> 5\n"), vec![SyntaxErrorKind::UnsupportedYaml]);
-        assert_eq!(kinds_of("k: ! 5\n"), vec![SyntaxErrorKind::UnsupportedYaml]);
+    fn explicit_keys_read_as_pyyaml_does() {
+        assert_eq!(parse_ok("? a\n: 1\n"), serde_json::json!({"a":1}));
+        assert_eq!(parse_ok("? a\n"), serde_json::json!({"a":null}));
+        assert_eq!(parse_ok("? |\n  block key\n: v\n"), serde_json::json!({"block key\n":"v"}));
+        assert_eq!(parse_ok("- ? a\n  : 1\n"), serde_json::json!([{"a":1}]));
+        assert_eq!(
+            parse_ok("x: 1\ntags:\n  ? k\n  : v\n  b: 2\ny: 3\n"),
+            serde_json::json!({"x":1,"tags":{"k":"v","b":2},"y":3})
+        );
+        assert_eq!(parse_ok("{? a: 1}\n"), serde_json::json!({"a":1}));
+        // A mapping as a key is unhashable for PyYAML.
+        assert_eq!(kinds_of("? a: 1\n: 2\n"), vec![SyntaxErrorKind::YamlSyntax]);
     }
 
     #[test]
