@@ -1213,6 +1213,18 @@ struct Parser<'t> {
     expanded_aliases: Vec<TextRange>,
 }
 
+/// The entries without those a later duplicate key overrides (indices from `check_duplicate`).
+fn drop_overridden(entries: Vec<Entry>, overridden: &[usize]) -> Vec<Entry> {
+    if overridden.is_empty() {
+        return entries;
+    }
+    let mut drop = vec![false; entries.len()];
+    for i in overridden {
+        drop[*i] = true;
+    }
+    entries.into_iter().zip(drop).filter(|(_, d)| !d).map(|(e, _)| e).collect()
+}
+
 /// A node an anchor labels, with what expanding it costs.
 struct Anchored {
     node: Node,
@@ -1560,6 +1572,7 @@ impl<'t> Parser<'t> {
         let start = self.peek().map_or(self.last_end(), |t| t.range.start());
         let mut entries: Vec<Entry> = Vec::new();
         let mut seen = HashMap::new();
+        let mut overridden: Vec<usize> = Vec::new();
         let mut first = true;
         while let Some(t) = self.peek().cloned() {
             if matches!(t.tok, Tok::DocStart | Tok::DocEnd) {
@@ -1606,13 +1619,19 @@ impl<'t> Parser<'t> {
                     }
                     let colon = self.advance().unwrap();
                     let value = self.parse_mapping_value(indent, &colon);
-                    self.check_duplicate(&mut seen, &key, t.range, t.line);
+                    overridden.extend(self.check_duplicate(&mut seen, &key, t.range, t.line, entries.len()));
                     entries.push(Entry { key, key_range: t.range, value, has_colon });
                 }
                 Tok::Question => {
                     self.advance();
                     let entry = self.parse_explicit_entry(indent, &t);
-                    self.check_duplicate(&mut seen, &entry.key, entry.key_range, t.line);
+                    overridden.extend(self.check_duplicate(
+                        &mut seen,
+                        &entry.key,
+                        entry.key_range,
+                        t.line,
+                        entries.len(),
+                    ));
                     entries.push(entry);
                 }
                 Tok::Colon => {
@@ -1641,7 +1660,7 @@ impl<'t> Parser<'t> {
             }
         }
         let end = self.last_end().max(start);
-        let entries = self.apply_merges(entries);
+        let entries = self.apply_merges(drop_overridden(entries, &overridden));
         Node { kind: NodeKind::Mapping(entries), range: TextRange::new(start, end) }
     }
 
@@ -1774,11 +1793,22 @@ impl<'t> Parser<'t> {
         node
     }
 
-    /// Reports a key already seen in this mapping. `seen` maps keys to their first line, so
-    /// a mapping with many keys (a 10 MB tag list) costs linear, not quadratic, time.
-    fn check_duplicate(&mut self, seen: &mut HashMap<String, u32>, key: &Scalar, range: TextRange, line: u32) {
-        if let Some(previous_line) = seen.get(&key.text) {
-            let line_hint = previous_line + 1;
+    /// Reports a key already seen in this mapping and returns the index of the entry it
+    /// overrides: PyYAML keeps the last value (`construct_mapping` assigns in order), so the
+    /// tree keeps only that one too and no rule judges a value the CLI never reads. `seen`
+    /// maps keys to their first line and latest entry, so a mapping with many keys (a 10 MB
+    /// tag list) costs linear, not quadratic, time.
+    fn check_duplicate(
+        &mut self,
+        seen: &mut HashMap<String, (u32, usize)>,
+        key: &Scalar,
+        range: TextRange,
+        line: u32,
+        index: usize,
+    ) -> Option<usize> {
+        if let Some((previous_line, previous_index)) = seen.get_mut(&key.text) {
+            let line_hint = *previous_line + 1;
+            let overridden = std::mem::replace(previous_index, index);
             self.error(
                 SyntaxErrorKind::DuplicateKey,
                 range,
@@ -1787,8 +1817,10 @@ impl<'t> Parser<'t> {
                     key.text
                 ),
             );
+            Some(overridden)
         } else {
-            seen.insert(key.text.clone(), line);
+            seen.insert(key.text.clone(), (line, index));
+            None
         }
     }
 
@@ -1850,6 +1882,7 @@ impl<'t> Parser<'t> {
         let mut items: Vec<Node> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut seen = HashMap::new();
+        let mut overridden: Vec<usize> = Vec::new();
         let mut expect_item = true;
         loop {
             let Some(t) = self.peek().cloned() else {
@@ -1929,7 +1962,13 @@ impl<'t> Parser<'t> {
                     let range = entry.key_range.cover(entry.value.range);
                     items.push(Node { kind: NodeKind::Mapping(vec![entry]), range });
                 } else {
-                    self.check_duplicate(&mut seen, &entry.key, entry.key_range, t.line);
+                    overridden.extend(self.check_duplicate(
+                        &mut seen,
+                        &entry.key,
+                        entry.key_range,
+                        t.line,
+                        entries.len(),
+                    ));
                     entries.push(entry);
                 }
             } else if is_seq {
@@ -1943,7 +1982,11 @@ impl<'t> Parser<'t> {
             }
         }
         let range = TextRange::new(open.range.start(), self.last_end().max(open.range.end()));
-        let kind = if is_seq { NodeKind::Sequence(items) } else { NodeKind::Mapping(self.apply_merges(entries)) };
+        let kind = if is_seq {
+            NodeKind::Sequence(items)
+        } else {
+            NodeKind::Mapping(self.apply_merges(drop_overridden(entries, &overridden)))
+        };
         Node { kind, range }
     }
 
@@ -2183,6 +2226,16 @@ mod tests {
         let parsed = parse(text);
         assert_eq!(parsed.errors[0].kind, SyntaxErrorKind::DuplicateKey);
         assert_eq!(parsed.errors[0].range.start(), 10);
+    }
+
+    #[test]
+    fn a_duplicate_key_keeps_only_the_later_value_as_pyyaml_does() {
+        let parsed = parse("a: [1]\nb: 2\na: 3\nc: {x: 1, x: 2}\n");
+        assert_eq!(
+            parsed.errors.iter().map(|e| e.kind).collect::<Vec<_>>(),
+            vec![SyntaxErrorKind::DuplicateKey, SyntaxErrorKind::DuplicateKey]
+        );
+        assert_eq!(value(parsed.root.as_ref().unwrap()), serde_json::json!({"b":2,"a":3,"c":{"x":2}}));
     }
 
     #[test]
