@@ -1788,6 +1788,17 @@ impl<'t> Parser<'t> {
         }
         let node = self.parse_node(indent as i64);
         if matches!(node.kind, NodeKind::Missing) {
+            // `a: &x` with no value anchors a null: the anchor written on the colon's line
+            // labels this empty value, not the next line's key.
+            if let Some((name, at)) = self.anchor_of_token.get(&self.pos).cloned()
+                && at.start() < self.peek().map_or(usize::MAX, |t| t.range.start())
+                && self.text[colon.range.end()..at.start()].bytes().all(|b| b == b' ' || b == b'\t')
+            {
+                self.anchor_of_token.remove(&self.pos);
+                let empty = Node::missing(colon.range.end());
+                self.anchors.insert(name, Rc::new(Anchored { node: empty.clone(), size: 1, depth: 0 }));
+                return empty;
+            }
             return Node::missing(colon.range.end());
         }
         node
@@ -1806,6 +1817,10 @@ impl<'t> Parser<'t> {
         line: u32,
         index: usize,
     ) -> Option<usize> {
+        // Merge keys may repeat: PyYAML merges every one of them (see `apply_merges`).
+        if key.text == "<<" && key.style == ScalarStyle::Plain {
+            return None;
+        }
         if let Some((previous_line, previous_index)) = seen.get_mut(&key.text) {
             let line_hint = *previous_line + 1;
             let overridden = std::mem::replace(previous_index, index);
@@ -2311,6 +2326,13 @@ mod tests {
             parse_ok("a: &a {x: 1}\nb: &b {<<: *a, y: 2}\nc: {<<: *b}\n"),
             serde_json::json!({"a":{"x":1},"b":{"x":1,"y":2},"c":{"x":1,"y":2}})
         );
+        // Two merge keys in one mapping both merge, the later winning.
+        assert_eq!(
+            parse_ok("d: &d {a: 1, b: 1}\nc:\n  <<: *d\n  <<: {b: 2}\n"),
+            serde_json::json!({"d":{"a":1,"b":1},"c":{"a":1,"b":2}})
+        );
+        // An anchor on an empty value anchors a null.
+        assert_eq!(parse_ok("a: &x\nb: *x\n"), serde_json::json!({"a":null,"b":null}));
         // A quoted `<<` is an ordinary key; a merge of a scalar fails in PyYAML.
         assert_eq!(parse_ok("'<<': {x: 1}\n"), serde_json::json!({"<<":{"x":1}}));
         assert_eq!(kinds_of("<<: 1\n"), vec![SyntaxErrorKind::YamlSyntax]);
