@@ -93,6 +93,11 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
     let parsed = syntax::parse(original, format);
     let detection = kinds::detect(parsed.root.as_ref(), &parsed.comments);
     let mut diagnostics = syntax_errors::diagnostics(&parsed.errors);
+    if detection.is_none() {
+        // Other tools read YAML with their own tags (CloudFormation's `!Ref`); only a compute
+        // spec is read by PyYAML's safe loader, so only there is an unknown tag an error.
+        diagnostics.retain(|d| d.code != codes::UNKNOWN_YAML_TAG);
+    }
     if options.require_spec
         && let Some(not_a_spec) = kind_findings::not_a_spec(text, &parsed, detection.as_ref())
     {

@@ -68,3 +68,34 @@ fn explicitly_tagged(text: &str, start: usize) -> bool {
     let word = &before[word_start..];
     word.starts_with('!') && word != "!!timestamp"
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{CheckOptions, check_text};
+    use crate::diagnostic::codes;
+
+    fn codes_of(text: &str) -> Vec<u16> {
+        check_text(text, Some("spec.yml"), &CheckOptions::default()).diagnostics.iter().map(|d| d.code.number).collect()
+    }
+
+    #[test]
+    fn dates_are_errors_in_compute_specs_and_silent_elsewhere() {
+        let spec = "name: dev-instance\ntype: computeinstance\nsize: Standard_DS11_v2\ndescription: 2024-05-01\n";
+        assert!(codes_of(spec).contains(&codes::YAML_TIMESTAMP.number), "{:?}", codes_of(spec));
+        let quoted = spec.replace("2024-05-01", "\"2024-05-01\"");
+        assert!(!codes_of(&quoted).contains(&codes::YAML_TIMESTAMP.number));
+        let tagged = spec.replace("2024-05-01", "!!str 2024-05-01");
+        assert!(!codes_of(&tagged).contains(&codes::YAML_TIMESTAMP.number));
+        let workflow = "on: push\ndate: 2024-05-01\njobs:\n  a:\n    runs-on: ubuntu-latest\n";
+        assert!(codes_of(workflow).is_empty(), "{:?}", codes_of(workflow));
+    }
+
+    #[test]
+    fn unknown_tags_are_errors_only_in_compute_specs() {
+        let spec = "name: dev-instance\ntype: computeinstance\nsize: !Ref InstanceSize\n";
+        assert!(codes_of(spec).contains(&codes::UNKNOWN_YAML_TAG.number));
+        let cloudformation =
+            "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Ref Name\n";
+        assert!(codes_of(cloudformation).is_empty(), "{:?}", codes_of(cloudformation));
+    }
+}
