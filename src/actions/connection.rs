@@ -23,6 +23,8 @@ pub struct Connection {
     pub env: WorkspaceEnv,
     /// Return once the operation is accepted instead of waiting for it to finish.
     pub no_wait: bool,
+    /// Send a `create`/`attach` even when its pre-flight live checks find an error.
+    pub force: bool,
     /// The workspace to use when nothing names one (the emulator's demo workspace for a
     /// loopback endpoint); its `source` says so in every message.
     pub fallback_workspace: Option<Workspace>,
@@ -32,7 +34,7 @@ impl Connection {
     /// A connection to `endpoint` (Azure's public cloud when None). A loopback endpoint gets
     /// `static_token` (else the emulator's token) and the demo workspace as the fallback;
     /// any other endpoint signs in through Azure, and `static_token` is not used: a fixed
-    /// token never leaves this machine. Workspace layers, client options and `no_wait` start
+    /// token never leaves this machine. Workspace layers, client options, `no_wait` and `force` start
     /// empty for the caller to fill in.
     pub fn new(endpoint: Option<&str>, static_token: Option<String>) -> Connection {
         let endpoint = endpoint.unwrap_or(PUBLIC_CLOUD_ENDPOINT).to_string();
@@ -50,6 +52,7 @@ impl Connection {
             settings: PartialWorkspace::default(),
             env: WorkspaceEnv::from_process(),
             no_wait: false,
+            force: false,
         }
     }
 

@@ -4,13 +4,16 @@
 //! and where to look. The front ends supply the questions' answers and show the progress.
 
 mod connection;
+mod live;
 mod spec_check;
 
 use crate::arm::{
     ArmClient, ArmError, BodyContext, Compute, ComputeName, InstanceAction, Location, OperationStatus,
     UnderlyingAction, Workspace, WorkspaceId, prepare_body, resolve_workspace,
 };
+use crate::check::{Diagnostic, Severity};
 pub use connection::{Connection, DEMO_WORKSPACE};
+pub use live::{LiveChecker, LiveFailure};
 use serde::Serialize;
 pub use spec_check::request_body;
 use std::future::Future;
@@ -247,7 +250,9 @@ pub async fn run<U: Ui>(
     ui: &mut U,
     cancel: impl Future<Output = ()> + Send,
 ) -> Outcome {
-    match run_inner(op, target, conn, ui, cancel).await {
+    // What the user should know even when the operation then fails (a forced pre-flight).
+    let mut warnings = Vec::new();
+    let mut outcome = match run_inner(op, target, conn, ui, cancel, &mut warnings).await {
         Ok(outcome) => outcome,
         Err(e) if e.is_usage() => Outcome::usage(&e),
         // "Fix the spec" only helps when a spec was sent.
@@ -258,7 +263,10 @@ pub async fn run<U: Ui>(
             ))
         }
         Err(e) => Outcome::failed(e.to_string()),
-    }
+    };
+    warnings.append(&mut outcome.warnings);
+    outcome.warnings = warnings;
+    outcome
 }
 
 async fn run_inner<U: Ui>(
@@ -267,11 +275,12 @@ async fn run_inner<U: Ui>(
     conn: &Connection,
     ui: &mut U,
     cancel: impl Future<Output = ()> + Send,
+    warnings: &mut Vec<String>,
 ) -> Result<Outcome, ArmError> {
     // An endpoint that cannot be used (plain http off this machine) is said before anything else.
     client(conn)?;
     match op {
-        Op::Create | Op::Attach => create(op, target, conn, ui, cancel).await,
+        Op::Create | Op::Attach => create(op, target, conn, ui, cancel, warnings).await,
         Op::Status => status(target, conn).await,
         Op::List => list(target, conn).await,
         Op::Start | Op::Stop | Op::Restart => instance_action(op, target, conn, ui, cancel).await,
@@ -287,6 +296,7 @@ async fn create<U: Ui>(
     conn: &Connection,
     ui: &mut U,
     cancel: impl Future<Output = ()> + Send,
+    warnings: &mut Vec<String>,
 ) -> Result<Outcome, ArmError> {
     let Some(spec) = target.spec.as_ref() else {
         return Ok(Outcome::failed(format!("`{}` needs a spec file that describes the compute.", op.name())));
@@ -325,6 +335,33 @@ async fn create<U: Ui>(
     };
     let kind = body.pointer("/properties/computeType").and_then(|v| v.as_str()).unwrap_or("compute").to_string();
     let attached = body.pointer("/properties/resourceId").is_some_and(|v| !v.is_null());
+    // The pre-flight (issue 11): the live checks of `check --live`, before anything is sent.
+    match live::preflight(&client, &ws, &checked, &name).await {
+        Ok(Some(report)) => {
+            let blocking: Vec<&Diagnostic> =
+                report.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+            if !blocking.is_empty() {
+                let place = spec.path.as_ref().map_or(String::new(), |p| format!(" ({})", p.display()));
+                let reasons = live::placed(&spec.text, &blocking).join("\n  ");
+                if !conn.force {
+                    return Ok(Outcome {
+                        workspace: Some(ws.workspace_name.clone()),
+                        ..Outcome::failed(format!(
+                            "Nothing was sent: the pre-flight checks against {} found what Azure would refuse{place}:\n  {reasons}\nFix the spec, or pass --force to send it anyway.",
+                            describe_ws(&ws)
+                        ))
+                    });
+                }
+                warnings.push(format!(
+                    "sending anyway (--force) although the pre-flight checks against {} found{place}:\n  {reasons}",
+                    describe_ws(&ws)
+                ));
+            }
+        }
+        Ok(None) => {}
+        // The PUT may still be allowed where a list is not: the request goes on without them.
+        Err(e) => warnings.push(format!("pre-flight checks skipped: {} could not be read: {e}", describe_ws(&ws))),
+    }
     if op == Op::Create && attached && kind != "AKS" {
         ui.progress(&format!("`{name}` attaches an existing resource; creating it means attaching it.")).await;
     }

@@ -30,6 +30,7 @@ pub struct AzureArgs {
     pub emulator_state: Option<PathBuf>,
     pub yes: bool,
     pub no_wait: bool,
+    pub force: bool,
     pub output: OutputFormat,
 }
 
@@ -47,9 +48,9 @@ pub struct WorkspaceArgs {
     pub workspace: Option<String>,
 }
 
-/// Where the requests go.
+/// Where the requests go (the Azure commands and `check --live`).
 #[derive(clap::Args, Debug, Clone, Default)]
-pub struct ConnectArgs {
+pub struct EndpointArgs {
     /// Resource Manager endpoint (sovereign clouds, or a running emulator such as http://127.0.0.1:8080).
     #[arg(long)]
     pub endpoint: Option<String>,
@@ -59,6 +60,13 @@ pub struct ConnectArgs {
     /// Where the `--emulator` keeps its state between runs.
     #[arg(long, value_name = "FILE")]
     pub emulator_state: Option<PathBuf>,
+}
+
+/// Where the requests go, and how the answer is shown.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ConnectArgs {
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value = "table")]
     pub output: OutputFormat,
@@ -83,6 +91,10 @@ pub struct SendArgs {
     /// Return once Azure accepted the request instead of waiting for it to finish.
     #[arg(long)]
     pub no_wait: bool,
+    /// Send the request even when the pre-flight live checks find an error (a name taken by
+    /// another type, a size not offered here, quota that cannot hold the nodes at creation).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `status`.
@@ -168,9 +180,9 @@ fn base(workspace: WorkspaceArgs, connect: ConnectArgs) -> AzureArgs {
         subscription: workspace.subscription,
         resource_group: workspace.resource_group,
         workspace: workspace.workspace,
-        endpoint: connect.endpoint,
-        emulator: connect.emulator,
-        emulator_state: connect.emulator_state,
+        endpoint: connect.endpoint.endpoint,
+        emulator: connect.endpoint.emulator,
+        emulator_state: connect.endpoint.emulator_state,
         output: connect.output,
         ..AzureArgs::default()
     }
@@ -178,7 +190,14 @@ fn base(workspace: WorkspaceArgs, connect: ConnectArgs) -> AzureArgs {
 
 impl From<SendArgs> for AzureArgs {
     fn from(a: SendArgs) -> Self {
-        AzureArgs { spec: Some(a.spec), name: a.name, yes: a.yes, no_wait: a.no_wait, ..base(a.workspace, a.connect) }
+        AzureArgs {
+            spec: Some(a.spec),
+            name: a.name,
+            yes: a.yes,
+            no_wait: a.no_wait,
+            force: a.force,
+            ..base(a.workspace, a.connect)
+        }
     }
 }
 
@@ -296,6 +315,24 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
         eprintln!("error: `{}` needs the spec file: aml-compute-ls {} SPEC", op.name(), op.name());
         return 2;
     }
+    let Some((conn, emulator)) = connect(&args).await else { return 1 };
+    let target = Target { spec, name: args.name.clone(), location: args.location.clone(), search_from: None };
+    let mut ui = CliUi { yes: args.yes, tty: std::io::stderr().is_terminal(), spinner: 0 };
+    let cancel = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let outcome = actions::run(op, &target, &conn, &mut ui, cancel).await;
+    ui.clear_line();
+    print_outcome(&outcome, args.output);
+    if let Some(e) = emulator {
+        e.stop().await;
+    }
+    if outcome.usage_error { 2 } else { u8::from(!outcome.ok) }
+}
+
+/// The connection `args` ask for (starting the in-process emulator for `--emulator`), or None
+/// when the emulator cannot start (said on stderr). Stop the emulator when done.
+pub async fn connect(args: &AzureArgs) -> Option<(Connection, Option<RunningEmulator>)> {
     let mut emulator: Option<RunningEmulator> = None;
     let conn = if args.emulator {
         let state_file = args.emulator_state.clone().unwrap_or_else(default_state_file);
@@ -313,7 +350,7 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
             Err(e) => {
                 // Not a usage error: the place for the state (or the port) is the problem.
                 eprintln!("error: cannot start the emulator: {e}");
-                return 1;
+                return None;
             }
         }
     } else {
@@ -330,22 +367,12 @@ async fn run_async(op: Op, args: AzureArgs) -> u8 {
             }))),
             ..conn.options
         },
-        explicit: partial(&args),
+        explicit: partial(args),
         no_wait: args.no_wait,
+        force: args.force,
         ..conn
     };
-    let target = Target { spec, name: args.name.clone(), location: args.location.clone(), search_from: None };
-    let mut ui = CliUi { yes: args.yes, tty, spinner: 0 };
-    let cancel = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let outcome = actions::run(op, &target, &conn, &mut ui, cancel).await;
-    ui.clear_line();
-    print_outcome(&outcome, args.output);
-    if let Some(e) = emulator {
-        e.stop().await;
-    }
-    if outcome.usage_error { 2 } else { u8::from(!outcome.ok) }
+    Some((conn, emulator))
 }
 
 fn print_outcome(outcome: &Outcome, format: OutputFormat) {

@@ -1,7 +1,10 @@
 //! `check`: reads spec files (or standard input), checks them on all cores, applies the safe
 //! fixes with `--fix`, and renders the report as text, JSON or SARIF.
 
+use super::azure::{self, AzureArgs, EndpointArgs, WorkspaceArgs};
 use super::write_stdout;
+use aml_compute_ls::actions::LiveChecker;
+use aml_compute_ls::arm::ClientOptions;
 use aml_compute_ls::check::catalog::Catalog;
 use aml_compute_ls::check::local_files::LocalFiles;
 use aml_compute_ls::check::{CheckOptions, CheckResult, Severity, check_text};
@@ -33,6 +36,19 @@ pub struct CheckArgs {
     /// Apply every safe fix (quoting, punctuation, line endings) in place, then report what is left.
     #[arg(long)]
     pub fix: bool,
+    /// Also check each spec against its workspace as it is now (AML801–AML810): a name taken
+    /// by another type or elsewhere in the region, changes Azure refuses on an existing compute,
+    /// sizes not offered in the region, quota that cannot hold the nodes. The workspace is
+    /// resolved as for `create` (the arguments below, `config.json` near the spec, `az
+    /// configure` defaults; with `--emulator`, its demo workspace). Read-only requests only. If
+    /// the workspace cannot be resolved, reached or signed in to, one line on stderr says which
+    /// and why, and the offline findings stand: the exit code then comes from them alone.
+    #[arg(long)]
+    pub live: bool,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub connect: EndpointArgs,
     /// Files or folders to check; `-` reads one spec from standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
@@ -76,6 +92,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
     if let Some(message) = args.location.as_deref().and_then(|l| Catalog::get().unknown_region_message(l)) {
         eprintln!("warning: --location: {message} VM sizes are not checked against a region.");
     }
+    let connect = &args.connect;
+    if !args.live
+        && (connect.emulator
+            || connect.endpoint.is_some()
+            || connect.emulator_state.is_some()
+            || args.workspace.subscription.is_some()
+            || args.workspace.resource_group.is_some()
+            || args.workspace.workspace.is_some())
+    {
+        eprintln!("error: the workspace and endpoint arguments are for live checks: add --live (or leave them out)");
+        return ExitCode::from(2);
+    }
     if args.fix && args.paths.iter().any(|p| p == "-") {
         eprintln!("error: --fix rewrites files in place, so it cannot take `-` (standard input)");
         return ExitCode::from(2);
@@ -114,6 +142,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
             Err(()) => io_failed = true,
         }
     }
+    if args.live {
+        match live_checks(&args, &inputs, &mut results, &options) {
+            Ok(()) => {}
+            Err(code) => return code,
+        }
+    }
     let mut reports = Vec::new();
     for (input, result) in inputs.iter().zip(&results) {
         match (&input.text, result) {
@@ -141,6 +175,71 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
     let has_errors = reports.iter().any(|r| r.result.diagnostics.iter().any(|d| d.severity == Severity::Error));
     ExitCode::from(u8::from(has_errors))
+}
+
+/// Adds the live findings to each result (merged as `live::merge_with_offline` says). A
+/// workspace that cannot be read is one line on stderr, once, and its files keep their
+/// offline findings; `Err` is the exit code when the live checks cannot run at all.
+fn live_checks(
+    args: &CheckArgs,
+    inputs: &[Input],
+    results: &mut [Option<CheckResult>],
+    options: &FileOptions,
+) -> Result<(), ExitCode> {
+    let azure_args = AzureArgs {
+        subscription: args.workspace.subscription.clone(),
+        resource_group: args.workspace.resource_group.clone(),
+        workspace: args.workspace.workspace.clone(),
+        endpoint: args.connect.endpoint.clone(),
+        emulator: args.connect.emulator,
+        emulator_state: args.connect.emulator_state.clone(),
+        ..AzureArgs::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| {
+        eprintln!("error: cannot start the async runtime: {e}");
+        ExitCode::from(2)
+    })?;
+    runtime.block_on(async {
+        let Some((mut conn, emulator)) = azure::connect(&azure_args).await else { return Err(ExitCode::from(1)) };
+        // A check waits on no workspace for long: one retry, and half a minute per request.
+        conn.options = ClientOptions {
+            max_retries: 1,
+            retry_base: std::time::Duration::from_millis(250),
+            timeout: std::time::Duration::from_secs(20),
+            request_budget: std::time::Duration::from_secs(30),
+            ..conn.options
+        };
+        let checker = match LiveChecker::new(&conn) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Err(ExitCode::from(2));
+            }
+        };
+        let mut said = Vec::new();
+        for (input, result) in inputs.iter().zip(results.iter_mut()) {
+            let Some(result) = result.as_mut() else { continue };
+            let path = (input.path != "<stdin>").then(|| Path::new(&input.path));
+            match checker.check(path, result, options.for_input(input.named)).await {
+                Ok(Some((_, outcome))) => result.diagnostics = outcome.diagnostics,
+                Ok(None) => {}
+                Err(failure) => {
+                    let message = failure.message();
+                    if !said.contains(&message) {
+                        eprintln!(
+                            "warning: {} The offline findings stand.",
+                            message.trim_end_matches('.').to_string() + "."
+                        );
+                        said.push(message);
+                    }
+                }
+            }
+        }
+        if let Some(e) = emulator {
+            e.stop().await;
+        }
+        Ok(())
+    })
 }
 
 /// How many times `--fix` re-checks and fixes a file: a fix can uncover another finding (a

@@ -23,6 +23,7 @@ mod fuzz_regressions;
 mod hostile_names;
 mod line_ends;
 mod live_checks;
+mod live_cli;
 mod live_docs;
 mod lsp;
 mod lsp_commands;

@@ -93,6 +93,7 @@ async fn captured_bodies() -> Vec<(PathBuf, String, Vec<u8>)> {
             settings: PartialWorkspace::default(),
             env: WorkspaceEnv { home: Some(home.clone()), ..WorkspaceEnv::default() },
             no_wait: true,
+            force: false,
             fallback_workspace: None,
         };
         let target = Target { spec: Some(SpecFile { path: Some(path.clone()), text }), ..Target::default() };
@@ -199,6 +200,7 @@ async fn a_body_pasted_from_a_get_loses_its_read_only_fields_and_says_so() {
         settings: PartialWorkspace::default(),
         env: WorkspaceEnv::default(),
         no_wait: true,
+        force: false,
         fallback_workspace: None,
     };
     struct Recorder(Vec<String>);
