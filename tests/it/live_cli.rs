@@ -179,3 +179,45 @@ async fn create_is_refused_before_the_put_over_quota_at_creation_and_force_sends
     assert!(forced.stderr.contains("Azure rejected the request (QuotaExceeded)"), "{}", forced.stderr);
     emulator.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pre_flight_checks_the_name_the_request_goes_to() {
+    let emulator = emulator().await;
+    let cluster = json!({"location": "eastus", "properties": {"computeType": "AmlCompute", "properties": {
+        "vmSize": "Standard_DS3_v2", "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 2}}}});
+    create(&emulator, "cpu-cluster", cluster).await;
+    let spec = spec_file("renamed", "name: my-notebook\ntype: computeinstance\nsize: Standard_DS3_v2\n");
+    let before = emulator.requests().len();
+    // `--name` sends the instance under the cluster's name: the type cannot change.
+    let refused = run(&emulator.endpoint(), &["create", path(&spec), "--name", "cpu-cluster", "--yes"]).await;
+    assert_eq!(refused.code, 1, "{}\n{}", refused.stdout, refused.stderr);
+    assert!(refused.stderr.contains("AML801"), "{}", refused.stderr);
+    assert!(emulator.requests()[before..].iter().all(|r| r.method != "PUT"), "{:?}", emulator.requests());
+    // Under its own name it is created.
+    let created = run(&emulator.endpoint(), &["create", path(&spec), "--yes"]).await;
+    assert_eq!(created.code, 0, "{}\n{}", created.stdout, created.stderr);
+    assert!(created.stdout.contains("Created `my-notebook`"), "{}", created.stdout);
+    emulator.stop().await;
+}
+
+#[test]
+fn check_live_runs_against_the_in_process_emulator_and_its_arguments_need_live() {
+    let spec = spec_file(
+        "inprocess",
+        "name: gpu-cluster\ntype: amlcompute\nsize: Standard_NC24ads_A100_v4\nmin_instances: 0\nmax_instances: 2\n",
+    );
+    let state = spec.with_file_name("state.json");
+    let bin = || std::process::Command::new(env!("CARGO_BIN_EXE_aml-compute-ls"));
+    let out = bin()
+        .args(["check", "--live", "--emulator", "--emulator-state", path(&state), "--format", "json", path(&spec)])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("\"AML810\""), "{stdout}");
+
+    let out = bin().args(["check", "--emulator", path(&spec)]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --live"));
+    assert!(out.stdout.is_empty());
+}
