@@ -221,3 +221,23 @@ fn check_live_runs_against_the_in_process_emulator_and_its_arguments_need_live()
     assert!(String::from_utf8_lossy(&out.stderr).contains("add --live"));
     assert!(out.stdout.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_live_with_a_refused_sign_in_says_so_once_and_keeps_the_offline_result() {
+    let emulator = emulator().await;
+    let spec = spec_file("signin", "name: cpu-cluster\ntype: amlcompute\nsize: Standard_DS3_v2\nmax_instances: 2\n");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_aml-compute-ls"));
+    command
+        .args(["check", "--live", "--endpoint", &emulator.endpoint(), path(&spec)])
+        .args(["--subscription", DEMO_WORKSPACE.0, "-g", DEMO_WORKSPACE.1, "-w", DEMO_WORKSPACE.2])
+        .env("AML_COMPUTE_LS_TOKEN", "not-the-emulators-token");
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "the clean offline result stands\n{stdout}\n{stderr}");
+    assert!(stdout.contains("0 errors"), "{stdout}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning: live checks skipped")).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].contains("Azure refused the request or no sign-in was found"), "{}", lines[0]);
+    assert!(!stderr.contains("not-the-emulators-token"), "the token is never shown: {stderr}");
+    emulator.stop().await;
+}
