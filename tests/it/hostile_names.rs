@@ -199,12 +199,19 @@ async fn a_spec_whose_name_is_hostile_sends_nothing() {
 }
 
 /// The paths a command on `name` may reach: the workspace (read, for create), the compute, its
-/// actions, and the status URLs of operations in the subscription.
+/// actions, and the status URLs of operations in the subscription; and the reads of create's
+/// pre-flight (the compute list, the region's sizes and usages, the name check, whose name is
+/// in the body), none of which has a name in its path.
 fn allowed(request: &LoggedRequest, name: &str) -> bool {
     let path = request.path();
     let compute = format!("{WS_PATH}/computes/{name}");
     let operations = format!("/subscriptions/{SUB}/providers/Microsoft.MachineLearningServices/locations/");
+    let preflight = (request.method == "GET"
+        && (path == format!("{WS_PATH}/computes")
+            || (path.starts_with(&operations) && (path.ends_with("/vmSizes") || path.ends_with("/usages")))))
+        || (request.method == "POST" && path == format!("{WS_PATH}/checkComputeNameAvailability"));
     (path == WS_PATH && request.method == "GET")
+        || preflight
         || path == compute
         || ["start", "stop", "restart"].iter().any(|a| path == format!("{compute}/{a}"))
         || (path.starts_with(&operations) && path.contains("/computeOperations") && request.method == "GET")
