@@ -59,15 +59,32 @@ impl<'c> LiveChecker<'c> {
         offline: &CheckResult,
         options: &CheckOptions,
     ) -> Result<Option<(Workspace, LiveOutcome)>, LiveFailure> {
-        let target = Target { spec: None, search_from: spec_path.map(Path::to_path_buf), ..Target::default() };
-        let ws = workspace(self.conn, &target).map_err(|error| LiveFailure { workspace: None, error })?;
-        match crate::live::check_document(&self.cache, &self.client, &ws, offline, options).await {
-            Ok(outcome) => Ok(outcome.map(|o| (ws, o))),
-            Err(error) => {
-                Err(LiveFailure { workspace: Some(format!("{} at {}", describe_ws(&ws), self.conn.endpoint)), error })
-            }
-        }
+        check_in_workspace(self.conn, &self.client, &self.cache, spec_path, offline, options).await
     }
+}
+
+/// The live check of an already checked spec found at `spec_path`, in the workspace `conn`
+/// resolves for it, through a client and cache the caller keeps (the language server keeps
+/// one of each for its whole run); `None` when it is no compute spec.
+pub async fn check_in_workspace(
+    conn: &Connection,
+    client: &ArmClient,
+    cache: &LiveCache,
+    spec_path: Option<&Path>,
+    offline: &CheckResult,
+    options: &CheckOptions,
+) -> Result<Option<(Workspace, LiveOutcome)>, LiveFailure> {
+    let target = Target { spec: None, search_from: spec_path.map(Path::to_path_buf), ..Target::default() };
+    let ws = workspace(conn, &target).map_err(|error| LiveFailure { workspace: None, error })?;
+    match crate::live::check_document(cache, client, &ws, offline, options).await {
+        Ok(outcome) => Ok(outcome.map(|o| (ws, o))),
+        Err(error) => Err(LiveFailure { workspace: Some(format!("{} at {}", describe_ws(&ws), conn.endpoint)), error }),
+    }
+}
+
+/// The client for `conn`, as the operations build it.
+pub fn live_client(conn: &Connection) -> Result<ArmClient, ArmError> {
+    client(conn)
 }
 
 /// The pre-flight of `create`/`attach`: the live findings for the spec as it will be sent

@@ -13,7 +13,7 @@ use crate::arm::{
 };
 use crate::check::{Diagnostic, Severity};
 pub use connection::{Connection, DEMO_WORKSPACE};
-pub use live::{LiveChecker, LiveFailure};
+pub use live::{LiveChecker, LiveFailure, check_in_workspace, live_client};
 use serde::Serialize;
 pub use spec_check::request_body;
 use std::future::Future;

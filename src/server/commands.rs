@@ -32,6 +32,8 @@ pub struct AzureSettings {
     pub workspace: PartialWorkspace,
     pub endpoint: Option<String>,
     pub access_token: Option<String>,
+    /// `live`: whether documents are checked against the workspace too (on unless "off").
+    pub live: bool,
 }
 
 impl AzureSettings {
@@ -45,6 +47,8 @@ impl AzureSettings {
             },
             endpoint: text("endpoint"),
             access_token: text("accessToken"),
+            live: !matches!(section.get("live"), Some(Value::Bool(false)))
+                && !text("live").is_some_and(|v| v.eq_ignore_ascii_case("off")),
         }
     }
 

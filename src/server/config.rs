@@ -20,6 +20,7 @@ pub const KEYS: &[&str] = &[
     "workspaceName",
     "endpoint",
     "accessToken",
+    "live",
 ];
 
 /// Reads settings from a JSON value that is either the section itself or an object holding
@@ -78,6 +79,11 @@ pub fn parse(value: &Value) -> (CheckOptions, Vec<String>) {
             },
             // Read by `commands::AzureSettings`.
             "subscriptionId" | "resourceGroup" | "workspaceName" | "endpoint" | "accessToken" => {}
+            "live" => match v {
+                Value::Bool(_) | Value::Null => {}
+                Value::String(s) if s.eq_ignore_ascii_case("on") || s.eq_ignore_ascii_case("off") => {}
+                _ => warnings.push("`live` must be \"on\" or \"off\"".to_string()),
+            },
             other => warnings.push(format!("unknown setting `{SECTION}.{other}`")),
         }
     }

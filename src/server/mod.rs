@@ -7,6 +7,7 @@ pub mod config;
 mod documents;
 mod frames;
 mod handlers;
+mod live;
 mod state;
 mod to_proto;
 mod transport;

@@ -61,6 +61,8 @@ pub(super) struct State {
     pub big_checks: BigChecks,
     /// The test-only request `DEBUG_TEXT_METHOD` answers (see `TEST_HOOKS_ENV`).
     pub test_hooks: bool,
+    /// The live workspace checks' cache and client (`server::live`).
+    pub live: super::live::LiveState,
 }
 
 /// One permit fewer than the cores (at least one).

@@ -127,7 +127,7 @@ async fn superseded_by_small_text(state: &State, uri: &Uri, revision: u64) {
 
 async fn check_and_publish(
     client: &Client,
-    state: &State,
+    state: &Arc<State>,
     uri: &Uri,
     text: String,
     version: i32,
@@ -177,6 +177,7 @@ async fn check_and_publish(
             (Err(e.to_string()), None)
         }
     };
+    let live_analysis = analysis.clone();
     // Keep the result for requests (waking those that wait for it), and never publish for a
     // revision the editor has already moved past.
     let current = {
@@ -195,5 +196,9 @@ async fn check_and_publish(
         && !caps.pull_diagnostics
     {
         client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
+        // The live findings follow, merged with these, for the same version (`server::live`).
+        if let Ok(analysis) = live_analysis {
+            super::live::spawn(client, state, uri, analysis, version, revision, generation);
+        }
     }
 }

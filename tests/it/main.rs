@@ -28,6 +28,7 @@ mod live_docs;
 mod lsp;
 mod lsp_commands;
 mod lsp_frames;
+mod lsp_live;
 mod lsp_pull_diagnostics;
 mod lsp_torture;
 mod neovim;
