@@ -7,6 +7,7 @@ export const SERVER_KEYS = [
   "rules",
   "disable",
   "severity",
+  "live",
   "subscriptionId",
   "resourceGroup",
   "workspaceName",
@@ -40,6 +41,7 @@ export interface ServerSettings {
   rules?: Record<string, boolean>;
   disable?: string[];
   severity?: Record<string, string>;
+  live?: "on" | "off";
   subscriptionId?: string;
   resourceGroup?: string;
   workspaceName?: string;
@@ -72,6 +74,13 @@ export function toServerSettings(get: (key: ServerKey) => unknown): ServerSettin
     if (value !== undefined) {
       out[key] = value;
     }
+  }
+  // Live workspace checks: "on" or "off" (a boolean too); anything else leaves the default.
+  const live = get("live");
+  if (live === "on" || live === "off") {
+    out.live = live;
+  } else if (typeof live === "boolean") {
+    out.live = live ? "on" : "off";
   }
   const rules = get("rules");
   if (isPlainObject(rules)) {

@@ -45,6 +45,13 @@ describe("settings mapping: VS Code's amlComputeLs.* to the server's section", (
     assert.deepEqual(toServerSettings(from({ rules: ["sizes"], disable: "AML404" })), {});
   });
 
+  it("passes the live setting as on or off, a boolean too, and drops anything else", () => {
+    assert.deepEqual(toServerSettings((key) => (key === "live" ? "off" : undefined)), { live: "off" });
+    assert.deepEqual(toServerSettings((key) => (key === "live" ? false : undefined)), { live: "off" });
+    assert.deepEqual(toServerSettings((key) => (key === "live" ? true : undefined)), { live: "on" });
+    assert.deepEqual(toServerSettings((key) => (key === "live" ? "maybe" : undefined)), {});
+  });
+
   it("never sends the extension's own keys", () => {
     const section = toServerSettings((key) => ({ location: "eastus", "server.path": "/x", "trace.server": "verbose" } as Record<string, unknown>)[key]);
     assert.deepEqual(Object.keys(section), ["location"]);
