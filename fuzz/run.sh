@@ -25,13 +25,18 @@ case "$fuzz_target" in
   check_only) max_len=4096 ;;
   *) echo "FUZZ_TARGET must be check_and_ide or check_only, not $fuzz_target" >&2; exit 2 ;;
 esac
-target=x86_64-unknown-linux-gnu
-export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+# Coverage for our crates only (instrument-ours.sh adds these flags to them): SanitizerCoverage's
+# counters, PC table and compare tracing, plus debug assertions and overflow checks.
+export FUZZ_RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks"
-# --target keeps the instrumentation off build scripts and proc macros.
-cargo build --release --target "$target" --bin "$fuzz_target"
-bin="target/$target/release/$fuzz_target"
+export RUSTC_WRAPPER="$PWD/instrument-ours.sh"
+unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
+# The main target folder: every dependency `cargo build --release` built is reused (the lock
+# files agree, a test checks it), and only libFuzzer and our crates are built here.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(cd .. && pwd)/target}"
+cargo build --release --locked --bin "$fuzz_target"
+bin="$CARGO_TARGET_DIR/release/$fuzz_target"
 [ "$mode" = build ] && exit 0
 
 # The seed corpus: every example and fixture, prefixed with the byte that picks the format
