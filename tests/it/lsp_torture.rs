@@ -895,6 +895,43 @@ async fn memory_over_edits(edits: usize) {
     assert_eq!(c.wait_exit(Duration::from_secs(2)).await.and_then(|s| s.code()), Some(0));
 }
 
+fn threads(c: &Client) -> u64 {
+    let Some(pid) = c.child.as_ref().and_then(|ch| ch.id()) else { return 0 };
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix("Threads:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+}
+
+/// A client that opens hundreds of documents at once does not get a thread for each: the
+/// checks share a bounded pool, and every document is still checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_opens_uses_a_bounded_number_of_threads() {
+    let (mut c, _) =
+        Client::spawn_binary_with_env(BIN, &[("AML_COMPUTE_LS_TEST_HOOKS", "1")], json!({}), Value::Null).await;
+    let text = include_str!("../../examples/cpu-cluster.yml");
+    let documents = 300;
+    let mut most = 0;
+    for i in 0..documents {
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": format!("file:///flood/{i}.yml"), "languageId": "yaml", "version": 1, "text": text}}),
+        )
+        .await;
+        most = most.max(threads(&c));
+    }
+    let mut checked = std::collections::HashSet::new();
+    while checked.len() < documents {
+        let message = c.next_message().await;
+        if message["method"] == "textDocument/publishDiagnostics" {
+            checked.insert(message["params"]["uri"].as_str().unwrap_or_default().to_string());
+        }
+        most = most.max(threads(&c));
+    }
+    // The main thread, two workers, the blocking pool, and a few of the runtime's own.
+    let bound = 1 + 2 + aml_compute_ls::server::MAX_BLOCKING_THREADS as u64 + 4;
+    assert!(most > 0, "the server's threads could not be read");
+    assert!(most <= bound, "{most} threads for {documents} documents opened at once (at most {bound})");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_stays_bounded_over_edits_smoke() {
     memory_over_edits(2_000).await;
