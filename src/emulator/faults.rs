@@ -20,6 +20,9 @@ pub struct Faults {
     /// Compute names (case-insensitive) whose provisioning ends `Failed` with several
     /// `provisioningErrors`.
     pub fail_provisioning_for: Vec<String>,
+    /// Reply 403 `AuthorizationFailed` to every signed-in request while set: an identity that
+    /// signs in but has no role on the workspace (ARM's reply when role assignments are missing).
+    pub forbid_all: bool,
 }
 
 /// The JSON form of [`Faults`] for `/_emulator/faults`. On POST every field is optional and
@@ -38,6 +41,8 @@ pub struct FaultsPatch {
     pub drop_next: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_provisioning_for: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forbid_all: Option<bool>,
 }
 
 /// What to do with one request before routing it.
@@ -66,6 +71,9 @@ impl Faults {
         if let Some(names) = patch.fail_provisioning_for {
             self.fail_provisioning_for = names;
         }
+        if let Some(forbid) = patch.forbid_all {
+            self.forbid_all = forbid;
+        }
     }
 
     pub fn to_patch(&self) -> FaultsPatch {
@@ -75,6 +83,7 @@ impl Faults {
             slow_reply_ms: Some(self.slow_reply.map(|d| d.as_millis() as u64).unwrap_or(0)),
             drop_next: Some(self.drop_next),
             fail_provisioning_for: Some(self.fail_provisioning_for.clone()),
+            forbid_all: Some(self.forbid_all),
         }
     }
 

@@ -226,9 +226,9 @@ pub async fn arm(
     body: Bytes,
 ) -> Response {
     app.log_request(method.as_str(), uri.path_and_query().map_or(uri.path(), |p| p.as_str()));
-    let (slow, injected) = {
+    let (slow, injected, forbidden) = {
         let mut inner = app.lock();
-        (inner.faults.slow_reply, inner.faults.take_next())
+        (inner.faults.slow_reply, inner.faults.take_next(), inner.faults.forbid_all)
     };
     if let Some(delay) = slow {
         tokio::time::sleep(delay).await;
@@ -259,6 +259,18 @@ pub async fn arm(
     }
     if !authorized(&app, &headers) {
         return unauthorized(&headers).into_response();
+    }
+    if forbidden {
+        return Reply::arm_error(
+            403,
+            "AuthorizationFailed",
+            &format!(
+                "The client does not have authorization to perform action over scope '{}' or the scope is invalid \
+                 (injected by the emulator).",
+                uri.path()
+            ),
+        )
+        .into_response();
     }
     let Some(api_version) = query_param(&uri, "api-version").filter(|v| !v.trim().is_empty()) else {
         return Reply::arm_error(
