@@ -56,10 +56,11 @@ impl<'c> LiveChecker<'c> {
     pub async fn check(
         &self,
         spec_path: Option<&Path>,
+        text: &str,
         offline: &CheckResult,
         options: &CheckOptions,
     ) -> Result<Option<(Workspace, LiveOutcome)>, LiveFailure> {
-        check_in_workspace(self.conn, &self.client, &self.cache, spec_path, offline, options).await
+        check_in_workspace(self.conn, &self.client, &self.cache, spec_path, text, offline, options).await
     }
 }
 
@@ -71,12 +72,13 @@ pub async fn check_in_workspace(
     client: &ArmClient,
     cache: &LiveCache,
     spec_path: Option<&Path>,
+    text: &str,
     offline: &CheckResult,
     options: &CheckOptions,
 ) -> Result<Option<(Workspace, LiveOutcome)>, LiveFailure> {
     let target = Target { spec: None, search_from: spec_path.map(Path::to_path_buf), ..Target::default() };
     let ws = workspace(conn, &target).map_err(|error| LiveFailure { workspace: None, error })?;
-    match crate::live::check_document(cache, client, &ws, offline, options).await {
+    match crate::live::check_document(cache, client, &ws, text, offline, options).await {
         Ok(outcome) => Ok(outcome.map(|o| (ws, o))),
         Err(error) => Err(LiveFailure { workspace: Some(format!("{} at {}", describe_ws(&ws), conn.endpoint)), error }),
     }
@@ -93,6 +95,7 @@ pub fn live_client(conn: &Connection) -> Result<ArmClient, ArmError> {
 pub(crate) async fn preflight(
     client: &ArmClient,
     ws: &Workspace,
+    text: &str,
     checked: &CheckResult,
     name: &str,
 ) -> Result<Option<LiveReport>, ArmError> {
@@ -103,7 +106,7 @@ pub(crate) async fn preflight(
     let cache = LiveCache::new(Arc::new(SystemClock::new()), Ttls::default());
     let facts = fetch::workspace_facts(&cache, client, ws, &spec).await?;
     let mut report = findings(&spec, &facts);
-    apply_settings(&CheckOptions::default(), &mut report.diagnostics);
+    apply_settings(&CheckOptions::default(), text, checked, &mut report.diagnostics);
     Ok(Some(report))
 }
 

@@ -336,7 +336,7 @@ async fn create<U: Ui>(
     let kind = body.pointer("/properties/computeType").and_then(|v| v.as_str()).unwrap_or("compute").to_string();
     let attached = body.pointer("/properties/resourceId").is_some_and(|v| !v.is_null());
     // The pre-flight (issue 11): the live checks of `check --live`, before anything is sent.
-    match live::preflight(&client, &ws, &checked, &name).await {
+    match live::preflight(&client, &ws, &spec.text, &checked, &name).await {
         Ok(Some(report)) => {
             let blocking: Vec<&Diagnostic> =
                 report.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();

@@ -354,7 +354,7 @@ fn drop_schema_duplicates(diagnostics: &mut Vec<Diagnostic>) {
 /// Honours `# aml-compute-ls: disable-next-line AML201 name-length` (codes optional: none
 /// means all) and `# aml-compute-ls: disable AML404` for the whole file. JSON takes the same
 /// text in `//` comments.
-fn apply_suppressions(text: &str, parsed: &Parsed, diagnostics: &mut Vec<Diagnostic>) {
+pub(crate) fn apply_suppressions(text: &str, parsed: &Parsed, diagnostics: &mut Vec<Diagnostic>) {
     if diagnostics.is_empty() || !parsed.comments.iter().any(|c| c.text.trim_start().starts_with("aml-compute-ls:")) {
         return;
     }

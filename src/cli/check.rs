@@ -218,9 +218,9 @@ fn live_checks(
         };
         let mut said = Vec::new();
         for (input, result) in inputs.iter().zip(results.iter_mut()) {
-            let Some(result) = result.as_mut() else { continue };
+            let (Some(result), Ok(text)) = (result.as_mut(), input.text.as_ref()) else { continue };
             let path = (input.path != "<stdin>").then(|| Path::new(&input.path));
-            match checker.check(path, result, options.for_input(input.named)).await {
+            match checker.check(path, text, result, options.for_input(input.named)).await {
                 Ok(Some((_, outcome))) => result.diagnostics = outcome.diagnostics,
                 Ok(None) => {}
                 Err(failure) => {

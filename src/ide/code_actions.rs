@@ -19,18 +19,25 @@ pub struct Action {
     pub kind: ActionKind,
     pub edits: Vec<TextEdit>,
     pub preferred: bool,
-    /// Indices into `result.diagnostics` of the findings this action resolves.
+    /// Indices into the findings given (`result.diagnostics` for [`code_actions`]) of those
+    /// this action resolves.
     pub diagnostics: Vec<usize>,
 }
 
 const SUPPRESS: &str = "aml-compute-ls: disable-next-line";
 
 pub fn code_actions(text: &str, range: TextRange, result: &CheckResult) -> Vec<Action> {
+    code_actions_for(text, range, result, &result.diagnostics)
+}
+
+/// The code actions for `diagnostics`, findings of the checked `result` and others for the same
+/// text (the live findings merged in by the server, issue 11).
+pub fn code_actions_for(text: &str, range: TextRange, result: &CheckResult, diagnostics: &[Diagnostic]) -> Vec<Action> {
     let json = result.parsed.format == Format::Json;
     let index = LineIndex::new(text);
     let mut actions = Vec::new();
     let mut suppressions: Vec<Action> = Vec::new();
-    for (i, d) in result.diagnostics.iter().enumerate() {
+    for (i, d) in diagnostics.iter().enumerate() {
         if !(d.range.start <= range.end && range.start <= d.range.end) {
             continue;
         }

@@ -8,7 +8,7 @@ pub mod query;
 mod schema_info;
 pub mod symbols;
 
-pub use code_actions::{Action, ActionKind, code_actions};
+pub use code_actions::{Action, ActionKind, code_actions, code_actions_for};
 pub use completion::{CompletionItem, CompletionKind, complete};
 pub use hover::{HoverInfo, hover};
 pub use symbols::{Symbol, SymbolKind, document_symbols};

@@ -40,6 +40,8 @@ pub struct SpecFacts {
     /// Where a finding about the whole spec goes: the name's value, else the kind's.
     pub anchor: TextRange,
     pub name: Option<Field<String>>,
+    /// How the name is quoted, so a rename keeps the style (JSON's `"` above all).
+    pub name_quote: &'static str,
     pub location: Option<Field<String>>,
     pub size: Option<Field<String>>,
     /// How the size is quoted (`"`, `'` or nothing), so a fix keeps the style.
@@ -53,6 +55,15 @@ pub struct SpecFacts {
     /// A subnet name (with `vnet_name`) or a subnet resource id.
     pub subnet: Option<Field<String>>,
     pub vnet_name: Option<Field<String>>,
+}
+
+/// How a scalar field's value is quoted: `"`, `'` or nothing.
+fn quote_of(entry: Option<&Entry>) -> &'static str {
+    entry.and_then(|e| e.value.as_scalar()).map_or("", |s| match s.style {
+        ScalarStyle::DoubleQuoted => "\"",
+        ScalarStyle::SingleQuoted => "'",
+        _ => "",
+    })
 }
 
 /// The text of a scalar field, unless it is empty or an unfilled `<PLACEHOLDER>`.
@@ -99,13 +110,10 @@ impl SpecFacts {
             kind,
             anchor: name.as_ref().map_or(kind_range, |n| n.range),
             name,
+            name_quote: quote_of(spec.name),
             location: text(spec.location),
             size: text(spec.size),
-            size_quote: spec.size.and_then(|e| e.value.as_scalar()).map_or("", |s| match s.style {
-                ScalarStyle::DoubleQuoted => "\"",
-                ScalarStyle::SingleQuoted => "'",
-                _ => "",
-            }),
+            size_quote: quote_of(spec.size),
             low_priority: spec.low_priority,
             tier: spec.tier.map(|t| t.value.range),
             min_nodes: integer(spec.min_nodes),

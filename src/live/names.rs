@@ -2,7 +2,7 @@
 //! it), AML803 (used elsewhere in the region).
 
 use super::facts::{SpecFacts, WorkspaceFacts};
-use crate::diagnostic::{Diagnostic, codes};
+use crate::diagnostic::{Diagnostic, Fix, TextEdit, codes};
 use crate::spec::kinds::ComputeKind;
 
 /// - AML801: a PUT cannot change an existing compute's `computeType`; the service answers a
@@ -31,6 +31,7 @@ pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>
                 ),
             ));
         } else {
+            let rename = free_name(spec, facts);
             let theirs = ComputeKind::from_arm_type(&existing.compute_type)
                 .map_or_else(|| format!("a `{}` compute", existing.compute_type), |k| k.a_display_name());
             out.push(Diagnostic::new(
@@ -44,7 +45,8 @@ pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>
                     facts.workspace,
                     spec.kind.a_display_name()
                 ),
-            ));
+            )
+            .with_fixes(rename));
         }
         return;
     }
@@ -53,13 +55,39 @@ pub fn check(spec: &SpecFacts, facts: &WorkspaceFacts, out: &mut Vec<Diagnostic>
         return;
     }
     let said = answer.message.as_deref().map_or(String::new(), |m| format!(" The service says: {m}"));
-    out.push(Diagnostic::new(
-        codes::NAME_TAKEN_IN_REGION,
-        name.range,
-        format!(
-            "`{}` is already used by a compute in another workspace in {}; compute names must be unique across all \
+    out.push(
+        Diagnostic::new(
+            codes::NAME_TAKEN_IN_REGION,
+            name.range,
+            format!(
+                "`{}` is already used by a compute in another workspace in {}; compute names must be unique across all \
              computes within an Azure region. Choose another name.{said}",
-            name.value, facts.region
-        ),
-    ));
+                name.value, facts.region
+            ),
+        )
+        .with_fixes(free_name(spec, facts)),
+    );
+}
+
+/// A name no compute of the workspace has: the spec's name with `-2`, `-3`, … (shortened to
+/// keep within 16 characters, the length the service and the ARM naming rules both accept, see
+/// `check::rules::names`). Whether it is free in the rest of the region is for the next live
+/// check to say, once the user has picked it; so the fix is offered, not preferred.
+fn free_name(spec: &SpecFacts, facts: &WorkspaceFacts) -> Vec<Fix> {
+    const AGREED_MAX: usize = 16;
+    let Some(name) = &spec.name else { return Vec::new() };
+    let base: String = name.value.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    let base = base.trim_end_matches('-');
+    (2..100)
+        .map(|n| {
+            let suffix = format!("-{n}");
+            let kept = base.len().min(AGREED_MAX - suffix.len());
+            format!("{}{suffix}", base[..kept].trim_end_matches('-'))
+        })
+        .find(|candidate| facts.compute(candidate).is_none())
+        .map(|free| {
+            let quoted = format!("{q}{free}{q}", q = spec.name_quote);
+            vec![Fix::new(format!("Rename to `{free}`"), vec![TextEdit::replace(name.range, quoted)])]
+        })
+        .unwrap_or_default()
 }

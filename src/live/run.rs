@@ -25,27 +25,30 @@ impl LiveOutcome {
     }
 }
 
-/// Drops the live findings the settings switch off and applies severity overrides, as
-/// `check_text` does for offline ones (`disabled_codes`, `disabled_families`,
-/// `severity_overrides`). Suppression comments in the spec are not applied here.
-pub fn apply_settings(options: &CheckOptions, diagnostics: &mut Vec<Diagnostic>) {
+/// Drops the live findings the spec's suppression comments (`# aml-compute-ls: disable …`) and
+/// the settings switch off, and applies severity overrides: what `check_text` does for the
+/// offline ones, so a code silenced there is silenced here too (docs/settings.md).
+pub fn apply_settings(options: &CheckOptions, text: &str, offline: &CheckResult, diagnostics: &mut Vec<Diagnostic>) {
+    crate::check::apply_suppressions(text, &offline.parsed, diagnostics);
     options.apply(diagnostics);
 }
 
-/// The live check of an already checked document; `None` when it is no compute spec. An
+/// The live check of an already checked document (`text` is what was checked); `None` when it
+/// is no compute spec. An
 /// error means the workspace could not be read at all (no sign-in, 403, no network): the host
 /// says so once and keeps the offline findings.
 pub async fn check_document(
     cache: &LiveCache,
     client: &ArmClient,
     ws: &Workspace,
+    text: &str,
     offline: &CheckResult,
     options: &CheckOptions,
 ) -> Result<Option<LiveOutcome>, ArmError> {
     let Some(spec) = SpecFacts::read(offline) else { return Ok(None) };
     let facts = fetch::workspace_facts(cache, client, ws, &spec).await?;
     let mut report = findings(&spec, &facts);
-    apply_settings(options, &mut report.diagnostics);
+    apply_settings(options, text, offline, &mut report.diagnostics);
     let diagnostics = merge_with_offline(&offline.diagnostics, &spec, &facts, &report);
     Ok(Some(LiveOutcome { facts, report, diagnostics }))
 }

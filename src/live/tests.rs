@@ -123,6 +123,31 @@ fn a_name_taken_by_another_type_is_an_error_on_the_name() {
     );
 }
 
+/// The rename a taken name offers: free in the workspace, within 16 characters, quoted as the
+/// name was (JSON's `"` kept).
+#[test]
+fn a_taken_name_offers_a_rename_to_a_name_the_workspace_does_not_hold() {
+    let text = "name: notebook\ntype: amlcompute\nsize: Standard_DS3_v2\n";
+    let mut facts = workspace();
+    facts.computes.push(instance("notebook-2", "Standard_DS3_v2", "Running", "Disabled"));
+    let report = findings(&spec(text), &facts);
+    let fixes = &report.diagnostics[0].fixes;
+    assert_eq!(fixes.len(), 1, "{fixes:?}");
+    assert_eq!(fixes[0].title, "Rename to `notebook-3`");
+    assert_eq!(fixes[0].edits[0].new_text, "notebook-3");
+
+    let long = "name: a-very-long-notebook\ntype: amlcompute\n";
+    facts.computes.push(instance("a-very-long-notebook", "Standard_DS3_v2", "Running", "Disabled"));
+    let renamed = &findings(&spec(long), &facts).diagnostics[0].fixes[0].edits[0].new_text;
+    assert_eq!(renamed, "a-very-long-no-2");
+
+    let json = r#"{"name": "notebook", "type": "amlcompute"}"#;
+    let d =
+        findings(&spec(json), &workspace()).diagnostics.into_iter().find(|d| d.code == codes::NAME_TAKEN_BY_OTHER_TYPE);
+    let fix = &d.expect("AML801 in JSON").fixes[0];
+    assert_eq!(fix.edits[0].new_text, "\"notebook-2\"");
+}
+
 #[test]
 fn the_same_type_is_information_with_the_current_state() {
     let text = format!(

@@ -19,6 +19,32 @@ pub struct Document {
     pub path: String,
     /// The newest finished check, shared by diagnostics and requests.
     pub checked: Option<Checked>,
+    /// The newest live findings (`server::live`), for the revision and settings they name.
+    pub live: Option<Arc<LiveFound>>,
+    /// Taken by whoever publishes this document's diagnostics (`server::publish`).
+    pub publishing: PublishTurn,
+}
+
+/// A document's turn to publish: held from "is this still the current revision" to the
+/// notification being queued, so publishes of one document go out in revision order.
+pub type PublishTurn = Arc<tokio::sync::Mutex<()>>;
+
+/// What the live checks found for one checked text.
+pub struct LiveFound {
+    /// The analysis they were found for: of one revision under one settings generation
+    /// (requests match theirs against it).
+    pub analysis: Arc<Analysis>,
+    /// The offline findings with the live ones merged in.
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    /// The service's cost estimate, when the region prices the size.
+    pub cost: Option<crate::live::CostEstimate>,
+}
+
+impl LiveFound {
+    /// Whether these findings belong to `analysis` (the very check they extend).
+    pub fn extends(&self, analysis: &Analysis) -> bool {
+        std::ptr::eq(&*self.analysis, analysis)
+    }
 }
 
 /// A checked snapshot of a document's text.
@@ -38,7 +64,15 @@ pub struct Checked {
 
 impl Document {
     pub fn new(text: &str, version: i32, path: String) -> Self {
-        Document { rope: Rope::from_str(text), version, revision: 0, path, checked: None }
+        Document {
+            rope: Rope::from_str(text),
+            version,
+            revision: 0,
+            path,
+            checked: None,
+            live: None,
+            publishing: PublishTurn::default(),
+        }
     }
 
     /// The newest analysis if it is of the current text under settings `generation` or newer.

@@ -1,11 +1,14 @@
 //! Live workspace checks in the editor (issue 11, "How it behaves"): after a document's offline
 //! diagnostics are published, its live findings (AML8xx) are fetched through one cache shared
 //! by every document and published again, merged, for the same version, and only if the
-//! document is still at the revision and settings they were found for. Failure is quiet: a
+//! document is still at the revision and settings they were found for; they are kept on the
+//! document for requests (a pulling client is asked to pull again, code actions and hovers
+//! use them). Failure is quiet: a
 //! missing workspace says nothing, and a workspace that cannot be read (no sign-in, network,
 //! 403) is one information message per server start. `amlComputeLs.live: "off"` turns it off.
 
-use super::documents::Analysis;
+use super::documents::{Analysis, Document, LiveFound};
+use super::publish;
 use super::state::{State, lock};
 use super::to_proto::{self, Positions};
 use crate::actions::{Connection, check_in_workspace, live_client};
@@ -95,6 +98,7 @@ pub(super) fn spawn(
             &arm,
             &state.live.cache,
             path.as_deref().map(Path::new),
+            &analysis.text,
             &analysis.result,
             &options,
         )
@@ -112,14 +116,39 @@ pub(super) fn spawn(
                 return;
             }
         };
-        // Never publish for a text or settings the editor has moved past.
-        let current = lock(&state.docs).get(&uri).is_some_and(|d| d.revision == revision)
-            && state.settings_generation.load(Ordering::SeqCst) == generation;
-        if !current {
+        let found = Arc::new(LiveFound {
+            analysis: analysis.clone(),
+            diagnostics: outcome.diagnostics,
+            cost: outcome.report.cost,
+        });
+        // Kept for requests (pulls, code actions, hovers) only while the document is at this
+        // revision and the settings at this generation.
+        let current =
+            |d: &Document| d.revision == revision && state.settings_generation.load(Ordering::SeqCst) == generation;
+        {
+            let mut docs = lock(&state.docs);
+            match docs.get_mut(&uri) {
+                Some(doc) if current(doc) => doc.live = Some(found.clone()),
+                _ => return,
+            }
+        }
+        if state.caps().pull_diagnostics {
+            // A pulling client pulls again and gets them (`handlers::diagnostic_pull`).
+            let _ = client.workspace_diagnostic_refresh().await;
             return;
         }
         let pos = Positions::new(&analysis.text, state.caps().encoding);
-        let diagnostics = outcome.diagnostics.iter().map(|d| to_proto::diagnostic(&pos, d)).collect();
-        client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+        let diagnostics = found.diagnostics.iter().map(|d| to_proto::diagnostic(&pos, d)).collect();
+        // Never publish for a text or settings the editor has moved past, nor after its newer
+        // publish (`server::publish`).
+        publish::when_current(&state, &uri, current, || {
+            client.publish_diagnostics(uri.clone(), diagnostics, Some(version))
+        })
+        .await;
     });
+}
+
+/// The live findings kept for `analysis` (the very check they extend), if any.
+pub(super) fn found_for(state: &State, uri: &Uri, analysis: &Analysis) -> Option<Arc<LiveFound>> {
+    lock(&state.docs).get(uri).and_then(|d| d.live.clone()).filter(|l| l.extends(analysis))
 }

@@ -8,6 +8,7 @@ mod documents;
 mod frames;
 mod handlers;
 mod live;
+mod publish;
 mod state;
 mod to_proto;
 mod transport;

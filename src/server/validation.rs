@@ -191,14 +191,14 @@ async fn check_and_publish(
         }
     };
     state.analyzed.notify_waiters();
-    if let Some(diagnostics) = diagnostics
-        && current
-        && !caps.pull_diagnostics
-    {
-        client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
-        // The live findings follow, merged with these, for the same version (`server::live`).
-        if let Ok(analysis) = live_analysis {
-            super::live::spawn(client, state, uri, analysis, version, revision, generation);
-        }
+    let Some(diagnostics) = diagnostics else { return };
+    if !current {
+        return;
+    }
+    let published = caps.pull_diagnostics
+        || super::publish::diagnostics_if_current(client, state, uri, revision, version, diagnostics).await;
+    // The live findings follow, merged with these, for the same version (`server::live`).
+    if published && let Ok(analysis) = live_analysis {
+        super::live::spawn(client, state, uri, analysis, version, revision, generation);
     }
 }

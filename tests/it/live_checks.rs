@@ -182,7 +182,7 @@ async fn a_documents_live_check_merges_with_the_offline_findings_and_honours_the
     let options = CheckOptions::default();
     let offline = check_text(text, Some("spec.yml"), &options);
     assert!(offline.diagnostics.iter().any(|d| d.code.id() == "AML303"));
-    let outcome = live::check_document(&cache, &client, &ws, &offline, &options).await.unwrap().expect("a spec");
+    let outcome = live::check_document(&cache, &client, &ws, text, &offline, &options).await.unwrap().expect("a spec");
     let merged: Vec<String> = outcome.diagnostics.iter().map(|d| d.code.id()).collect();
     assert!(merged.contains(&"AML806".to_string()) && !merged.contains(&"AML303".to_string()), "{merged:?}");
     assert!(merged.contains(&"AML802".to_string()) && merged.contains(&"AML804".to_string()), "{merged:?}");
@@ -201,15 +201,18 @@ async fn a_documents_live_check_merges_with_the_offline_findings_and_honours_the
         severity_overrides: vec![(Code::find("AML804").unwrap(), aml_compute_ls::check::Severity::Warning)],
         ..CheckOptions::default()
     };
-    let outcome = live::check_document(&cache, &client, &ws, &offline, &options).await.unwrap().unwrap();
+    let outcome = live::check_document(&cache, &client, &ws, text, &offline, &options).await.unwrap().unwrap();
     assert!(outcome.blocking().is_empty(), "{:?}", outcome.report.diagnostics);
     let options = CheckOptions { disabled_families: vec![Family::Workspace], ..CheckOptions::default() };
-    let outcome = live::check_document(&cache, &client, &ws, &offline, &options).await.unwrap().unwrap();
+    let outcome = live::check_document(&cache, &client, &ws, text, &offline, &options).await.unwrap().unwrap();
     assert!(outcome.report.diagnostics.is_empty());
 
     // A file that is no compute spec has no live check.
     let other = check_text("jobs: {}\n", Some("ci.yml"), &CheckOptions::default());
-    assert_eq!(live::check_document(&cache, &client, &ws, &other, &CheckOptions::default()).await.unwrap(), None);
+    assert_eq!(
+        live::check_document(&cache, &client, &ws, "jobs: {}\n", &other, &CheckOptions::default()).await.unwrap(),
+        None
+    );
     emulator.stop().await;
 }
 

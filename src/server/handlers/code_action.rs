@@ -1,13 +1,15 @@
-//! `textDocument/codeAction`: the quick fixes and source actions of the `ide` layer, and the
-//! Azure commands for clients without code lenses (Helix).
+//! `textDocument/codeAction`: the quick fixes and source actions of the `ide` layer, for the
+//! offline findings and the live ones once known for the text (`server::live`), and the Azure
+//! commands for clients without code lenses (Helix).
 
 use super::code_lens::known_exists;
+use crate::diagnostic::Diagnostic;
 use crate::ide;
 use crate::server::backend::Backend;
-use crate::server::commands;
 use crate::server::documents::Analysis;
 use crate::server::state::lock;
 use crate::server::to_proto::{self, Positions};
+use crate::server::{commands, live};
 use crate::syntax::text::TextRange;
 use std::collections::HashMap;
 use tower_lsp_server::jsonrpc::Result;
@@ -21,9 +23,12 @@ pub(in crate::server) async fn handle(
     let unfiltered = params.context.only.is_none();
     let azure = server.state.azure();
     let status = lock(&server.state.statuses).get(&uri).cloned();
+    let state = server.state.clone();
     let response = server
         .with_analysis(&uri.clone(), "code actions", move |a, pos, _| {
-            let mut actions = code_actions(a, pos, &uri, &params);
+            let found = live::found_for(&state, &uri, a);
+            let findings = found.as_ref().map_or(&a.result.diagnostics, |f| &f.diagnostics);
+            let mut actions = code_actions(a, findings, pos, &uri, &params);
             // The Azure commands as code actions, for clients without code lenses (Helix).
             if unfiltered {
                 let ws = azure.workspace_label(commands::uri_path(&uri).as_deref());
@@ -44,12 +49,19 @@ pub(in crate::server) async fn handle(
     Ok(response)
 }
 
-/// Converts the ide layer's actions to LSP code actions, honouring the client's `only` filter.
-fn code_actions(a: &Analysis, pos: &Positions, uri: &Uri, params: &CodeActionParams) -> CodeActionResponse {
+/// Converts the ide layer's actions for `findings` (of `a`'s text) to LSP code actions,
+/// honouring the client's `only` filter.
+fn code_actions(
+    a: &Analysis,
+    findings: &[Diagnostic],
+    pos: &Positions,
+    uri: &Uri,
+    params: &CodeActionParams,
+) -> CodeActionResponse {
     let start = pos.offset(params.range.start);
     let range = TextRange::new(start, pos.offset(params.range.end).max(start));
     let wanted = params.context.only.as_ref();
-    ide::code_actions(&a.text, range, &a.result)
+    ide::code_actions_for(&a.text, range, &a.result, findings)
         .iter()
         .filter_map(|action| {
             let kind = match action.kind {
@@ -65,7 +77,7 @@ fn code_actions(a: &Analysis, pos: &Positions, uri: &Uri, params: &CodeActionPar
             let diagnostics: Vec<_> = action
                 .diagnostics
                 .iter()
-                .filter_map(|i| a.result.diagnostics.get(*i))
+                .filter_map(|i| findings.get(*i))
                 .map(|d| to_proto::diagnostic(pos, d))
                 .collect();
             Some(CodeActionOrCommand::CodeAction(CodeAction {
