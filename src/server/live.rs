@@ -88,6 +88,10 @@ pub(super) fn spawn(
     }
     let (client, state, uri) = (client.clone(), state.clone(), uri.clone());
     tokio::spawn(async move {
+        // A task spawned here runs next on this thread, before the writer that sends the offline
+        // publish just queued; and with a warm cache the whole live check runs without
+        // waiting. Step aside first, so the offline diagnostics are never delayed by it.
+        tokio::task::yield_now().await;
         let conn = azure.connection();
         let Some(arm) = state.live.client_for(&conn, azure.access_token.as_ref()) else { return };
         // Only a file has a folder to look for the workspace's config.json from.
