@@ -264,7 +264,7 @@ pub async fn arm(
         return Reply::arm_error(
             403,
             "AuthorizationFailed",
-            &format!(
+            format!(
                 "The client does not have authorization to perform action over scope '{}' or the scope is invalid \
                  (injected by the emulator).",
                 uri.path()
