@@ -132,11 +132,53 @@ fn env_set(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|v| !v.is_empty())
 }
 
+/// The kinds of credential the chain may try.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct AllowedCredentials {
+    environment: bool,
+    workload_identity: bool,
+    developer_tools: bool,
+    managed_identity: bool,
+}
+
+/// What `AZURE_TOKEN_CREDENTIALS` allows, read as the Azure Identity libraries read it (their
+/// `DefaultAzureCredentialEnvVars`): `dev` keeps the developer tools, `prod` the credentials of
+/// a deployed app (environment, workload identity, managed identity), a credential's name keeps
+/// that one; unset or empty keeps all. `dev` also spares a laptop the managed-identity probe.
+fn allowed_credentials(setting: Option<&str>) -> Result<AllowedCredentials, ArmError> {
+    let only = |environment, workload_identity, developer_tools, managed_identity| AllowedCredentials {
+        environment,
+        workload_identity,
+        developer_tools,
+        managed_identity,
+    };
+    let value = setting.unwrap_or("").trim().to_ascii_lowercase();
+    Ok(match value.as_str() {
+        "" => only(true, true, true, true),
+        "dev" => only(false, false, true, false),
+        "prod" => only(true, true, false, true),
+        "environmentcredential" => only(true, false, false, false),
+        "workloadidentitycredential" => only(false, true, false, false),
+        "managedidentitycredential" => only(false, false, false, true),
+        // Both are tried by azure_identity's developer tools credential, `az` first.
+        "azureclicredential" | "azuredeveloperclicredential" => only(false, false, true, false),
+        _ => {
+            return Err(ArmError::Auth(format!(
+                "AZURE_TOKEN_CREDENTIALS is `{}`; use dev, prod, EnvironmentCredential, WorkloadIdentityCredential, \
+                 ManagedIdentityCredential, AzureCliCredential or AzureDeveloperCliCredential",
+                setting.unwrap_or("")
+            )));
+        }
+    })
+}
+
 /// The credentials worth trying in this environment, in the documented order.
 async fn build_chain() -> Result<Chain, ArmError> {
     let mut chain: Vec<(&'static str, Arc<dyn TokenCredential>)> = Vec::new();
     let mut problems = Vec::new();
-    if env_set("AZURE_TENANT_ID") && env_set("AZURE_CLIENT_ID") && env_set("AZURE_CLIENT_SECRET") {
+    let allowed = allowed_credentials(std::env::var("AZURE_TOKEN_CREDENTIALS").ok().as_deref())?;
+    if allowed.environment && env_set("AZURE_TENANT_ID") && env_set("AZURE_CLIENT_ID") && env_set("AZURE_CLIENT_SECRET")
+    {
         let tenant = std::env::var("AZURE_TENANT_ID").unwrap_or_default();
         let client = std::env::var("AZURE_CLIENT_ID").unwrap_or_default();
         let secret = Secret::new(std::env::var("AZURE_CLIENT_SECRET").unwrap_or_default());
@@ -145,17 +187,20 @@ async fn build_chain() -> Result<Chain, ArmError> {
             Err(e) => problems.push(format!("client secret: {}", first_line(&e.to_string()))),
         }
     }
-    if env_set("AZURE_FEDERATED_TOKEN_FILE") {
+    if allowed.workload_identity && env_set("AZURE_FEDERATED_TOKEN_FILE") {
         match WorkloadIdentityCredential::new(None) {
             Ok(c) => chain.push(("workload identity (AZURE_FEDERATED_TOKEN_FILE)", c)),
             Err(e) => problems.push(format!("workload identity: {}", first_line(&e.to_string()))),
         }
     }
-    match DeveloperToolsCredential::new(None) {
-        Ok(c) => chain.push(("developer tools (az login, azd auth login)", c)),
-        Err(e) => problems.push(format!("developer tools: {}", first_line(&e.to_string()))),
+    if allowed.developer_tools {
+        match DeveloperToolsCredential::new(None) {
+            Ok(c) => chain.push(("developer tools (az login, azd auth login)", c)),
+            Err(e) => problems.push(format!("developer tools: {}", first_line(&e.to_string()))),
+        }
     }
-    let plausible = tokio::task::spawn_blocking(managed_identity_plausible).await.unwrap_or(false);
+    let plausible =
+        allowed.managed_identity && tokio::task::spawn_blocking(managed_identity_plausible).await.unwrap_or(false);
     if plausible {
         match ManagedIdentityCredential::new(None) {
             Ok(c) => chain.push(("managed identity", c)),
@@ -177,4 +222,25 @@ fn managed_identity_plausible() -> bool {
     }
     let addr = std::net::SocketAddr::from(([169, 254, 169, 254], 80));
     std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(300)).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn azure_token_credentials_narrows_the_chain_as_the_azure_identity_libraries_do() {
+        let all = allowed_credentials(None).unwrap();
+        assert!(all.environment && all.workload_identity && all.developer_tools && all.managed_identity);
+        assert_eq!(allowed_credentials(Some(" ")).unwrap(), all);
+        let dev = allowed_credentials(Some("dev")).unwrap();
+        assert!(dev.developer_tools && !dev.managed_identity && !dev.environment && !dev.workload_identity);
+        let prod = allowed_credentials(Some("PROD")).unwrap();
+        assert!(!prod.developer_tools && prod.managed_identity && prod.environment && prod.workload_identity);
+        let managed = allowed_credentials(Some("ManagedIdentityCredential")).unwrap();
+        assert!(managed.managed_identity && !managed.developer_tools && !managed.environment);
+        assert!(allowed_credentials(Some("AzureCliCredential")).unwrap().developer_tools);
+        let wrong = allowed_credentials(Some("laptop")).unwrap_err().to_string();
+        assert!(wrong.contains("`laptop`") && wrong.contains("dev, prod"), "{wrong}");
+    }
 }

@@ -375,3 +375,59 @@ async fn a_refused_workspace_is_one_information_message_and_no_diagnostic() {
         emulator.stop().await;
     }
 }
+
+/// No credential at all (no `az`/`azd` on the PATH, no service principal, and managed identity
+/// left out by `AZURE_TOKEN_CREDENTIALS=dev`, as on a laptop): the server, run as its own process
+/// with that environment and Azure's public endpoint, says so once and publishes no live
+/// finding. Nothing leaves the machine: every credential fails before a request could be signed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_credential_at_all_is_one_information_message_and_no_diagnostic() {
+    let empty = std::env::temp_dir().join(format!("aml-lsp-live-no-credential-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let empty_path = empty.to_string_lossy().into_owned();
+    let env = [
+        ("PATH", empty_path.as_str()),
+        ("HOME", empty_path.as_str()),
+        ("AZURE_CONFIG_DIR", empty_path.as_str()),
+        ("AZURE_TENANT_ID", ""),
+        ("AZURE_CLIENT_ID", ""),
+        ("AZURE_CLIENT_SECRET", ""),
+        ("AZURE_FEDERATED_TOKEN_FILE", ""),
+        // Without it, the server would probe the instance metadata address, off loopback.
+        ("AZURE_TOKEN_CREDENTIALS", "dev"),
+    ];
+    let settings = json!({"amlComputeLs": {"subscriptionId": SUB, "resourceGroup": "rg", "workspaceName": "live-ws"}});
+    let (mut c, _) =
+        Client::spawn_binary_with_env(env!("CARGO_BIN_EXE_aml-compute-ls"), &env, json!({}), settings.clone()).await;
+    c.notify("workspace/didChangeConfiguration", json!({"settings": settings})).await;
+    for i in 0..3 {
+        let uri = format!("file:///tmp/aml-lsp-live/no-credential-{i}.yml");
+        let offline = c.open(&uri, "name: some-cluster\ntype: amlcompute\nmax_instances: 2\n").await;
+        assert!(!codes(&offline).iter().any(|c| c.starts_with("AML8")), "{offline}");
+    }
+    let message = c
+        .notification_where("window/showMessage", |m| {
+            m["params"]["message"].as_str().unwrap_or("").contains("live checks skipped")
+        })
+        .await;
+    assert_eq!(message["params"]["type"], 3, "information: {message}");
+    let text = message["params"]["message"].as_str().unwrap();
+    assert!(text.contains("no credential could get a token"), "{text}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let symbols = c
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": "file:///tmp/aml-lsp-live/no-credential-0.yml"}}),
+        )
+        .await;
+    assert!(symbols.get("result").is_some());
+    let said = c.backlog_iter().filter(|m| m["method"] == "window/showMessage").count();
+    assert_eq!(said, 1, "one message per server start, not one per document");
+    let live = c
+        .backlog_iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .filter(|m| codes(&m["params"]).iter().any(|c| c.starts_with("AML8")))
+        .count();
+    assert_eq!(live, 0, "no per-file diagnostic");
+    let _ = std::fs::remove_dir_all(&empty);
+}
