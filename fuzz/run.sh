@@ -62,7 +62,13 @@ case "$mode" in
   long)
     secs="${2:-14400}"
     jobs="${FUZZ_JOBS:-$(nproc)}"
-    "$bin" "${common[@]}" -max_total_time="$secs" -fork="$jobs" -ignore_crashes=0 "$work" "$seeds"
+    if [ "$jobs" = 1 ]; then
+      # One process: -fork=1 restarts a child per job, which reloads the whole corpus each time
+      # (about half the executions of a long run went to that).
+      "$bin" "${common[@]}" -max_total_time="$secs" "$work" "$seeds"
+    else
+      "$bin" "${common[@]}" -max_total_time="$secs" -fork="$jobs" -ignore_crashes=0 "$work" "$seeds"
+    fi
     ;;
   replay)
     shift

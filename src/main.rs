@@ -5,7 +5,7 @@ mod cli;
 
 use aml_compute_ls::actions::Op;
 use clap::{Parser, Subcommand};
-use cli::azure::{self, ActArgs, ListArgs, RegionArgs, SendArgs, StatusArgs, StopArgs};
+use cli::azure::{self, ActArgs, ComputeArgs, ListArgs, RegionArgs, SendArgs, StopArgs};
 use cli::check::CheckArgs;
 use cli::emulator::EmulatorArgs;
 use cli::explain::ExplainArgs;
@@ -39,7 +39,7 @@ enum Command {
     /// Attach the existing resource a spec describes (VM, Kubernetes, Synapse, …).
     Attach(SendArgs),
     /// Show a compute's state.
-    Status(StatusArgs),
+    Status(ComputeArgs),
     /// List the workspace's computes.
     List(ListArgs),
     /// Start a compute instance.

@@ -97,9 +97,9 @@ pub struct SendArgs {
     pub force: bool,
 }
 
-/// `status`.
+/// The compute a command acts on, and where: `status`, and the base of `start`, `stop`, … .
 #[derive(clap::Args, Debug, Clone)]
-pub struct StatusArgs {
+pub struct ComputeArgs {
     /// A spec file whose `name` names the compute.
     #[arg(value_name = "SPEC")]
     pub spec: Option<PathBuf>,
@@ -115,16 +115,8 @@ pub struct StatusArgs {
 /// `start`, `restart`, `delete` and `detach`: they ask first.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ActArgs {
-    /// A spec file whose `name` names the compute.
-    #[arg(value_name = "SPEC")]
-    pub spec: Option<PathBuf>,
-    /// The compute name (instead of, or overriding, the spec's `name`).
-    #[arg(long)]
-    pub name: Option<String>,
     #[command(flatten)]
-    pub workspace: WorkspaceArgs,
-    #[command(flatten)]
-    pub connect: ConnectArgs,
+    pub compute: ComputeArgs,
     /// Answer yes to the confirmation (needed when not on a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -133,19 +125,11 @@ pub struct ActArgs {
     pub no_wait: bool,
 }
 
-/// `stop`: nothing is billed by stopping, so it does not ask.
+/// `stop` (of a compute instance): nothing is billed by stopping, so it does not ask.
 #[derive(clap::Args, Debug, Clone)]
 pub struct StopArgs {
-    /// A spec file whose `name` names the compute instance.
-    #[arg(value_name = "SPEC")]
-    pub spec: Option<PathBuf>,
-    /// The compute instance name (instead of, or overriding, the spec's `name`).
-    #[arg(long)]
-    pub name: Option<String>,
     #[command(flatten)]
-    pub workspace: WorkspaceArgs,
-    #[command(flatten)]
-    pub connect: ConnectArgs,
+    pub compute: ComputeArgs,
     /// Return once Azure accepted the request instead of waiting for it to finish.
     #[arg(long)]
     pub no_wait: bool,
@@ -201,21 +185,21 @@ impl From<SendArgs> for AzureArgs {
     }
 }
 
-impl From<StatusArgs> for AzureArgs {
-    fn from(a: StatusArgs) -> Self {
-        AzureArgs { spec: a.spec, name: a.name, ..base(a.workspace, a.connect) }
+impl From<ComputeArgs> for AzureArgs {
+    fn from(c: ComputeArgs) -> Self {
+        AzureArgs { spec: c.spec, name: c.name, ..base(c.workspace, c.connect) }
     }
 }
 
 impl From<ActArgs> for AzureArgs {
     fn from(a: ActArgs) -> Self {
-        AzureArgs { spec: a.spec, name: a.name, yes: a.yes, no_wait: a.no_wait, ..base(a.workspace, a.connect) }
+        AzureArgs { yes: a.yes, no_wait: a.no_wait, ..a.compute.into() }
     }
 }
 
 impl From<StopArgs> for AzureArgs {
     fn from(a: StopArgs) -> Self {
-        AzureArgs { spec: a.spec, name: a.name, no_wait: a.no_wait, ..base(a.workspace, a.connect) }
+        AzureArgs { no_wait: a.no_wait, ..a.compute.into() }
     }
 }
 
