@@ -34,9 +34,8 @@ pub fn apply_settings(options: &CheckOptions, text: &str, offline: &CheckResult,
 }
 
 /// The live check of an already checked document (`text` is what was checked); `None` when it
-/// is no compute spec. An
-/// error means the workspace could not be read at all (no sign-in, 403, no network): the host
-/// says so once and keeps the offline findings.
+/// is no compute spec. An error means the workspace could not be read at all (no sign-in, 403,
+/// no network): the host says so once and keeps the offline findings.
 pub async fn check_document(
     cache: &LiveCache,
     client: &ArmClient,

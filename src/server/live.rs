@@ -3,9 +3,9 @@
 //! by every document and published again, merged, for the same version, and only if the
 //! document is still at the revision and settings they were found for; they are kept on the
 //! document for requests (a pulling client is asked to pull again, code actions and hovers
-//! use them). Failure is quiet: a
-//! missing workspace says nothing, and a workspace that cannot be read (no sign-in, network,
-//! 403) is one information message per server start. `amlComputeLs.live: "off"` turns it off.
+//! use them). Failure is quiet: a missing workspace says nothing, and a workspace that cannot
+//! be read (no sign-in, network, 403) is one information message per server start.
+//! `amlComputeLs.live: "off"` turns it off.
 
 use super::documents::{Analysis, Document, LiveFound};
 use super::publish;
