@@ -165,6 +165,7 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code.number));
     diagnostics.dedup_by(|a, b| a.range == b.range && a.code == b.code && a.message == b.message);
     cap(&mut diagnostics, MAX_DIAGNOSTICS);
+    syntax_errors::write_unwritten(text, &parsed.errors, &mut diagnostics);
     if let (Some(validation), Some(root)) = (&validation, parsed.root.as_ref()) {
         validation.write_unknown_keys(root, &mut diagnostics);
     }

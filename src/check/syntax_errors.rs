@@ -13,6 +13,23 @@ pub fn diagnostic(error: &SyntaxError) -> Diagnostic {
     Diagnostic::new(code(error.kind), error.range, error.message.clone()).with_fixes(error.fixes.iter().map(fix))
 }
 
+/// Writes the messages of the duplicate-key findings among `shown` (the findings left after
+/// the cap), which were recorded without them (`SyntaxError::unwritten`). `errors` are the
+/// parse's, sorted by range; `source` is the parsed text.
+pub fn write_unwritten(source: &str, errors: &[SyntaxError], shown: &mut [Diagnostic]) {
+    for d in shown.iter_mut().filter(|d| d.code == codes::DUPLICATE_KEY && d.message.is_empty()) {
+        let key = (d.range.start(), d.range.end());
+        let first = errors.partition_point(|e| (e.range.start(), e.range.end()) < key);
+        let written = errors[first..]
+            .iter()
+            .take_while(|e| (e.range.start(), e.range.end()) == key)
+            .find_map(|e| e.unwritten.as_ref());
+        if let Some(duplicate) = written {
+            d.message = duplicate.message(source);
+        }
+    }
+}
+
 /// The code table's entry for each kind of syntax error.
 pub fn code(kind: SyntaxErrorKind) -> Code {
     match kind {
@@ -74,6 +91,23 @@ mod tests {
         numbers.sort();
         numbers.dedup();
         assert_eq!(numbers.len(), all.len(), "two kinds share a code");
+    }
+
+    #[test]
+    fn duplicate_keys_past_the_cap_stay_unwritten_and_those_shown_are_written() {
+        let text = format!("name: c1\ntype: amlcompute\n{}", "a: 1\n".repeat(crate::check::MAX_DIAGNOSTICS + 10));
+        let parsed = parse(&text, Format::Yaml);
+        let mut shown = diagnostics(&parsed.errors);
+        assert!(shown.iter().all(|d| d.message.is_empty()));
+        shown.truncate(3);
+        write_unwritten(&text, &parsed.errors, &mut shown);
+        let lines: Vec<_> = shown.iter().map(|d| (d.range.start(), d.message.as_str())).collect();
+        let message = "`a` is already set on line 3; the YAML loader keeps only this later value. Remove one of them.";
+        assert_eq!(lines, [(31, message), (36, message), (41, message)]);
+        let result = crate::check::check_text(&text, Some("c.yml"), &Default::default());
+        let shown = &result.diagnostics[..result.diagnostics.len() - 1];
+        assert!(shown.iter().filter(|d| d.code == codes::DUPLICATE_KEY).all(|d| d.message == message));
+        assert_eq!(result.diagnostics.last().unwrap().code, codes::TOO_MANY_FINDINGS);
     }
 
     #[test]

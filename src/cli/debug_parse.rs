@@ -84,7 +84,10 @@ pub fn describe(path: &str, bytes: &[u8], format: Option<DebugFormat>) -> Value 
         Some(DebugFormat::Json) => Format::Json,
         None => Format::detect(Some(path), text),
     };
-    let parsed = syntax::parse(text, format);
+    let mut parsed = syntax::parse(text, format);
+    for error in &mut parsed.errors {
+        error.write_message(text);
+    }
     let syntax_diagnostics = aml_compute_ls::check::syntax_errors::diagnostics(&parsed.errors);
     let diagnostics: Vec<Value> = syntax_diagnostics
         .iter()

@@ -96,17 +96,93 @@ impl SyntaxFix {
 pub struct SyntaxError {
     pub kind: SyntaxErrorKind,
     pub range: TextRange,
+    /// Empty while `unwritten` holds what it will say (see `write_message`).
     pub message: String,
     pub fixes: Vec<SyntaxFix>,
+    /// A duplicate key's finding is recorded without its message: a document may repeat a key
+    /// two million times, and only the findings shown (at most `check::MAX_DIAGNOSTICS`) need
+    /// words. `check_text` writes them after the cap.
+    pub unwritten: Option<UnwrittenDuplicate>,
+}
+
+/// What a duplicate key's message will say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnwrittenDuplicate {
+    pub key: KeyText,
+    /// The 1-based line where the key is first set.
+    pub first_line: u32,
+    /// YAML and JSON word the finding differently.
+    pub json: bool,
+}
+
+/// A key's decoded text, as a range of the parsed text when it reads the same there (almost
+/// always: a plain YAML key, or a quoted key without escapes), else a copy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyText {
+    Source(TextRange),
+    Decoded(Box<str>),
+}
+
+impl KeyText {
+    /// `decoded` is the key's text, `range` its token (quotes included) in `source`.
+    pub fn new(source: &str, range: TextRange, decoded: &str) -> Self {
+        let (start, end) = (range.start(), range.end());
+        if source.get(start..end) == Some(decoded) {
+            return KeyText::Source(range);
+        }
+        if end >= start + 2 && source.get(start + 1..end - 1) == Some(decoded) {
+            return KeyText::Source(TextRange::new(start + 1, end - 1));
+        }
+        KeyText::Decoded(decoded.into())
+    }
+
+    pub fn get<'a>(&'a self, source: &'a str) -> &'a str {
+        match self {
+            KeyText::Source(r) => source.get(r.start()..r.end()).unwrap_or_default(),
+            KeyText::Decoded(text) => text,
+        }
+    }
 }
 
 impl SyntaxError {
     pub fn new(kind: SyntaxErrorKind, range: TextRange, message: impl Into<String>) -> Self {
-        SyntaxError { kind, range, message: message.into(), fixes: Vec::new() }
+        SyntaxError { kind, range, message: message.into(), fixes: Vec::new(), unwritten: None }
+    }
+
+    /// A key set twice in one mapping, at its second `range`; the message is written later.
+    pub fn duplicate_key(range: TextRange, duplicate: UnwrittenDuplicate) -> Self {
+        SyntaxError {
+            kind: SyntaxErrorKind::DuplicateKey,
+            range,
+            message: String::new(),
+            fixes: Vec::new(),
+            unwritten: Some(duplicate),
+        }
+    }
+
+    /// Writes the message of an error recorded without one; `source` is the parsed text.
+    pub fn write_message(&mut self, source: &str) {
+        if let Some(duplicate) = self.unwritten.take() {
+            self.message = duplicate.message(source);
+        }
     }
 
     pub fn with_fix(mut self, fix: SyntaxFix) -> Self {
         self.fixes.push(fix);
         self
+    }
+}
+
+impl UnwrittenDuplicate {
+    /// The finding's words, as PyYAML and JSON loaders behave: the later value wins.
+    pub fn message(&self, source: &str) -> String {
+        let (key, line) = (self.key.get(source), self.first_line);
+        if self.json {
+            format!("\"{key}\" is already set on line {line}; only this later value is used. Remove one of them.")
+        } else {
+            format!(
+                "`{key}` is already set on line {line}; the YAML loader keeps only this later value. Remove one of them."
+            )
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! commas, trailing commas, unclosed strings and brackets, so a half-typed document still
 //! yields a tree.
 
-use super::error::{Edit, SyntaxError, SyntaxErrorKind, SyntaxFix};
+use super::error::{Edit, KeyText, SyntaxError, SyntaxErrorKind, SyntaxFix, UnwrittenDuplicate};
 use super::text::{LineIndex, TextRange};
 use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, Token, TokenKind};
 
@@ -402,15 +402,10 @@ impl<'t> Parser<'t> {
             };
             if let Some(previous) = seen.get(&key.text) {
                 let lines = self.lines.get_or_insert_with(|| LineIndex::new(self.text));
-                let line = lines.line_of(previous.start()) + 1;
-                self.error(
-                    SyntaxErrorKind::DuplicateKey,
-                    key_range,
-                    format!(
-                        "\"{}\" is already set on line {line}; only this later value is used. Remove one of them.",
-                        key.text
-                    ),
-                );
+                let first_line = lines.line_of(previous.start()) as u32 + 1;
+                let key = KeyText::new(self.text, key_range, &key.text);
+                self.errors
+                    .push(SyntaxError::duplicate_key(key_range, UnwrittenDuplicate { key, first_line, json: true }));
             } else {
                 seen.insert(key.text.clone(), key_range);
             }
@@ -599,6 +594,23 @@ mod tests {
     fn duplicate_keys_and_unquoted_keys_are_reported() {
         assert_eq!(kinds_of("{\"a\": 1, \"a\": 2}"), vec![SyntaxErrorKind::DuplicateKey]);
         assert_eq!(kinds_of("{a: 1}"), vec![SyntaxErrorKind::JsonSyntax]);
+    }
+
+    #[test]
+    fn a_duplicate_key_is_recorded_without_words_until_they_are_written() {
+        let text = "{\"a\": 1,\n \"a\\u0062\": 2, \"a\": 3, \"ab\": 4}";
+        let mut errors = parse(text).errors;
+        assert!(errors.iter().all(|e| e.message.is_empty() && e.unwritten.is_some()), "{errors:?}");
+        for e in &mut errors {
+            e.write_message(text);
+        }
+        assert_eq!(
+            errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
+            [
+                "\"a\" is already set on line 1; only this later value is used. Remove one of them.",
+                "\"ab\" is already set on line 2; only this later value is used. Remove one of them.",
+            ]
+        );
     }
 
     #[test]

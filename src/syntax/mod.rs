@@ -13,7 +13,7 @@ pub mod yaml;
 /// module itself sits below `syntax` (and `diagnostic`), which import nothing else of ours.
 pub use crate::text;
 
-pub use error::{Edit, SyntaxError, SyntaxErrorKind, SyntaxFix};
+pub use error::{Edit, KeyText, SyntaxError, SyntaxErrorKind, SyntaxFix, UnwrittenDuplicate};
 use std::borrow::Cow;
 use text::TextRange;
 

@@ -7,7 +7,7 @@
 //! give. Plain scalars resolve as PyYAML (YAML 1.1) resolves them, because that is what the
 //! Azure ML CLI and SDK load specs with.
 
-use super::error::{Edit, SyntaxError, SyntaxErrorKind, SyntaxFix};
+use super::error::{Edit, KeyText, SyntaxError, SyntaxErrorKind, SyntaxFix, UnwrittenDuplicate};
 use super::text::TextRange;
 use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, TokenKind};
 use std::cell::Cell;
@@ -63,8 +63,7 @@ enum Tok {
     Question,
     /// `*name`: the node anchored `&name` before it.
     Alias(Rc<str>),
-    /// Shared, so that the parser's many look-aheads copy a pointer, not the text.
-    Scalar(Rc<Scalar>),
+    Scalar(ScalarTok),
     FlowSeqStart,
     FlowSeqEnd,
     FlowMapStart,
@@ -72,6 +71,49 @@ enum Tok {
     Comma,
     DocStart,
     DocEnd,
+}
+
+/// A scalar token. A plain scalar's text is its range of the source, so scanning copies
+/// nothing (a 10 MB file of `key: value` lines would otherwise allocate two strings a line,
+/// then copy them again into the tree); the parser reads the text when it builds the node.
+/// Quoted and block scalars keep their decoded text, shared so that the parser's many
+/// look-aheads copy a pointer, not the text.
+#[derive(Clone, Debug, PartialEq)]
+enum ScalarTok {
+    Plain,
+    Decoded(Rc<Scalar>),
+}
+
+impl ScalarTok {
+    fn style(&self) -> ScalarStyle {
+        match self {
+            ScalarTok::Plain => ScalarStyle::Plain,
+            ScalarTok::Decoded(s) => s.style,
+        }
+    }
+
+    fn is_quoted(&self) -> bool {
+        matches!(self.style(), ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)
+    }
+
+    /// The scalar's text: for a plain one, the source at `range`.
+    fn text<'a>(&'a self, source: &'a str, range: TextRange) -> &'a str {
+        match self {
+            ScalarTok::Plain => &source[range.start()..range.end()],
+            ScalarTok::Decoded(s) => &s.text,
+        }
+    }
+
+    /// The tree's scalar for this token; a plain one resolves as PyYAML resolves it.
+    fn to_scalar(&self, source: &str, range: TextRange) -> Scalar {
+        match self {
+            ScalarTok::Plain => {
+                let raw = &source[range.start()..range.end()];
+                Scalar { text: raw.to_string(), style: ScalarStyle::Plain, value: resolve_plain(raw) }
+            }
+            ScalarTok::Decoded(s) => Scalar::clone(s),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -91,7 +133,7 @@ impl Token {
             Tok::Colon => TokenKind::Colon,
             Tok::Question => TokenKind::Question,
             Tok::Alias(_) => TokenKind::Scalar(ScalarStyle::Plain),
-            Tok::Scalar(s) => TokenKind::Scalar(s.style),
+            Tok::Scalar(s) => TokenKind::Scalar(s.style()),
             Tok::FlowSeqStart => TokenKind::FlowSeqStart,
             Tok::FlowSeqEnd => TokenKind::FlowSeqEnd,
             Tok::FlowMapStart => TokenKind::FlowMapStart,
@@ -526,8 +568,7 @@ impl<'t> Scanner<'t> {
             );
             at = run_end - start;
         }
-        let scalar = Scalar { text: raw.to_string(), style: ScalarStyle::Plain, value: resolve_plain(raw) };
-        self.push(Tok::Scalar(Rc::new(scalar)), start, self.pos);
+        self.push(Tok::Scalar(ScalarTok::Plain), start, self.pos);
     }
 
     fn scan_quoted(&mut self, quote: u8) {
@@ -552,7 +593,7 @@ impl<'t> Scanner<'t> {
                 self.line_has_token = true;
                 self.attach_anchor();
                 self.tokens.push(Token {
-                    tok: Tok::Scalar(Rc::new(Scalar { text, style, value: ScalarValue::Str })),
+                    tok: Tok::Scalar(ScalarTok::Decoded(Rc::new(Scalar { text, style, value: ScalarValue::Str }))),
                     range: TextRange::new(start, self.pos),
                     line: open_line,
                     col,
@@ -580,7 +621,11 @@ impl<'t> Scanner<'t> {
                 let body = &self.text[(start + 1).min(end)..end];
                 let style = if quote == b'"' { ScalarStyle::DoubleQuoted } else { ScalarStyle::SingleQuoted };
                 self.push(
-                    Tok::Scalar(Rc::new(Scalar { text: body.to_string(), style, value: ScalarValue::Str })),
+                    Tok::Scalar(ScalarTok::Decoded(Rc::new(Scalar {
+                        text: body.to_string(),
+                        style,
+                        value: ScalarValue::Str,
+                    }))),
                     start,
                     end,
                 );
@@ -682,7 +727,7 @@ impl<'t> Scanner<'t> {
         self.line_has_token = true;
         self.attach_anchor();
         self.tokens.push(Token {
-            tok: Tok::Scalar(Rc::new(Scalar { text, style, value: ScalarValue::Str })),
+            tok: Tok::Scalar(ScalarTok::Decoded(Rc::new(Scalar { text, style, value: ScalarValue::Str }))),
             range: TextRange::new(start, end.max(start + 1)),
             line: header_line,
             col: header_col,
@@ -1444,10 +1489,10 @@ impl<'t> Parser<'t> {
             Tok::Dash => self.nested(|p| p.parse_block_sequence(t.col)),
             Tok::Scalar(_) if self.is_key_at(0) => self.nested(|p| p.parse_block_mapping(t.col)),
             Tok::Colon | Tok::Question => self.nested(|p| p.parse_block_mapping(t.col)),
-            Tok::Scalar(s) if s.style == ScalarStyle::Plain => self.parse_plain(parent_indent),
+            Tok::Scalar(ScalarTok::Plain) => self.parse_plain(parent_indent),
             Tok::Scalar(s) => {
                 self.advance();
-                Node { kind: NodeKind::Scalar(Scalar::clone(s)), range: t.range }
+                Node { kind: NodeKind::Scalar(s.to_scalar(self.text, t.range)), range: t.range }
             }
             Tok::Alias(name) => {
                 self.advance();
@@ -1539,12 +1584,12 @@ impl<'t> Parser<'t> {
     /// A plain scalar, folding continuation lines that are indented deeper than the parent.
     fn parse_plain(&mut self, parent_indent: i64) -> Node {
         let first = self.advance().unwrap();
-        let Tok::Scalar(scalar) = first.tok else { unreachable!() };
-        let mut scalar = Rc::unwrap_or_clone(scalar);
+        let Tok::Scalar(scalar) = &first.tok else { unreachable!() };
+        let mut scalar = scalar.to_scalar(self.text, first.range);
         let mut range = first.range;
         let mut last_line = first.line;
         while let Some(next) = self.peek() {
-            let continues = matches!(&next.tok, Tok::Scalar(s) if s.style == ScalarStyle::Plain)
+            let continues = matches!(&next.tok, Tok::Scalar(ScalarTok::Plain))
                 && next.first_in_line
                 && (next.col as i64) > parent_indent
                 && next.line > last_line
@@ -1553,10 +1598,10 @@ impl<'t> Parser<'t> {
                 break;
             }
             let next = self.advance().unwrap();
-            let Tok::Scalar(more) = next.tok else { unreachable!() };
+            let Tok::Scalar(more) = &next.tok else { unreachable!() };
             let gap = next.line - last_line;
             scalar.text.push_str(&if gap > 1 { "\n".repeat(gap as usize - 1) } else { " ".to_string() });
-            scalar.text.push_str(&more.text);
+            scalar.text.push_str(more.text(self.text, next.range));
             range = range.cover(next.range);
             last_line = next.line;
             scalar.value = resolve_plain(&scalar.text);
@@ -1606,7 +1651,7 @@ impl<'t> Parser<'t> {
             match &t.tok {
                 Tok::Scalar(key) => {
                     self.advance();
-                    let key = Scalar::clone(key);
+                    let key = key.to_scalar(self.text, t.range);
                     let has_colon = matches!(self.peek(), Some(Token { tok: Tok::Colon, line, .. }) if *line == t.line);
                     if !has_colon {
                         self.error(
@@ -1822,16 +1867,10 @@ impl<'t> Parser<'t> {
             return None;
         }
         if let Some((previous_line, previous_index)) = seen.get_mut(&key.text) {
-            let line_hint = *previous_line + 1;
+            let first_line = *previous_line + 1;
             let overridden = std::mem::replace(previous_index, index);
-            self.error(
-                SyntaxErrorKind::DuplicateKey,
-                range,
-                format!(
-                    "`{}` is already set on line {line_hint}; the YAML loader keeps only this later value. Remove one of them.",
-                    key.text
-                ),
-            );
+            let key = KeyText::new(self.text, range, &key.text);
+            self.errors.push(SyntaxError::duplicate_key(range, UnwrittenDuplicate { key, first_line, json: false }));
             Some(overridden)
         } else {
             seen.insert(key.text.clone(), (line, index));
@@ -2048,12 +2087,12 @@ impl<'t> Parser<'t> {
             }
             Tok::Scalar(s) => {
                 self.advance();
-                let mut scalar = Scalar::clone(s);
+                let mut scalar = s.to_scalar(self.text, t.range);
                 let mut range = t.range;
                 // Plain scalars in flow context may continue on the next line.
                 let mut last_line = t.line;
                 while let Some(Token { tok: Tok::Scalar(more), range: r, line, .. }) = self.peek().cloned() {
-                    if more.style != ScalarStyle::Plain
+                    if more.style() != ScalarStyle::Plain
                         || scalar.style != ScalarStyle::Plain
                         || line == last_line
                         || self.is_key_at(0)
@@ -2063,7 +2102,7 @@ impl<'t> Parser<'t> {
                     last_line = line;
                     self.advance();
                     scalar.text.push(' ');
-                    scalar.text.push_str(&more.text);
+                    scalar.text.push_str(more.text(self.text, r));
                     scalar.value = ScalarValue::Str;
                     range = range.cover(r);
                 }
@@ -2241,6 +2280,23 @@ mod tests {
         let parsed = parse(text);
         assert_eq!(parsed.errors[0].kind, SyntaxErrorKind::DuplicateKey);
         assert_eq!(parsed.errors[0].range.start(), 10);
+    }
+
+    #[test]
+    fn a_duplicate_key_is_recorded_without_words_until_they_are_written() {
+        let text = "a: 1\n'b''c': 2\na: 3\n'b''c': 4\n";
+        let mut parsed = parse(text);
+        assert!(parsed.errors.iter().all(|e| e.message.is_empty() && e.unwritten.is_some()), "{:?}", parsed.errors);
+        for e in &mut parsed.errors {
+            e.write_message(text);
+        }
+        assert_eq!(
+            parsed.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
+            [
+                "`a` is already set on line 1; the YAML loader keeps only this later value. Remove one of them.",
+                "`b'c` is already set on line 2; the YAML loader keeps only this later value. Remove one of them.",
+            ]
+        );
     }
 
     #[test]
