@@ -185,9 +185,12 @@ fn cap(diagnostics: &mut Vec<Diagnostic>, max: usize) {
     if diagnostics.len() <= max {
         return;
     }
-    let cut = diagnostics.split_off(max);
+    // Counted in place, then dropped: no copy of the findings left out.
+    let cut = &diagnostics[max..];
     let worst = cut.iter().map(|d| d.severity).min().unwrap_or(Severity::Information);
     let errors = cut.iter().filter(|d| d.severity == Severity::Error).count();
+    let (cut_count, cut_start) = (cut.len(), cut[0].range.start());
+    diagnostics.truncate(max);
     let of_them = match errors {
         0 => String::new(),
         1 => ", 1 of them an error".to_string(),
@@ -196,10 +199,10 @@ fn cap(diagnostics: &mut Vec<Diagnostic>, max: usize) {
     diagnostics.push(
         Diagnostic::new(
             codes::TOO_MANY_FINDINGS,
-            TextRange::empty(cut[0].range.start()),
+            TextRange::empty(cut_start),
             format!(
                 "{} more findings from here on are not shown{of_them}: aml-compute-ls reports at most {max} per file. Fix the ones above and check again.",
-                cut.len()
+                cut_count
             ),
         )
         .with_severity(worst),

@@ -136,6 +136,14 @@ impl KeyText {
         KeyText::Decoded(decoded.into())
     }
 
+    /// The key as a map key that borrows `source` where it can (see `new`).
+    pub fn into_cow(self, source: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            KeyText::Source(r) => std::borrow::Cow::Borrowed(source.get(r.start()..r.end()).unwrap_or_default()),
+            KeyText::Decoded(text) => std::borrow::Cow::Owned(text.into()),
+        }
+    }
+
     pub fn get<'a>(&'a self, source: &'a str) -> &'a str {
         match self {
             KeyText::Source(r) => source.get(r.start()..r.end()).unwrap_or_default(),

@@ -315,7 +315,9 @@ impl<'t> Parser<'t> {
         self.depth += 1;
         let mut entries: Vec<Entry> = Vec::new();
         // Keys seen so far with their first range: duplicate checks stay linear in big objects.
-        let mut seen: std::collections::HashMap<String, TextRange> = std::collections::HashMap::new();
+        // Keyed by the source text where the key reads the same, so no copy per key.
+        let mut seen: std::collections::HashMap<std::borrow::Cow<'_, str>, TextRange> =
+            std::collections::HashMap::new();
         let mut last_comma: Option<usize> = None;
         loop {
             self.skip_trivia();
@@ -400,14 +402,15 @@ impl<'t> Parser<'t> {
                 self.error(SyntaxErrorKind::JsonSyntax, key_range, format!("Expected `:` after \"{}\".", key.text));
                 Node::missing(key_range.end())
             };
-            if let Some(previous) = seen.get(&key.text) {
+            if let Some(previous) = seen.get(key.text.as_str()) {
                 let lines = self.lines.get_or_insert_with(|| LineIndex::new(self.text));
                 let first_line = lines.line_of(previous.start()) as u32 + 1;
                 let key = KeyText::new(self.text, key_range, &key.text);
                 self.errors
                     .push(SyntaxError::duplicate_key(key_range, UnwrittenDuplicate { key, first_line, json: true }));
             } else {
-                seen.insert(key.text.clone(), key_range);
+                let source = self.text;
+                seen.insert(KeyText::new(source, key_range, &key.text).into_cow(source), key_range);
             }
             entries.push(Entry { key, key_range, value, has_colon });
             self.skip_trivia();

@@ -10,6 +10,7 @@
 use super::error::{Edit, KeyText, SyntaxError, SyntaxErrorKind, SyntaxFix, UnwrittenDuplicate};
 use super::text::TextRange;
 use super::tree::{Comment, Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, TokenKind};
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -870,7 +871,8 @@ fn resolve_int(raw: &str) -> Option<i64> {
         return None;
     }
     let digits = |s: &str, radix: u32| -> Option<i64> {
-        let cleaned: String = s.chars().filter(|c| *c != '_').collect();
+        // Copied only when it has `_`, so reading `1` allocates nothing.
+        let cleaned = without_underscores(s);
         if cleaned.is_empty() {
             return None;
         }
@@ -937,8 +939,12 @@ fn resolve_float(raw: &str) -> Option<f64> {
             return None;
         }
     }
-    let cleaned: String = body.chars().filter(|c| *c != '_').collect();
-    cleaned.parse::<f64>().ok().map(|f| sign as f64 * f)
+    without_underscores(body).parse::<f64>().ok().map(|f| sign as f64 * f)
+}
+
+/// The digits of a YAML 1.1 number without its `_` separators.
+fn without_underscores(digits: &str) -> Cow<'_, str> {
+    if digits.contains('_') { Cow::Owned(digits.replace('_', "")) } else { Cow::Borrowed(digits) }
 }
 
 /// A plain scalar PyYAML reads as a date or a timestamp: the fields of its
@@ -1856,7 +1862,7 @@ impl<'t> Parser<'t> {
     /// tag list) costs linear, not quadratic, time.
     fn check_duplicate(
         &mut self,
-        seen: &mut HashMap<String, (u32, usize)>,
+        seen: &mut HashMap<Cow<'t, str>, (u32, usize)>,
         key: &Scalar,
         range: TextRange,
         line: u32,
@@ -1866,14 +1872,16 @@ impl<'t> Parser<'t> {
         if key.text == "<<" && key.style == ScalarStyle::Plain {
             return None;
         }
-        if let Some((previous_line, previous_index)) = seen.get_mut(&key.text) {
+        if let Some((previous_line, previous_index)) = seen.get_mut(key.text.as_str()) {
             let first_line = *previous_line + 1;
             let overridden = std::mem::replace(previous_index, index);
             let key = KeyText::new(self.text, range, &key.text);
             self.errors.push(SyntaxError::duplicate_key(range, UnwrittenDuplicate { key, first_line, json: false }));
             Some(overridden)
         } else {
-            seen.insert(key.text.clone(), (line, index));
+            // Keyed by the source text where the key reads the same, so no copy per key.
+            let text: &'t str = self.text;
+            seen.insert(KeyText::new(text, range, &key.text).into_cow(text), (line, index));
             None
         }
     }
