@@ -403,7 +403,50 @@ pub fn enum_values_equal(a: &str, b: &str, casing: EnumCasing) -> bool {
         EnumCasing::CamelToSnake if a.contains(',') || b.contains(',') => {
             normalize_enum(a, casing) == normalize_enum(b, casing)
         }
+        // Enum values are ASCII in practice: compared byte by byte, with no Unicode case tables.
+        _ if a.is_ascii() && b.is_ascii() => AsciiNormalized::new(a, casing).eq(AsciiNormalized::new(b, casing)),
         _ => normalized_chars(a, casing).eq(normalized_chars(b, casing)),
+    }
+}
+
+/// The bytes of `normalize_enum`'s result for ASCII text (not `Exact`), one at a time: what
+/// `normalized_chars` gives for such text.
+struct AsciiNormalized<'a> {
+    bytes: std::slice::Iter<'a, u8>,
+    snake: bool,
+    prev_lower: bool,
+    /// The folded byte owed after an inserted `_`.
+    pending: Option<u8>,
+}
+
+impl<'a> AsciiNormalized<'a> {
+    fn new(value: &'a str, casing: EnumCasing) -> Self {
+        AsciiNormalized {
+            bytes: value.as_bytes().iter(),
+            snake: casing == EnumCasing::CamelToSnake,
+            prev_lower: false,
+            pending: None,
+        }
+    }
+}
+
+impl Iterator for AsciiNormalized<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        if let Some(b) = self.pending.take() {
+            return Some(b);
+        }
+        let b = *self.bytes.next()?;
+        let underscore = self.snake && b.is_ascii_uppercase() && self.prev_lower;
+        self.prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+        let folded = b.to_ascii_lowercase();
+        if underscore {
+            self.pending = Some(folded);
+            Some(b'_')
+        } else {
+            Some(folded)
+        }
     }
 }
 
@@ -799,9 +842,22 @@ mod tests {
             ("dedicate", "dedicated", EnumCasing::Lower, false),
             ("SystemAssigned, UserAssigned", "system_assigned,user_assigned", EnumCasing::CamelToSnake, true),
             ("SystemAssigned,UserAssigned", "system_assigned", EnumCasing::CamelToSnake, false),
+            ("ÉtéAssigned", "été_assigned", EnumCasing::CamelToSnake, true),
+            ("Été", "été", EnumCasing::Lower, true),
+            ("Été", "ete", EnumCasing::Lower, false),
+            ("a1B", "a1_b", EnumCasing::CamelToSnake, true),
+            ("AB", "a_b", EnumCasing::CamelToSnake, false),
+            ("aB", "a_b", EnumCasing::Lower, false),
         ] {
             assert_eq!(enum_values_equal(a, b, casing), equal, "{a} {b} {casing:?}");
             assert_eq!(equal, normalize_enum(a, casing) == normalize_enum(b, casing), "{a} {b} {casing:?}");
+        }
+        // The ASCII path gives the same text as the general one.
+        for value in ["SystemAssigned", "systemAssigned", "System_Assigned", "a1B2c", "ABC", "x", ""] {
+            for casing in [EnumCasing::Lower, EnumCasing::CamelToSnake] {
+                let ascii: String = AsciiNormalized::new(value, casing).map(char::from).collect();
+                assert_eq!(ascii, normalized_chars(value, casing).collect::<String>(), "{value} {casing:?}");
+            }
         }
     }
 
