@@ -1265,7 +1265,7 @@ struct Parser<'t> {
 }
 
 /// The entries without those a later duplicate key overrides (indices from `check_duplicate`).
-fn drop_overridden(entries: Vec<Entry>, overridden: &[usize]) -> Vec<Entry> {
+fn drop_overridden(mut entries: Vec<Entry>, overridden: &[usize]) -> Vec<Entry> {
     if overridden.is_empty() {
         return entries;
     }
@@ -1273,7 +1273,13 @@ fn drop_overridden(entries: Vec<Entry>, overridden: &[usize]) -> Vec<Entry> {
     for i in overridden {
         drop[*i] = true;
     }
-    entries.into_iter().zip(drop).filter(|(_, d)| !d).map(|(e, _)| e).collect()
+    // In place: a mapping of two million repeats is not copied into a new vector.
+    let mut index = 0;
+    entries.retain(|_| {
+        index += 1;
+        !drop[index - 1]
+    });
+    entries
 }
 
 /// A node an anchor labels, with what expanding it costs.
