@@ -110,6 +110,19 @@ fn duplicate_and_unknown_keys_in_json() {
     });
 }
 
+/// Keys whose decoded text differs from their source (escapes, doubled quotes) are copied
+/// into the duplicate-key maps; the duplicates' messages are written after the cap.
+#[test]
+fn duplicate_keys_with_escapes() {
+    assert_linear("escaped YAML keys", "a.yml", 2_000, |n| format!("{HEAD}{}", "\"a\\tb\": 1\n'c''d': 2\n".repeat(n)));
+    assert_linear("escaped JSON keys", "a.json", 2_000, |n| {
+        format!(
+            "{{\"name\": \"c1\", \"properties\": {{\"computeType\": \"AmlCompute\"{}}}}}",
+            ", \"a\\u0062\": 1".repeat(n)
+        )
+    });
+}
+
 #[test]
 fn unquoted_json_keys() {
     assert_linear("unquoted JSON keys", "a.json", 3_000, |n| {
