@@ -158,7 +158,13 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
             let errors = RangeSet::new(errors);
             semantic.retain(|d| !errors.overlaps(d.range));
         }
-        diagnostics.extend(semantic);
+        // Moved, not copied, when there is nothing before them: a list of millions of findings
+        // is then never held twice.
+        if diagnostics.is_empty() {
+            diagnostics = semantic;
+        } else {
+            diagnostics.extend(semantic);
+        }
     }
     apply_suppressions(text, &parsed, &mut diagnostics);
     options.apply(&mut diagnostics);
@@ -168,6 +174,7 @@ pub fn check_text(original: &str, path: Option<&str>, options: &CheckOptions) ->
     syntax_errors::write_unwritten(text, &parsed.errors, &mut diagnostics);
     if let (Some(validation), Some(root)) = (&validation, parsed.root.as_ref()) {
         validation.write_unknown_keys(root, &mut diagnostics);
+        validation.write_wrong_types(root, &mut diagnostics);
     }
     if matches!(normalized, std::borrow::Cow::Owned(_)) {
         keep_line_ends(original, &mut diagnostics);
@@ -254,8 +261,8 @@ impl RangeSet {
     }
 }
 
-/// Validates and runs the rules; returns the validation, whose unknown-key findings are
-/// written once the cap has picked the findings shown.
+/// Validates and runs the rules; returns the validation, whose unknown-key and wrong-type
+/// findings are written once the cap has picked the findings shown.
 fn check_spec<'a>(
     text: &'a str,
     parsed: &'a Parsed,
@@ -271,8 +278,13 @@ fn check_spec<'a>(
     if let Some(schema) = set.lookup(&kind.schema_ref(form)) {
         let mut validator = validate::Validator::new(set, text, &parsed.comments, kind, form, json);
         validator.validate_root(root, schema);
-        // Taken, not appended: the validator is kept, and its buffer need not be.
-        out.extend(std::mem::take(&mut validator.out));
+        // Moved into an empty `out` (the usual case), not copied: the validator is kept, and its
+        // buffer need not be.
+        if out.is_empty() {
+            *out = std::mem::take(&mut validator.out);
+        } else {
+            out.extend(std::mem::take(&mut validator.out));
+        }
         validation = Some(validator);
     }
     let spec = Spec::read(root, kind, form);

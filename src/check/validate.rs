@@ -22,6 +22,8 @@ pub struct Validator<'a> {
     pub out: Vec<Diagnostic>,
     /// The unknown keys whose findings in `out` are not written yet (see `UnknownKey`).
     unknown_keys: Vec<UnknownKey>,
+    /// The wrong-typed values whose findings in `out` are not written yet (see `WrongType`).
+    wrong_types: Vec<WrongType>,
 }
 
 /// An unknown key's finding, kept as its place and code until it is known to be shown: its
@@ -35,6 +37,16 @@ struct UnknownKey {
     schema: SchemaId,
     /// The other kinds that have this field (`FIELD_OF_OTHER_KIND` when there are some).
     owners: Vec<ComputeKind>,
+}
+
+/// A wrong-typed value's finding, kept as its place and schema until it is known to be shown:
+/// its words (the field, the expected type, the value, a hint) and fixes are written by
+/// `Validator::write_wrong_types` for the findings within the cap only, so a list of a million
+/// wrong-typed items costs a million small records, not a million messages that are dropped.
+struct WrongType {
+    range: TextRange,
+    /// The schema the value does not fit.
+    schema: SchemaId,
 }
 
 fn node_type(node: &Node) -> JsonType {
@@ -69,11 +81,14 @@ struct Place<'p> {
     path: Option<&'p PathLink<'p>>,
     /// The key that names this value, if any (missing values are reported there).
     key_range: Option<TextRange>,
+    /// Whether the value is a node of the tree (not a key walked as a value), so that its
+    /// finding can be written later from the node found again in the tree.
+    in_tree: bool,
 }
 
 impl<'p> Place<'p> {
     fn child(link: &'p PathLink<'p>, key_range: Option<TextRange>) -> Place<'p> {
-        Place { path: Some(link), key_range }
+        Place { path: Some(link), key_range, in_tree: true }
     }
 
     fn link(&self, segment: &'p str) -> PathLink<'p> {
@@ -102,12 +117,29 @@ impl<'p> Place<'p> {
 
     fn field(&self) -> String {
         match self.path {
-            Some(last) if last.segment == ITEM => {
-                let parent = last.parent.map_or("list", |p| p.segment);
-                format!("each item of `{parent}`")
-            }
-            Some(last) => format!("`{}`", last.segment),
-            None => "the document".to_string(),
+            Some(last) if last.segment == ITEM => FieldAt::ItemOf(last.parent.map_or("list", |p| p.segment)),
+            Some(last) => FieldAt::Key(last.segment),
+            None => FieldAt::Document,
+        }
+        .words()
+    }
+}
+
+/// What names a value's field in a message: the key it is the value of, or the list it is an
+/// item of (`list` for a list that is the document, `[]` for a list in a list).
+#[derive(Clone, Copy)]
+enum FieldAt<'p> {
+    Document,
+    Key(&'p str),
+    ItemOf(&'p str),
+}
+
+impl FieldAt<'_> {
+    fn words(self) -> String {
+        match self {
+            FieldAt::ItemOf(list) => format!("each item of `{list}`"),
+            FieldAt::Key(key) => format!("`{key}`"),
+            FieldAt::Document => "the document".to_string(),
         }
     }
 }
@@ -121,12 +153,22 @@ impl<'a> Validator<'a> {
         form: SpecForm,
         json: bool,
     ) -> Self {
-        Validator { set, text, comments, kind, form, json, out: Vec::new(), unknown_keys: Vec::new() }
+        Validator {
+            set,
+            text,
+            comments,
+            kind,
+            form,
+            json,
+            out: Vec::new(),
+            unknown_keys: Vec::new(),
+            wrong_types: Vec::new(),
+        }
     }
 
     pub fn validate_root(&mut self, root: &Node, schema: SchemaId) {
         let first_key = root.as_mapping().and_then(|e| e.first()).map(|e| e.key_range);
-        self.walk(root, schema, Place { path: None, key_range: first_key });
+        self.walk(root, schema, Place { path: None, key_range: first_key, in_tree: true });
     }
 
     fn shown(&self, node: &Node, schema: &Schema) -> String {
@@ -143,14 +185,14 @@ impl<'a> Validator<'a> {
     fn walk(&mut self, node: &Node, id: SchemaId, place: Place) {
         let schema = self.set.node(id);
         if let Some((prop, mapping)) = &schema.discriminator {
-            self.walk_discriminated(node, schema, prop, mapping, place);
+            self.walk_discriminated(node, id, prop, mapping, place);
             return;
         }
         if !schema.one_of.is_empty() && schema.types.is_empty() && schema.properties.is_empty() {
             self.walk_one_of(node, &schema.one_of.clone(), place);
             return;
         }
-        if !self.check_type(node, schema, place) {
+        if !self.check_type(node, id, place) {
             return;
         }
         if schema.enum_values.is_some() {
@@ -190,14 +232,15 @@ impl<'a> Validator<'a> {
     fn walk_discriminated(
         &mut self,
         node: &Node,
-        schema: &Schema,
+        id: SchemaId,
         prop: &str,
         mapping: &[(String, SchemaId)],
         place: Place,
     ) {
-        if !self.check_type(node, schema, place) {
+        if !self.check_type(node, id, place) {
             return;
         }
+        let schema = self.set.node(id);
         let Some(entries) = node.as_mapping() else { return };
         let chosen = entries.iter().find(|e| e.key.text == prop);
         let allowed: Vec<&str> = mapping.iter().map(|(k, _)| k.as_str()).collect();
@@ -232,28 +275,32 @@ impl<'a> Validator<'a> {
 
     /// Validates against the branch that fits best: the one with the fewest findings.
     fn walk_one_of(&mut self, node: &Node, branches: &[SchemaId], place: Place) {
-        let mut best: Option<(Vec<Diagnostic>, Vec<UnknownKey>)> = None;
+        let mut best: Option<(Vec<Diagnostic>, Vec<UnknownKey>, Vec<WrongType>)> = None;
         for &b in branches {
             let saved = std::mem::take(&mut self.out);
             let saved_keys = std::mem::take(&mut self.unknown_keys);
+            let saved_types = std::mem::take(&mut self.wrong_types);
             self.walk(node, b, place);
             let found = std::mem::replace(&mut self.out, saved);
             let found_keys = std::mem::replace(&mut self.unknown_keys, saved_keys);
-            if best.as_ref().is_none_or(|(prev, _)| found.len() < prev.len()) {
+            let found_types = std::mem::replace(&mut self.wrong_types, saved_types);
+            if best.as_ref().is_none_or(|(prev, _, _)| found.len() < prev.len()) {
                 let done = found.is_empty();
-                best = Some((found, found_keys));
+                best = Some((found, found_keys, found_types));
                 if done {
                     break;
                 }
             }
         }
-        let (found, found_keys) = best.unwrap_or_default();
+        let (found, found_keys, found_types) = best.unwrap_or_default();
         self.out.extend(found);
         self.unknown_keys.extend(found_keys);
+        self.wrong_types.extend(found_types);
     }
 
     /// Reports a type mismatch; returns whether the value is worth checking further.
-    fn check_type(&mut self, node: &Node, schema: &Schema, place: Place) -> bool {
+    fn check_type(&mut self, node: &Node, id: SchemaId, place: Place) -> bool {
+        let schema = self.set.node(id);
         let actual = node_type(node);
         if schema.allows(actual) {
             return true;
@@ -354,18 +401,76 @@ impl<'a> Validator<'a> {
             ));
             return false;
         }
+        // A value an alias brought has the alias's range, as do the other values it brought:
+        // its finding is written now, so that findings sharing a range keep their own words.
+        let from_alias = self.text.as_bytes().get(node.range.start()) == Some(&b'*');
+        if place.in_tree && !from_alias {
+            self.out.push(Diagnostic::new(codes::WRONG_TYPE, node.range, String::new()));
+            self.wrong_types.push(WrongType { range: node.range, schema: id });
+            return false;
+        }
+        self.out.push(self.wrong_type(node, schema, &place.field()));
+        false
+    }
+
+    /// The finding for a value of a type the schema does not allow (and no more specific case).
+    fn wrong_type(&self, node: &Node, schema: &Schema, field: &str) -> Diagnostic {
+        let expected: Vec<&str> = schema.types.iter().map(|t| t.describe()).collect();
         let mut d = Diagnostic::new(
             codes::WRONG_TYPE,
             node.range,
-            format!("{} must be {expected}, not {}.", place.field(), describe_value(node, schema)),
+            format!("{field} must be {}, not {}.", expected.join(" or "), describe_value(node, schema)),
         );
         d.fixes = self.type_fixes(node, schema);
         if let Some(hint) = self.type_hint(node, schema) {
             d.message.push(' ');
             d.message.push_str(&hint);
         }
-        self.out.push(d);
-        false
+        d
+    }
+
+    /// Writes the message and fixes of the wrong-type findings among `shown` (the findings left
+    /// after the cap), found again in the tree under `root`.
+    pub fn write_wrong_types(&self, root: &Node, shown: &mut [Diagnostic]) {
+        let unwritten = |d: &Diagnostic| d.message.is_empty() && d.code == codes::WRONG_TYPE;
+        let wanted: HashSet<TextRange> = shown.iter().filter(|d| unwritten(d)).map(|d| d.range).collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let records: HashMap<TextRange, SchemaId> =
+            self.wrong_types.iter().filter(|w| wanted.contains(&w.range)).map(|w| (w.range, w.schema)).collect();
+        // One walk of the tree finds each wanted value with the words that name its field, as
+        // `Place::field` says them: the key it is the value of, or the list it is an item of.
+        let mut found: HashMap<TextRange, (&Node, String)> = HashMap::with_capacity(wanted.len());
+        let mut pending: Vec<(&Node, FieldAt)> = vec![(root, FieldAt::Document)];
+        while let Some((node, at)) = pending.pop() {
+            if let Some(schema) = records.get(&node.range)
+                && !self.set.node(*schema).allows(node_type(node))
+            {
+                found.insert(node.range, (node, at.words()));
+            }
+            match &node.kind {
+                NodeKind::Mapping(entries) => {
+                    pending.extend(entries.iter().map(|e| (&e.value, FieldAt::Key(e.key.text.as_str()))))
+                }
+                NodeKind::Sequence(items) => {
+                    let list = match at {
+                        FieldAt::Document => "list",
+                        FieldAt::Key(key) => key,
+                        FieldAt::ItemOf(_) => ITEM,
+                    };
+                    pending.extend(items.iter().map(|item| (item, FieldAt::ItemOf(list))));
+                }
+                NodeKind::Scalar(_) | NodeKind::Missing => {}
+            }
+        }
+        for d in shown.iter_mut().filter(|d| unwritten(d)) {
+            let (Some((node, field)), Some(schema)) = (found.get(&d.range), records.get(&d.range)) else {
+                continue;
+            };
+            let written = self.wrong_type(node, self.set.node(*schema), field);
+            *d = Diagnostic { severity: d.severity, ..written };
+        }
     }
 
     fn comment_after(&self, key_range: TextRange) -> Option<&Comment> {
@@ -564,7 +669,7 @@ impl<'a> Validator<'a> {
             if let Some(names) = schema.property_names {
                 // A key checked as the string it is (an identity's resource id, say).
                 let key = Node { kind: NodeKind::Scalar(entry.key.clone()), range: entry.key_range };
-                let key_place = Place { path: place.path, key_range: Some(entry.key_range) };
+                let key_place = Place { path: place.path, key_range: Some(entry.key_range), in_tree: false };
                 self.walk(&key, names, key_place);
             }
             let link = place.link(&entry.key.text);
@@ -959,6 +1064,46 @@ mod tests {
         assert!(last.message.starts_with(&expected), "{}", last.message);
         let first_cut = 2_000 - cut;
         assert!(text[last.range.start()..].starts_with(&format!("unknown_key_{first_cut}:")));
+    }
+
+    #[test]
+    fn wrong_typed_items_are_counted_by_the_walk_and_written_only_when_shown() {
+        // Each item of `user_assigned_identities` must be a mapping; quoted numbers get a hint.
+        let items: Vec<String> = (0..2_000).map(|i| format!("'{i}'")).collect();
+        let text = format!(
+            "name: c1\ntype: amlcompute\nsize: Standard_DS3_v2\nidentity:\n  type: user_assigned\n  user_assigned_identities: [{}]\n",
+            items.join(", ")
+        );
+        let parsed = crate::syntax::parse(&text, crate::syntax::Format::Yaml);
+        let set = SchemaSet::get();
+        let root = parsed.root.as_ref().unwrap();
+        let mut validator = Validator::new(set, &text, &parsed.comments, ComputeKind::AmlCompute, SpecForm::Cli, false);
+        validator.validate_root(root, set.lookup("amlcompute.schema.json").unwrap());
+        // The walk builds no message and no fix for any item: a list of a million wrong-typed
+        // items stays linear and cheap.
+        let wrong: Vec<Diagnostic> = validator.out.drain(..).filter(|d| d.code == codes::WRONG_TYPE).collect();
+        assert_eq!(wrong.len(), 2_000);
+        assert!(wrong.iter().all(|d| d.message.is_empty() && d.fixes.is_empty()));
+        // Those shown are written in full, each from its own item; the others never are.
+        let mut shown = wrong[1_998..].to_vec();
+        validator.write_wrong_types(root, &mut shown);
+        assert_eq!(
+            shown[0].message,
+            "each item of `user_assigned_identities` must be a mapping, not the string `1998`. Remove the quotes."
+        );
+        assert_eq!(&text[shown[1].range.start()..shown[1].range.end()], "'1999'");
+        assert!(shown[1].message.contains("`1999`"), "{}", shown[1].message);
+    }
+
+    #[test]
+    fn a_wrong_typed_value_is_written_as_it_was_before_the_cap() {
+        // A value, an item of a list in the document, and a quoted number with its fix.
+        let text = "name: c1\ntype: amlcompute\nsize: Standard_DS3_v2\nmin_instances: \"2\"\nmax_instances: [1]\n";
+        let result = check_text(text, Some("c.yml"), &CheckOptions::default());
+        let wrong: Vec<&Diagnostic> = result.diagnostics.iter().filter(|d| d.code == codes::WRONG_TYPE).collect();
+        assert_eq!(wrong.len(), 2, "{wrong:?}");
+        assert_eq!(wrong[1].message, "`max_instances` must be an integer, not a list.");
+        assert!(wrong.iter().all(|d| !d.message.is_empty()));
     }
 
     #[test]

@@ -102,6 +102,15 @@ fn flow_sequence_of_many_items() {
 }
 
 #[test]
+fn wrong_typed_items_of_a_flow_sequence() {
+    // Each item a finding (identities are mappings), past the cap: only those shown are written.
+    assert_linear("wrong-typed items", "a.yml", 8_000, |n| {
+        let items: Vec<String> = (0..n).map(|i| format!("'{i}'")).collect();
+        format!("{HEAD}identity:\n  type: user_assigned\n  user_assigned_identities: [{}]\n", items.join(", "))
+    });
+}
+
+#[test]
 fn duplicate_and_unknown_keys_in_json() {
     assert_linear("JSON keys", "a.json", 3_000, |n| {
         let members: Vec<String> =
