@@ -358,13 +358,19 @@ fn unknown_kind(root: &syntax::Node, detection: &Detection, json: bool) -> Diagn
 /// When a domain rule and a generic schema check flag the same token, keep the rule's more
 /// specific finding.
 fn drop_schema_duplicates(diagnostics: &mut Vec<Diagnostic>) {
-    let specific: HashSet<TextRange> = diagnostics
+    // Sorted and searched by bisection: there are few of them, and each of possibly millions
+    // of generic findings is looked up (a bisection of a few costs less than a hash).
+    let mut specific: Vec<TextRange> = diagnostics
         .iter()
         .filter(|d| d.code.family().is_domain_rule() || d.code == codes::UNFILLED_PLACEHOLDER)
         .map(|d| d.range)
         .collect();
+    if specific.is_empty() {
+        return;
+    }
+    specific.sort_unstable();
     let generic = [codes::WRONG_TYPE, codes::OUT_OF_RANGE, codes::INVALID_ENUM];
-    diagnostics.retain(|d| !(generic.contains(&d.code) && specific.contains(&d.range)));
+    diagnostics.retain(|d| !(generic.contains(&d.code) && specific.binary_search(&d.range).is_ok()));
 }
 
 /// Honours `# aml-compute-ls: disable-next-line AML201 name-length` (codes optional: none

@@ -125,6 +125,13 @@ impl<'p> Place<'p> {
     }
 }
 
+/// A collection the walk of `Validator::write_wrong_types` is in, with what is left of it.
+enum Open<'n> {
+    Entries(std::slice::Iter<'n, Entry>),
+    /// The items, and the name of the list they are items of.
+    Items(std::slice::Iter<'n, Node>, &'n str),
+}
+
 /// What names a value's field in a message: the key it is the value of, or the list it is an
 /// item of (`list` for a list that is the document, `[]` for a list in a list).
 #[derive(Clone, Copy)]
@@ -433,42 +440,61 @@ impl<'a> Validator<'a> {
     /// after the cap), found again in the tree under `root`.
     pub fn write_wrong_types(&self, root: &Node, shown: &mut [Diagnostic]) {
         let unwritten = |d: &Diagnostic| d.message.is_empty() && d.code == codes::WRONG_TYPE;
-        let wanted: HashSet<TextRange> = shown.iter().filter(|d| unwritten(d)).map(|d| d.range).collect();
+        // Sorted lists searched by bisection: there are at most a few hundred wanted, and every
+        // record and every node of the tree is looked up once.
+        let mut wanted: Vec<TextRange> = shown.iter().filter(|d| unwritten(d)).map(|d| d.range).collect();
         if wanted.is_empty() {
             return;
         }
-        let records: HashMap<TextRange, SchemaId> =
-            self.wrong_types.iter().filter(|w| wanted.contains(&w.range)).map(|w| (w.range, w.schema)).collect();
+        wanted.sort_unstable();
+        let mut records: Vec<(TextRange, SchemaId)> = self
+            .wrong_types
+            .iter()
+            .filter(|w| wanted.binary_search(&w.range).is_ok())
+            .map(|w| (w.range, w.schema))
+            .collect();
+        records.sort_unstable_by_key(|r| r.0);
+        let record = |range: TextRange| records.binary_search_by_key(&range, |r| r.0).ok().map(|i| records[i].1);
         // One walk of the tree finds each wanted value with the words that name its field, as
         // `Place::field` says them: the key it is the value of, or the list it is an item of.
+        // The walk keeps an iterator per open collection, not a list of every node.
         let mut found: HashMap<TextRange, (&Node, String)> = HashMap::with_capacity(wanted.len());
-        let mut pending: Vec<(&Node, FieldAt)> = vec![(root, FieldAt::Document)];
-        while let Some((node, at)) = pending.pop() {
-            if let Some(schema) = records.get(&node.range)
-                && !self.set.node(*schema).allows(node_type(node))
-            {
-                found.insert(node.range, (node, at.words()));
+        let mut open: Vec<Open> = Vec::new();
+        let mut next = Some((root, FieldAt::Document));
+        loop {
+            if let Some((node, at)) = next.take() {
+                if let Some(schema) = record(node.range)
+                    && !self.set.node(schema).allows(node_type(node))
+                {
+                    found.insert(node.range, (node, at.words()));
+                }
+                match &node.kind {
+                    NodeKind::Mapping(entries) => open.push(Open::Entries(entries.iter())),
+                    NodeKind::Sequence(items) => {
+                        let list = match at {
+                            FieldAt::Document => "list",
+                            FieldAt::Key(key) => key,
+                            FieldAt::ItemOf(_) => ITEM,
+                        };
+                        open.push(Open::Items(items.iter(), list));
+                    }
+                    NodeKind::Scalar(_) | NodeKind::Missing => {}
+                }
             }
-            match &node.kind {
-                NodeKind::Mapping(entries) => {
-                    pending.extend(entries.iter().map(|e| (&e.value, FieldAt::Key(e.key.text.as_str()))))
-                }
-                NodeKind::Sequence(items) => {
-                    let list = match at {
-                        FieldAt::Document => "list",
-                        FieldAt::Key(key) => key,
-                        FieldAt::ItemOf(_) => ITEM,
-                    };
-                    pending.extend(items.iter().map(|item| (item, FieldAt::ItemOf(list))));
-                }
-                NodeKind::Scalar(_) | NodeKind::Missing => {}
+            let Some(top) = open.last_mut() else { break };
+            next = match top {
+                Open::Entries(entries) => entries.next().map(|e| (&e.value, FieldAt::Key(e.key.text.as_str()))),
+                Open::Items(items, list) => items.next().map(|item| (item, FieldAt::ItemOf(*list))),
+            };
+            if next.is_none() {
+                open.pop();
             }
         }
         for d in shown.iter_mut().filter(|d| unwritten(d)) {
-            let (Some((node, field)), Some(schema)) = (found.get(&d.range), records.get(&d.range)) else {
+            let (Some((node, field)), Some(schema)) = (found.get(&d.range), record(d.range)) else {
                 continue;
             };
-            let written = self.wrong_type(node, self.set.node(*schema), field);
+            let written = self.wrong_type(node, self.set.node(schema), field);
             *d = Diagnostic { severity: d.severity, ..written };
         }
     }
