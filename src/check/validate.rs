@@ -484,7 +484,7 @@ impl<'a> Validator<'a> {
             let Some(top) = open.last_mut() else { break };
             next = match top {
                 Open::Entries(entries) => entries.next().map(|e| (&e.value, FieldAt::Key(e.key.text.as_str()))),
-                Open::Items(items, list) => items.next().map(|item| (item, FieldAt::ItemOf(*list))),
+                Open::Items(items, list) => items.next().map(|item| (item, FieldAt::ItemOf(list))),
             };
             if next.is_none() {
                 open.pop();
