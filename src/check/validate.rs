@@ -687,6 +687,8 @@ impl<'a> Validator<'a> {
         // Where this mapping is in the other kinds' schemas, found at the first unknown key:
         // each unknown key then costs one lookup per kind, not a walk from their roots.
         let mut in_other_kinds: Option<Vec<(ComputeKind, SchemaId)>> = None;
+        // The keys given here, for the unknown keys an alias brought (built at the first).
+        let mut present: Option<HashSet<&str>> = None;
         for entry in entries {
             if !entry.has_colon {
                 // Half-typed key: the parser already reported it, and completion will offer keys.
@@ -749,6 +751,15 @@ impl<'a> Validator<'a> {
                             })
                             .map(|(k, _)| *k)
                             .collect::<Vec<_>>();
+                        // Keys an alias brought all have the alias's range: written now, each in
+                        // its own words, as wrong-typed values from aliases are (`check_type`);
+                        // written after the cap they would be merged into one.
+                        if self.text.as_bytes().get(entry.key_range.start()) == Some(&b'*') {
+                            let present =
+                                present.get_or_insert_with(|| entries.iter().map(|e| e.key.text.as_str()).collect());
+                            self.out.push(self.unknown_field(present, entry, schema, &owners));
+                            continue;
+                        }
                         let code = if owners.is_empty() { codes::UNKNOWN_FIELD } else { codes::FIELD_OF_OTHER_KIND };
                         self.out.push(Diagnostic::new(code, entry.key_range, String::new()));
                         self.unknown_keys.push(UnknownKey { key_range: entry.key_range, schema: id, owners });
@@ -906,7 +917,11 @@ impl<'a> Validator<'a> {
                 child.map(placeholder_value).unwrap_or_default(),
             )
         };
+        // A mapping an alias brought is written at its anchor: an entry added at the alias would
+        // break the file, so such a finding has no fix (as other findings from aliases).
+        let from_alias = self.text.as_bytes().get(node.range.start()) == Some(&b'*');
         let fix = edits::insert_entry(self.text, node, entries, required, &value, self.json)
+            .filter(|_| !from_alias)
             .map(|e| Fix::preferred(format!("Add `{required}`"), vec![e]));
         self.out.push(Diagnostic::new(code, range, message).with_fixes(fix));
     }
