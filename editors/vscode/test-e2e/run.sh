@@ -105,7 +105,16 @@ readies=$(grep -c "ready (" <<<"$OUTPUT" || true)
 [ "$readies" = "$starts" ] || fail "one 'ready' line per start expected: $readies for $starts starts"
 grep -q "^The server stopped\.$" <<<"$OUTPUT" || fail "the deliberate restart is not reported as a stop"
 if grep -E "^\[Error|exited with code|exited unexpectedly" <<<"$OUTPUT"; then fail "errors in the output channel"; fi
-if grep -E "Channel has been closed" <<<"$EXTHOST"; then fail "'Channel has been closed' in the extension host log"; fi
+# Except where the stack under it is all in one of VS Code's built-in extensions: its JSON
+# extension logs this error while the extension host terminates at the end of the run.
+closed=$(awk '/Channel has been closed/ { block = $0; inside = 1; next }
+    inside && /^[[:space:]]+at / { block = block "\n" $0; next }
+    inside { if (block !~ /\/lib\/vscode\/extensions\//) print block; inside = 0 }
+    END { if (inside && block !~ /\/lib\/vscode\/extensions\//) print block }' <<<"$EXTHOST")
+if [ -n "$closed" ]; then
+    printf '%s\n' "$closed"
+    fail "'Channel has been closed' in the extension host log"
+fi
 if grep -E "amlComputeLs.*cannot be applied|ENOENT" <<<"$EXTHOST$OUTPUT"; then fail "a setting was not applied / the server was not found"; fi
 
 elapsed=$(($(date +%s) - started))
