@@ -74,8 +74,10 @@ pub fn check_only(data: &[u8]) {
     let mut result = None;
     within_budget(text.len(), 1, || result = Some(check_text(&text, Some(path), &options)));
     let result = result.expect("the check ran");
-    // What every consumer relies on: findings sorted, inside the text, on character boundaries.
+    // What every consumer relies on: findings sorted, inside the text, on character boundaries,
+    // and each in words (messages written after the cap must all have been written).
     for d in &result.diagnostics {
+        assert!(!d.message.is_empty(), "{d:?} has no message");
         assert!(d.range.start() <= d.range.end() && d.range.end() <= text.len(), "{d:?} outside the text");
         assert!(
             text.is_char_boundary(d.range.start()) && text.is_char_boundary(d.range.end()),
