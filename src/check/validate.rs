@@ -178,6 +178,12 @@ impl<'a> Validator<'a> {
         self.walk(root, schema, Place { path: None, key_range: first_key, in_tree: true });
     }
 
+    /// Whether `range` is an alias (`*name`): the values and keys an alias brings all carry its
+    /// range, so their findings are written during the walk and have no fixes.
+    fn is_alias(&self, range: TextRange) -> bool {
+        self.text.as_bytes().get(range.start()) == Some(&b'*')
+    }
+
     fn shown(&self, node: &Node, schema: &Schema) -> String {
         if schema.secret {
             return "the value".to_string();
@@ -410,7 +416,7 @@ impl<'a> Validator<'a> {
         }
         // A value an alias brought has the alias's range, as do the other values it brought:
         // its finding is written now, so that findings sharing a range keep their own words.
-        let from_alias = self.text.as_bytes().get(node.range.start()) == Some(&b'*');
+        let from_alias = self.is_alias(node.range);
         if place.in_tree && !from_alias {
             self.out.push(Diagnostic::new(codes::WRONG_TYPE, node.range, String::new()));
             self.wrong_types.push(WrongType { range: node.range, schema: id });
@@ -754,7 +760,7 @@ impl<'a> Validator<'a> {
                         // Keys an alias brought all have the alias's range: written now, each in
                         // its own words, as wrong-typed values from aliases are (`check_type`);
                         // written after the cap they would be merged into one.
-                        if self.text.as_bytes().get(entry.key_range.start()) == Some(&b'*') {
+                        if self.is_alias(entry.key_range) {
                             let present =
                                 present.get_or_insert_with(|| entries.iter().map(|e| e.key.text.as_str()).collect());
                             self.out.push(self.unknown_field(present, entry, schema, &owners));
@@ -919,7 +925,7 @@ impl<'a> Validator<'a> {
         };
         // A mapping an alias brought is written at its anchor: an entry added at the alias would
         // break the file, so such a finding has no fix (as other findings from aliases).
-        let from_alias = self.text.as_bytes().get(node.range.start()) == Some(&b'*');
+        let from_alias = self.is_alias(node.range);
         let fix = edits::insert_entry(self.text, node, entries, required, &value, self.json)
             .filter(|_| !from_alias)
             .map(|e| Fix::preferred(format!("Add `{required}`"), vec![e]));
