@@ -507,7 +507,10 @@ impl SchemaSet {
         for (name, _) in files {
             compiler.compile_ref(name, "")?;
         }
-        Ok(SchemaSet { nodes: compiler.nodes, named: compiler.named })
+        let (mut nodes, mut named) = (compiler.nodes, compiler.named);
+        nodes.shrink_to_fit();
+        named.shrink_to_fit();
+        Ok(SchemaSet { nodes, named })
     }
 }
 
@@ -517,19 +520,22 @@ struct Compiler<'d> {
     named: HashMap<String, SchemaId>,
 }
 
-impl Compiler<'_> {
+impl<'d> Compiler<'d> {
     fn compile_ref(&mut self, file: &str, pointer: &str) -> Result<SchemaId, SchemaError> {
         let key = format!("{file}#{pointer}");
         if let Some(id) = self.named.get(&key) {
             return Ok(*id);
         }
-        let doc = self.docs.get(file).ok_or_else(|| SchemaError::UnknownFile { file: file.to_string() })?;
-        let value = doc.pointer(pointer).ok_or_else(|| SchemaError::MissingTarget { reference: key.clone() })?.clone();
+        // Borrowed from the parsed files, not `self`: a copy of each target (whole files for
+        // their roots) was most of what compiling allocated.
+        let docs: &'d HashMap<String, Value> = self.docs;
+        let doc = docs.get(file).ok_or_else(|| SchemaError::UnknownFile { file: file.to_string() })?;
+        let value = doc.pointer(pointer).ok_or_else(|| SchemaError::MissingTarget { reference: key.clone() })?;
         // Reserve the id before compiling children so recursive references terminate.
         let id = self.nodes.len();
         self.nodes.push(Schema::default());
         self.named.insert(key, id);
-        let schema = self.build(file, &value)?;
+        let schema = self.build(file, value)?;
         self.nodes[id] = schema;
         Ok(id)
     }
