@@ -90,9 +90,9 @@ fn main() {
 
 /// Release builds of the binary put first the functions an editing session runs, in the order
 /// it runs them (`data/link-order.txt`, written by `bench/link-order.py`): Linux makes code
-/// resident 64 KB around each page touched, so packing those 1.6 MB together instead of leaving
-/// them spread over 12 MB halves the server's resident size (docs/benchmarks.md, "Language
-/// server RSS"). Only rust-lld, the linker rustc uses for x86_64-unknown-linux-gnu since 1.90,
+/// resident 64 KB around each page touched, so packing those 1.7 MB together instead of leaving
+/// them spread over 12 MB takes about 5 MiB off the server's resident size (docs/benchmarks.md,
+/// "Language server RSS"). Only rust-lld, the linker rustc uses for x86_64-unknown-linux-gnu since 1.90,
 /// is given the list: with another target, profile or linker, or `AML_LINK_ORDER=0`, the
 /// layout is the linker's own and nothing else changes.
 fn link_order(manifest: &Path) {
