@@ -61,7 +61,7 @@ def run(argv: list[str], corpus: Path, edits: int, extended: bool,
         phase(f"{len(docs)} opens", srv.proc.pid)
         for i in range(2 * edits):
             d = docs[(i // 2) % len(docs)]
-            event = d.edit(" ", True)
+            event = d.edit("x", True)  # lspbench's default edit
             mark = srv.diag_mark()
             srv.notify("textDocument/didChange", {
                 "textDocument": {"uri": d.uri, "version": d.version}, "contentChanges": [event]})
